@@ -1,0 +1,1 @@
+//! Twilio Conversations v1 client.

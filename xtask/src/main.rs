@@ -1,0 +1,44 @@
+//! Project automation: `cargo xtask <command>`.
+
+use std::process::ExitCode;
+
+mod regen;
+mod spec_diff;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args]
+
+commands:
+  regen [--check] [--spec PATH] [--out DIR]
+        regenerate conversations-api/src/generated from spec/ (or write a
+        standalone crate for any spec with --out); --check fails when stale
+  spec-diff OLD NEW
+        compare the API facts of two OpenAPI specs; exits 1 on any
+        counted difference
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match cmd.as_str() {
+        "regen" => regen::run(rest),
+        "spec-diff" => spec_diff::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root (the folder holding `xtask/`).
+pub fn project_root() -> std::path::PathBuf {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().unwrap_or(dir).to_path_buf()
+}
