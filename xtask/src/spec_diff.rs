@@ -1,8 +1,7 @@
-//! `cargo xtask spec-diff OLD NEW` (to be written).
+//! `cargo xtask spec-diff OLD NEW`: see the `spec-diff` crate.
 
 use std::process::ExitCode;
 
-pub fn run(_args: &[String]) -> ExitCode {
-    eprintln!("spec-diff: not implemented yet");
-    ExitCode::from(2)
+pub fn run(args: &[String]) -> ExitCode {
+    spec_diff::cli(args)
 }
