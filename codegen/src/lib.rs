@@ -1,1 +1,77 @@
-//! OpenAPI to Rust client generator.
+//! OpenAPI to Rust client generator for Twilio Conversations v1.
+//!
+//! Data flows one way: spec text -> [`load`] -> [`lower`] (with [`scope`] merging) -> [`ir`]
+//! -> [`emit`] -> [`render`] -> files. Each stage is a pure function; nothing here does I/O.
+
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod load;
+pub mod lower;
+pub mod names;
+mod raw;
+pub mod render;
+pub mod report;
+pub mod scope;
+
+pub use error::Error;
+use std::collections::BTreeMap;
+
+/// Everything one run produces.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// File name (relative to `src/generated/`) -> formatted source.
+    pub files: BTreeMap<String, String>,
+    /// `DRIFT.md`.
+    pub drift_report: String,
+    pub summary: Summary,
+}
+
+/// Counts for the regen summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub operations: usize,
+    pub resources: usize,
+    pub merged_pairs: usize,
+    pub drift_items: usize,
+    pub models: usize,
+    pub enums: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} operations, {} resources, {} merged scope pairs, {} drift items, {} models, {} enums",
+            self.operations, self.resources, self.merged_pairs, self.drift_items, self.models, self.enums
+        )
+    }
+}
+
+fn count_resources(n: &ir::Node) -> usize {
+    usize::from(!n.ops.is_empty()) + n.children.iter().map(count_resources).sum::<usize>()
+}
+
+/// Spec text (YAML or JSON) -> generated files. `source` names the spec in preambles.
+pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
+    let api = load::parse(spec_text)?;
+    let ir = lower::lower(&api)?;
+    let tokens = emit::emit(&ir);
+    let mut files = BTreeMap::new();
+    for (name, t) in tokens {
+        files.insert(name.clone(), render::render(&name, t, source)?);
+    }
+    let summary = Summary {
+        operations: ir.operation_count,
+        resources: count_resources(&ir.root),
+        merged_pairs: ir.report.merged.len(),
+        drift_items: ir.report.drift.len(),
+        models: ir.models.len(),
+        enums: ir.enums.len(),
+    };
+    Ok(Generated {
+        files,
+        drift_report: report::drift_markdown(&ir, source),
+        summary,
+    })
+}

@@ -1,8 +1,225 @@
-//! `cargo xtask regen` (to be written).
+//! `cargo xtask regen [--check] [--spec PATH] [--out DIR]`.
+//!
+//! One function both writes and checks: it computes every generated file in memory, then
+//! either compares (`--check`) or writes them and deletes stale ones.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-pub fn run(_args: &[String]) -> ExitCode {
-    eprintln!("regen: not implemented yet");
-    ExitCode::from(2)
+const DEFAULT_SPEC: &str = "spec/conversations_v1.yaml";
+
+struct Args {
+    check: bool,
+    spec: PathBuf,
+    out: Option<PathBuf>,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let root = crate::project_root();
+    let mut a = Args {
+        check: false,
+        spec: root.join(DEFAULT_SPEC),
+        out: None,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--check" => a.check = true,
+            "--spec" => a.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
+            "--out" => a.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(a)
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let args = match parse_args(args) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("regen: {e}\nusage: cargo xtask regen [--check] [--spec PATH] [--out DIR]");
+            return ExitCode::from(2);
+        }
+    };
+    match regen(&args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("regen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Where each generated file goes, relative to the crate folder.
+fn planned_files(
+    spec: &Path,
+    standalone: bool,
+) -> Result<(BTreeMap<PathBuf, String>, codegen::Summary), String> {
+    let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let root = crate::project_root();
+    let source = spec
+        .strip_prefix(&root)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| {
+            spec.file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let generated =
+        codegen::generate(&text, &source).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let mut files = BTreeMap::new();
+    for (name, body) in generated.files {
+        files.insert(Path::new("src/generated").join(name), body);
+    }
+    files.insert(PathBuf::from("DRIFT.md"), generated.drift_report);
+    if standalone {
+        let crate_dir = root.join("conversations-api");
+        for name in [
+            "lib.rs",
+            "client.rs",
+            "error.rs",
+            "page.rs",
+            "runtime.rs",
+            "scope.rs",
+        ] {
+            let path = crate_dir.join("src").join(name);
+            let body =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.insert(Path::new("src").join(name), body);
+        }
+        files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&root)?);
+    }
+    Ok((files, generated.summary))
+}
+
+/// The client crate's manifest with workspace-inherited entries spelled out.
+fn standalone_manifest(root: &Path) -> Result<String, String> {
+    let ws = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let krate = std::fs::read_to_string(root.join("conversations-api/Cargo.toml"))
+        .map_err(|e| e.to_string())?;
+    let ws_doc: toml_lite::Doc = toml_lite::parse(&ws);
+    let mut out = String::new();
+    for line in krate.lines() {
+        let trimmed = line.trim();
+        if let Some((key, rest)) = trimmed.split_once('.') {
+            if rest == "workspace = true" {
+                let value = if ["version", "edition", "license"].contains(&key) {
+                    ws_doc.get("workspace.package", key)
+                } else {
+                    ws_doc.get("workspace.dependencies", key)
+                };
+                let value = value.ok_or_else(|| format!("workspace Cargo.toml has no `{key}`"))?;
+                out.push_str(&format!("{key} = {value}\n"));
+                continue;
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str("\n[workspace]\n");
+    Ok(out)
+}
+
+/// Just enough TOML to read `[section] key = value` lines of our own workspace manifest.
+mod toml_lite {
+    pub struct Doc(Vec<(String, String, String)>);
+
+    pub fn parse(text: &str) -> Doc {
+        let mut section = String::new();
+        let mut out = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            if let Some(s) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                section = s.to_string();
+            } else if let Some((k, v)) = line.split_once('=') {
+                out.push((section.clone(), k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        Doc(out)
+    }
+
+    impl Doc {
+        pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+            self.0
+                .iter()
+                .find(|(s, k, _)| s == section && k == key)
+                .map(|(_, _, v)| v.as_str())
+        }
+    }
+}
+
+fn regen(args: &Args) -> Result<bool, String> {
+    let start = std::time::Instant::now();
+    let standalone = args.out.is_some();
+    let (files, summary) = planned_files(&args.spec, standalone)?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| crate::project_root().join("conversations-api"));
+    let gen_dir = dir.join("src/generated");
+    let existing: Vec<PathBuf> = std::fs::read_dir(&gen_dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_file())
+                .collect()
+        })
+        .unwrap_or_default();
+    let stale: Vec<PathBuf> = existing
+        .into_iter()
+        .filter(|p| {
+            p.strip_prefix(&dir)
+                .map(|rel| !files.contains_key(rel))
+                .unwrap_or(false)
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for (rel, body) in &files {
+        let path = dir.join(rel);
+        let current = std::fs::read_to_string(&path).ok();
+        if current.as_deref() != Some(body.as_str()) {
+            changed.push(rel.clone());
+        }
+    }
+    if args.check {
+        if changed.is_empty() && stale.is_empty() {
+            println!("regen --check: generated code is up to date ({summary})");
+            return Ok(true);
+        }
+        for rel in &changed {
+            eprintln!("stale: {}", dir.join(rel).display());
+        }
+        for p in &stale {
+            eprintln!("stale (would be deleted): {}", p.display());
+        }
+        eprintln!(
+            "regen --check: {} file(s) out of date; run `cargo xtask regen`",
+            changed.len() + stale.len()
+        );
+        return Ok(false);
+    }
+    for rel in &changed {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, &files[rel]).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    for p in &stale {
+        std::fs::remove_file(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    }
+    println!(
+        "regen: {summary}; {} file(s) written, {} unchanged, {} stale deleted, in {:.0?} -> {}",
+        changed.len(),
+        files.len() - changed.len(),
+        stale.len(),
+        start.elapsed(),
+        dir.display()
+    );
+    Ok(true)
 }

@@ -1,0 +1,544 @@
+//! Resource handles (one per node of the resource tree) and request builders (one per operation).
+
+use super::types::{param_scope_note, rust_ty};
+use super::{doc, ident};
+use crate::ir::{Api, Location, Method, Node, Operation, Param, ResponseKind, Scopes, Segment, Ty};
+use crate::names::snake;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// Which impl block an item goes to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    /// `impl<S: Scope> X<S>`: serves both scopes.
+    Generic,
+    /// `impl X<DefaultScope>` (or the `Client`).
+    Default,
+    /// `impl X<ServiceScope>` (or the `ServiceHandle`).
+    Service,
+    /// `impl X` for a handle that exists in one scope only.
+    Plain,
+}
+
+fn ctx_for(item: Scopes) -> Ctx {
+    match item {
+        Scopes::Both => Ctx::Generic,
+        Scopes::Default => Ctx::Default,
+        Scopes::Service => Ctx::Service,
+    }
+}
+
+/// `H<S>`, `H<DefaultScope>`, `H<ServiceScope>` or `H`, for a type that is generic when `generic`.
+fn type_in(name: &str, generic: bool, ctx: Ctx) -> TokenStream {
+    let name = ident(name);
+    if !generic {
+        return quote!(#name);
+    }
+    match ctx {
+        Ctx::Generic => quote!(#name<S>),
+        Ctx::Default | Ctx::Plain => quote!(#name<crate::scope::DefaultScope>),
+        Ctx::Service => quote!(#name<crate::scope::ServiceScope>),
+    }
+}
+
+pub(crate) fn files(api: &Api) -> Vec<(String, TokenStream)> {
+    let mut groups: BTreeMap<String, TokenStream> = BTreeMap::new();
+    groups.insert("root.rs".into(), root(api));
+    for child in &api.root.children {
+        walk(child, &mut groups);
+    }
+    groups.into_iter().collect()
+}
+
+fn walk(node: &Node, groups: &mut BTreeMap<String, TokenStream>) {
+    let file = format!("{}.rs", crate::names::bare(&snake(&node.resource)));
+    let tokens = node_tokens(node);
+    groups.entry(file).or_default().extend(tokens);
+    for c in &node.children {
+        walk(c, groups);
+    }
+}
+
+/// Accessor methods for the children of `node`, with the scopes each exists in.
+fn child_accessors(
+    node: &Node,
+    base: &TokenStream,
+    ctx_of: impl Fn(Scopes) -> Ctx,
+) -> Vec<(Ctx, TokenStream)> {
+    let mut out = Vec::new();
+    for c in &node.children {
+        match &c.segment {
+            Segment::Literal(lit) => {
+                let ctx = ctx_of(c.scopes);
+                let name = ident(&c.accessor);
+                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx);
+                let handle = ident(&c.handle);
+                let d = doc(&[&format!(
+                    "The `{}` resources under this path (`.../{lit}`).",
+                    c.resource
+                )]);
+                out.push((
+                    ctx,
+                    quote! {
+                        #d
+                        pub fn #name(&self) -> #ret {
+                            #handle::new(#base.child(#lit))
+                        }
+                    },
+                ));
+                for p in &c.children {
+                    if let Segment::Param(pname) = &p.segment {
+                        let ctx = ctx_of(p.scopes);
+                        let name = ident(&p.accessor);
+                        let arg = ident(&snake(pname));
+                        let ret = type_in(&p.handle, p.scopes == Scopes::Both, ctx);
+                        let handle = ident(&p.handle);
+                        let d = doc(&[&format!(
+                            "One `{}` by its `{pname}` (`.../{lit}/{{{pname}}}`).",
+                            p.resource
+                        )]);
+                        out.push((
+                            ctx,
+                            quote! {
+                                #d
+                                pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
+                                    #handle::new(#base.child(#lit).param(#arg.as_ref()))
+                                }
+                            },
+                        ));
+                    }
+                }
+            }
+            // A param under a literal is reached from the literal's parent (above).
+            Segment::Param(_) if matches!(node.segment, Segment::Literal(_)) => {}
+            Segment::Param(pname) => {
+                let ctx = ctx_of(c.scopes);
+                let name = ident(&c.accessor);
+                let arg = ident(&snake(pname));
+                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx);
+                let handle = ident(&c.handle);
+                let d = doc(&[&format!("One `{}` by its `{pname}`.", c.resource)]);
+                out.push((
+                    ctx,
+                    quote! {
+                        #d
+                        pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
+                            #handle::new(#base.param(#arg.as_ref()))
+                        }
+                    },
+                ));
+            }
+            Segment::Root => {}
+        }
+    }
+    out
+}
+
+fn method_tokens(m: Method) -> TokenStream {
+    match m {
+        Method::Get => quote!(reqwest::Method::GET),
+        Method::Post => quote!(reqwest::Method::POST),
+        Method::Put => quote!(reqwest::Method::PUT),
+        Method::Patch => quote!(reqwest::Method::PATCH),
+        Method::Delete => quote!(reqwest::Method::DELETE),
+    }
+}
+
+/// `(argument type, value expression, runtime setter)` for a parameter value `v`.
+fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, TokenStream) {
+    let (single, many) = match p.location {
+        Location::Query => (quote!(query), quote!(query_all)),
+        Location::Header => (quote!(header), quote!(header_all)),
+        Location::Form => (quote!(form), quote!(form_all)),
+    };
+    match &p.ty {
+        Ty::String => (quote!(impl Into<String>), quote!(#v.into()), single),
+        Ty::Array(item) if **item == Ty::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#v.into_iter().map(Into::into).collect()),
+            many,
+        ),
+        Ty::Array(item) => {
+            let t = rust_ty(item);
+            (
+                quote!(impl IntoIterator<Item = #t>),
+                quote!(#v.into_iter().map(|x| crate::runtime::ToParam::to_param(&x)).collect()),
+                many,
+            )
+        }
+        other => {
+            let t = rust_ty(other);
+            (
+                quote!(#t),
+                quote!(crate::runtime::ToParam::to_param(&#v)),
+                single,
+            )
+        }
+    }
+}
+
+fn op_doc(op: &Operation) -> String {
+    if op.doc.is_empty() {
+        format!(
+            "`{}`.",
+            op.ids.first().map(|(_, id)| id.as_str()).unwrap_or("")
+        )
+    } else {
+        op.doc.clone()
+    }
+}
+
+fn op_paths_doc(op: &Operation) -> String {
+    let mut parts = Vec::new();
+    for (scope, id) in &op.ids {
+        let path = if *scope == Scopes::Service {
+            &op.service_path
+        } else {
+            &op.default_path
+        };
+        parts.push(format!(
+            "`{} {}` (`{id}`)",
+            op.method.as_str(),
+            path.as_deref().unwrap_or("")
+        ));
+    }
+    format!("Sends {}.", parts.join(" or "))
+}
+
+/// The handle method that starts an operation's builder.
+fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
+    let name = ident(&op.name);
+    let builder = ident(&op.builder);
+    let generic = op.scopes == Scopes::Both;
+    let ret = type_in(&op.builder, generic, ctx);
+    let method = method_tokens(op.method);
+    let template = match (op.scopes, &op.default_path, &op.service_path) {
+        (Scopes::Both, Some(d), Some(s)) => quote!(<S as crate::scope::Scope>::pick(#d, #s)),
+        (_, Some(d), _) => quote!(#d),
+        (_, None, Some(s)) => quote!(#s),
+        (_, None, None) => quote!(""),
+    };
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let mut args = Vec::new();
+    let mut sets = Vec::new();
+    for p in &required {
+        let v = ident(&p.rust);
+        let (ty, expr, setter) = param_value(p, &v);
+        let wire = &p.wire;
+        args.push(quote!(#v: #ty));
+        sets.push(quote!(req.#setter(#wire, #expr);));
+    }
+    let mut paragraphs = vec![op_doc(op), op_paths_doc(op)];
+    if !required.is_empty() {
+        let list: Vec<String> = required
+            .iter()
+            .map(|p| {
+                format!(
+                    "`{}` ({})",
+                    crate::names::bare(&p.rust),
+                    if p.doc.is_empty() {
+                        p.wire.as_str()
+                    } else {
+                        p.doc.as_str()
+                    }
+                )
+            })
+            .collect();
+        paragraphs.push(format!("Required: {}.", list.join("; ")));
+    }
+    let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+    let d = doc(&refs);
+    let mutability = if sets.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    quote! {
+        #d
+        pub fn #name(&self, #(#args),*) -> #ret {
+            let #mutability req = self.node.request(#method, #template);
+            #(#sets)*
+            #builder::new(req)
+        }
+    }
+}
+
+fn impl_blocks(
+    name: &str,
+    generic: bool,
+    items: Vec<(Ctx, TokenStream)>,
+    extra_generic: TokenStream,
+) -> TokenStream {
+    let ty = ident(name);
+    let mut by_ctx: BTreeMap<u8, Vec<TokenStream>> = BTreeMap::new();
+    for (ctx, t) in items {
+        let key = match (generic, ctx) {
+            (false, _) => 3,
+            (true, Ctx::Generic) => 0,
+            (true, Ctx::Default) | (true, Ctx::Plain) => 1,
+            (true, Ctx::Service) => 2,
+        };
+        by_ctx.entry(key).or_default().push(t);
+    }
+    let mut out = TokenStream::new();
+    if generic {
+        let g = by_ctx.remove(&0).unwrap_or_default();
+        out.extend(quote! {
+            impl<S: crate::scope::Scope> #ty<S> {
+                #extra_generic
+                #(#g)*
+            }
+        });
+        if let Some(d) = by_ctx.remove(&1) {
+            out.extend(quote! {
+                /// Only in the default-service scope.
+                impl #ty<crate::scope::DefaultScope> { #(#d)* }
+            });
+        }
+        if let Some(s) = by_ctx.remove(&2) {
+            out.extend(quote! {
+                /// Only in the Service scope.
+                impl #ty<crate::scope::ServiceScope> { #(#s)* }
+            });
+        }
+    } else {
+        let p = by_ctx.remove(&3).unwrap_or_default();
+        out.extend(quote! {
+            impl #ty {
+                #extra_generic
+                #(#p)*
+            }
+        });
+    }
+    out
+}
+
+fn struct_def(
+    name: &str,
+    generic: bool,
+    docs: TokenStream,
+    field: TokenStream,
+    must_use: bool,
+) -> TokenStream {
+    let ty = ident(name);
+    let mu = if must_use {
+        quote!(#[must_use = "a request does nothing until `.send()` is awaited"])
+    } else {
+        quote!()
+    };
+    if generic {
+        quote! {
+            #docs
+            #mu
+            #[derive(Debug, Clone)]
+            pub struct #ty<S = crate::scope::DefaultScope> {
+                #field
+                _scope: std::marker::PhantomData<S>,
+            }
+        }
+    } else {
+        quote! {
+            #docs
+            #mu
+            #[derive(Debug, Clone)]
+            pub struct #ty {
+                #field
+            }
+        }
+    }
+}
+
+fn constructor(generic: bool, field: TokenStream, arg: TokenStream) -> TokenStream {
+    if generic {
+        quote! {
+            pub(crate) fn new(#arg) -> Self {
+                Self { #field, _scope: std::marker::PhantomData }
+            }
+        }
+    } else {
+        quote! {
+            pub(crate) fn new(#arg) -> Self {
+                Self { #field }
+            }
+        }
+    }
+}
+
+fn node_tokens(node: &Node) -> TokenStream {
+    let generic = node.scopes == Scopes::Both;
+    let ctx_of = |s: Scopes| if generic { ctx_for(s) } else { Ctx::Plain };
+    let where_ = match node.scopes {
+        Scopes::Both => "Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the type parameter says which.",
+        Scopes::Default => "Exists in the default-service scope only.",
+        Scopes::Service => "Exists in the Service scope only (`client.service(sid).…`).",
+    };
+    let docs = doc(&[
+        &format!("Handle on the `{}` resource.", node.resource),
+        where_,
+    ]);
+    let mut out = struct_def(
+        &node.handle,
+        generic,
+        docs,
+        quote!(node: crate::runtime::Node,),
+        false,
+    );
+    let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
+    for op in &node.ops {
+        items.push((ctx_of(op.scopes), op_starter(op, ctx_of(op.scopes))));
+    }
+    items.extend(child_accessors(node, &quote!(self.node), ctx_of));
+    let ctor = constructor(generic, quote!(node), quote!(node: crate::runtime::Node));
+    out.extend(impl_blocks(&node.handle, generic, items, ctor));
+    for op in &node.ops {
+        out.extend(builder(op));
+    }
+    out
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let generic = op.scopes == Scopes::Both;
+    let docs = doc(&[
+        &format!("Request builder for `{}`: {}", op.builder, op_doc(op)),
+        "Set optional parameters with the methods of the same name, then `.send().await`.",
+    ]);
+    let mut out = struct_def(
+        &op.builder,
+        generic,
+        docs,
+        quote!(req: crate::runtime::Request,),
+        true,
+    );
+    let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
+    for p in op.params.iter().filter(|p| !p.required) {
+        let v = ident("value");
+        let (ty, expr, setter) = param_value(p, &v);
+        let name = ident(&p.rust);
+        let wire = &p.wire;
+        let fallback = format!("Sets the `{wire}` {}.", p.location.label());
+        let note = if generic {
+            param_scope_note(p.scopes)
+        } else {
+            ""
+        };
+        let d = doc(&[if p.doc.is_empty() { &fallback } else { &p.doc }, note]);
+        let ctx = if generic {
+            ctx_for(p.scopes)
+        } else {
+            Ctx::Plain
+        };
+        items.push((
+            ctx,
+            quote! {
+                #d
+                pub fn #name(mut self, #v: #ty) -> Self {
+                    self.req.#setter(#wire, #expr);
+                    self
+                }
+            },
+        ));
+    }
+    let send = match &op.response {
+        ResponseKind::Empty => quote! {
+            /// Send the request; succeeds when the API answers with an empty 2xx.
+            pub async fn send(self) -> Result<(), crate::Error> {
+                self.req.send_empty().await
+            }
+        },
+        ResponseKind::One(ty) => {
+            let t = rust_ty(ty);
+            quote! {
+                /// Send the request and decode the answer.
+                pub async fn send(self) -> Result<#t, crate::Error> {
+                    self.req.send_json().await
+                }
+            }
+        }
+        ResponseKind::List { key, item } => {
+            let t = rust_ty(item);
+            quote! {
+                /// Fetch one page.
+                pub async fn send(self) -> Result<crate::Page<#t>, crate::Error> {
+                    self.req.send_page(#key).await
+                }
+
+                /// Every item of every page, fetching the next page only when the previous
+                /// one is used up (follows `meta.next_page_url`). Use `StreamExt::take` to stop early.
+                pub fn stream(self) -> impl futures::Stream<Item = Result<#t, crate::Error>> + Send + 'static {
+                    self.req.into_stream(#key)
+                }
+            }
+        }
+    };
+    items.push((if generic { Ctx::Generic } else { Ctx::Plain }, send));
+    let ctor = constructor(generic, quote!(req), quote!(req: crate::runtime::Request));
+    out.extend(impl_blocks(&op.builder, generic, items, ctor));
+    out
+}
+
+fn root(api: &Api) -> TokenStream {
+    let prefix = format!("/{}", api.path_prefix);
+    let scope_seg = &api.scope_segment;
+    let root = &api.root;
+    let default_items: Vec<TokenStream> = child_accessors(root, &quote!(self.root_node()), |s| {
+        if s.has_default() {
+            Ctx::Default
+        } else {
+            Ctx::Generic
+        }
+    })
+    .into_iter()
+    .filter(|(c, _)| *c == Ctx::Default)
+    .map(|(_, t)| t)
+    .collect();
+    let service_items: Vec<TokenStream> = child_accessors(root, &quote!(self.node), |s| {
+        if s.has_service() {
+            Ctx::Service
+        } else {
+            Ctx::Generic
+        }
+    })
+    .into_iter()
+    .filter(|(c, _)| *c == Ctx::Service)
+    .map(|(_, t)| t)
+    .collect();
+    let root_ops: Vec<TokenStream> = root
+        .ops
+        .iter()
+        .map(|op| op_starter(op, Ctx::Service))
+        .collect();
+    let builders: Vec<TokenStream> = root.ops.iter().map(builder).collect();
+    let base = &api.base_url;
+    quote! {
+        /// The API's server, from the spec.
+        pub const BASE_URL: &str = #base;
+
+        impl crate::Client {
+            fn root_node(&self) -> crate::runtime::Node {
+                crate::runtime::Node::new(self.clone(), #prefix)
+            }
+
+            /// Resources of one chosen service (`/v1/Services/{ChatServiceSid}/...`): the same
+            /// handle types as on the client, in the Service scope.
+            pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
+                ServiceHandle { node: self.root_node().child(#scope_seg).param(sid.as_ref()) }
+            }
+
+            #(#default_items)*
+        }
+
+        /// One chosen service: its own operations plus every resource in the Service scope.
+        #[derive(Debug, Clone)]
+        pub struct ServiceHandle {
+            node: crate::runtime::Node,
+        }
+
+        impl ServiceHandle {
+            #(#root_ops)*
+            #(#service_items)*
+        }
+
+        #(#builders)*
+    }
+}

@@ -1,0 +1,108 @@
+//! IR -> token streams, one per generated file.
+//!
+//! The generated code targets a small hand-written runtime in the client crate:
+//! `crate::runtime::{Node, Request, ToParam}`, `crate::{Client, Error, Page, DateTime}`,
+//! `crate::scope::{Scope, DefaultScope, ServiceScope}` and the `impl_string_enum!` macro.
+
+mod handles;
+mod types;
+
+use crate::ir::Api;
+use proc_macro2::{Ident, Span, TokenStream};
+use std::collections::BTreeMap;
+
+/// Token streams by file name (relative to `src/generated/`).
+pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
+    let mut files = BTreeMap::new();
+    files.insert("models.rs".to_string(), types::models(api));
+    files.insert("enums.rs".to_string(), types::enums(api));
+    for (name, tokens) in handles::files(api) {
+        files.insert(name, tokens);
+    }
+    for tokens in files.values_mut() {
+        let body = std::mem::take(tokens);
+        *tokens = quote::quote! {
+            #[allow(unused_imports)]
+            use super::*;
+            #body
+        };
+    }
+    let modules: Vec<Ident> = files
+        .keys()
+        .filter_map(|f| f.strip_suffix(".rs"))
+        .map(ident)
+        .collect();
+    let doc = format!(
+        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders.",
+        api.title, api.version
+    );
+    files.insert(
+        "mod.rs".to_string(),
+        quote::quote! {
+            #![doc = #doc]
+            #(mod #modules;)*
+            #(pub use self::#modules::*;)*
+        },
+    );
+    files
+}
+
+/// An identifier; `r#` names become raw identifiers. Names come from [`crate::names`], which
+/// only produces ASCII alphanumerics and underscores, never empty and never leading digits.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// A doc attribute (one paragraph per entry; empty entries skipped).
+pub(crate) fn doc(paragraphs: &[&str]) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut first = true;
+    for p in paragraphs
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        if !first {
+            out.extend(quote::quote!(#[doc = ""]));
+        }
+        first = false;
+        let line = format!(" {}", escape_doc(p));
+        out.extend(quote::quote!(#[doc = #line]));
+    }
+    out
+}
+
+/// Keep spec prose from being read as rustdoc intra-doc links or HTML.
+fn escape_doc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' => {
+                // Markdown links `[x](url)` stay; other brackets are escaped.
+                let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
+                match close {
+                    Some(j) if chars.get(j + 1) == Some(&'(') => out.push('['),
+                    _ => out.push_str("\\["),
+                }
+            }
+            ']' => {
+                if chars.get(i + 1) == Some(&'(') {
+                    out.push(']');
+                } else {
+                    out.push_str("\\]");
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}

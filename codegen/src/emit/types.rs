@@ -1,0 +1,131 @@
+//! Models and enums.
+
+use super::{doc, ident};
+use crate::ir::{Api, Scopes, Ty};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The Rust type for `ty`.
+pub(crate) fn rust_ty(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::I64 => quote!(i64),
+        Ty::I32 => quote!(i32),
+        Ty::F64 => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::DateTime => quote!(crate::DateTime),
+        Ty::Json => quote!(serde_json::Value),
+        Ty::UriMap => quote!(std::collections::BTreeMap<String, String>),
+        Ty::Array(item) => {
+            let item = rust_ty(item);
+            quote!(Vec<#item>)
+        }
+        Ty::Enum(name) | Ty::Model(name) => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+pub(crate) fn param_scope_note(scopes: Scopes) -> &'static str {
+    match scopes {
+        Scopes::Both => "",
+        Scopes::Default => "Sent only in the default-service scope (see `DRIFT.md`).",
+        Scopes::Service => "Sent only in the Service scope (see `DRIFT.md`).",
+    }
+}
+
+pub(crate) fn models(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for model in api.models.values() {
+        let name = ident(&model.name);
+        let fallback = format!("The `{}` resource as the API returns it.", model.name);
+        let model_doc = doc(&[if model.doc.is_empty() {
+            &fallback
+        } else {
+            &model.doc
+        }]);
+        let fields = model.fields.iter().map(|f| {
+            let fname = ident(&f.rust);
+            let ty = rust_ty(&f.ty);
+            let optional = f.optional || matches!(f.ty, Ty::Enum(_));
+            let ty = if optional { quote!(Option<#ty>) } else { ty };
+            let wire = &f.wire;
+            let rename = if crate::names::bare(&f.rust) == f.wire {
+                quote!()
+            } else {
+                quote!(#[serde(rename = #wire)])
+            };
+            let fallback = format!("`{}`.", f.wire);
+            let note = match f.scopes {
+                Scopes::Both => "",
+                Scopes::Default => "Returned only in the default-service scope (see `DRIFT.md`).",
+                Scopes::Service => "Returned only in the Service scope (see `DRIFT.md`).",
+            };
+            let fdoc = doc(&[if f.doc.is_empty() { &fallback } else { &f.doc }, note]);
+            quote! {
+                #fdoc
+                #rename
+                pub #fname: #ty,
+            }
+        });
+        out.extend(quote! {
+            #model_doc
+            #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(default)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+            }
+        });
+    }
+    out
+}
+
+pub(crate) fn enums(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for e in api.enums.values() {
+        let name = ident(&e.name);
+        let fallback = format!("Values of `{}`.", e.name);
+        let edoc = doc(&[
+            if e.doc.is_empty() { &fallback } else { &e.doc },
+            "Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks decoding.",
+        ]);
+        let variants: Vec<_> = e.variants.iter().map(|(_, v)| ident(v)).collect();
+        let wires: Vec<&String> = e.variants.iter().map(|(w, _)| w).collect();
+        let vdocs = wires.iter().map(|w| {
+            let d = format!(" `{w}`");
+            quote!(#[doc = #d])
+        });
+        out.extend(quote! {
+            #edoc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name {
+                #(#vdocs #variants,)*
+                /// A value this version of the crate does not know.
+                Unknown(String),
+            }
+
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#variants => #wires,)*
+                        Self::Unknown(other) => other,
+                    }
+                }
+
+                fn from_wire(value: &str) -> Self {
+                    match value {
+                        #(#wires => Self::#variants,)*
+                        other => Self::Unknown(other.to_string()),
+                    }
+                }
+            }
+
+            crate::runtime::impl_string_enum!(#name);
+        });
+    }
+    out
+}

@@ -1,0 +1,107 @@
+//! Parse a spec (YAML or JSON) into `openapiv3` types and resolve local `$ref`s.
+
+use crate::error::{Error, Ptr, Result};
+use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
+
+/// Parse spec text. YAML is a superset of JSON, so both are accepted.
+pub fn parse(text: &str) -> Result<OpenAPI> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    let api: OpenAPI = serde_path_to_error::deserialize(de).map_err(|e| {
+        let mut ptr = Ptr::root();
+        for seg in e.path().iter() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => ptr = ptr.join(index),
+                serde_path_to_error::Segment::Map { key } => ptr = ptr.join(key),
+                serde_path_to_error::Segment::Enum { variant } => ptr = ptr.join(variant),
+                serde_path_to_error::Segment::Unknown => {}
+            }
+        }
+        ptr.err(format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+    })?;
+    if !api.openapi.starts_with("3.0") {
+        return Err(Error::at(
+            "/openapi",
+            format!(
+                "expected an OpenAPI 3.0.x document, found version `{}`",
+                api.openapi
+            ),
+        ));
+    }
+    Ok(api)
+}
+
+const MAX_REF_DEPTH: usize = 32;
+
+/// `$ref` resolution over `#/components/...`.
+pub(crate) struct Resolver<'a> {
+    pub api: &'a OpenAPI,
+}
+
+fn component_name<'r>(reference: &'r str, kind: &str, at: &Ptr) -> Result<&'r str> {
+    let prefix = format!("#/components/{kind}/");
+    reference.strip_prefix(prefix.as_str()).ok_or_else(|| {
+        at.err(format!(
+            "unsupported $ref `{reference}`: only local refs to #/components/{kind} are supported"
+        ))
+    })
+}
+
+fn ref_ptr(kind: &str, name: &str) -> Ptr {
+    Ptr::root().join("components").join(kind).join(name)
+}
+
+macro_rules! resolver {
+    ($fn:ident, $ty:ty, $kind:literal, $field:ident) => {
+        pub(crate) fn $fn(&self, item: &'a ReferenceOr<$ty>, at: &Ptr) -> Result<(&'a $ty, Ptr)> {
+            let mut item = item;
+            let mut at = at.clone();
+            for _ in 0..MAX_REF_DEPTH {
+                match item {
+                    ReferenceOr::Item(x) => return Ok((x, at)),
+                    ReferenceOr::Reference { reference } => {
+                        let name = component_name(reference, $kind, &at)?;
+                        let found = self
+                            .api
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.$field.get(name))
+                            .ok_or_else(|| {
+                                at.err(format!("$ref `{reference}` points to nothing"))
+                            })?;
+                        at = ref_ptr($kind, name);
+                        item = found;
+                    }
+                }
+            }
+            Err(at.err("$ref chain too deep (a cycle?)"))
+        }
+    };
+}
+
+impl<'a> Resolver<'a> {
+    resolver!(parameter, Parameter, "parameters", parameters);
+    resolver!(request_body, RequestBody, "requestBodies", request_bodies);
+    resolver!(response, Response, "responses", responses);
+    resolver!(schema, Schema, "schemas", schemas);
+
+    /// Resolve a boxed schema reference (properties, array items).
+    pub(crate) fn boxed_schema(
+        &self,
+        item: &'a ReferenceOr<Box<Schema>>,
+        at: &Ptr,
+    ) -> Result<(&'a Schema, Ptr)> {
+        match item {
+            ReferenceOr::Item(x) => Ok((x, at.clone())),
+            ReferenceOr::Reference { reference } => {
+                let name = component_name(reference, "schemas", at)?;
+                let found = self
+                    .api
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(name))
+                    .ok_or_else(|| at.err(format!("$ref `{reference}` points to nothing")))?;
+                self.schema(found, &ref_ptr("schemas", name))
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Pair default-service and Service-scoped variants, merge them, record every difference.
+//!
+//! Two variants of a path (same suffix after `/v1` and `/v1/Services/{ChatServiceSid}`) are the
+//! same resource when at least half of the names they carry (parameters, body fields, response
+//! fields) are shared. Merging takes the union of fields, parameters and enum values; every
+//! difference becomes a [`Drift`] item. Enums that differ only in name or value order are equal.
+
+use crate::ir::{Drift, Scopes};
+use crate::raw::{RawField, RawOp, RawParam, RawResponse, RawTy};
+use std::collections::BTreeSet;
+
+/// Share of names two variants must have in common to be treated as one resource.
+pub const PAIR_THRESHOLD: f64 = 0.5;
+
+/// `(shared, total)` names of two groups of ops.
+pub(crate) fn similarity(default_ops: &[RawOp], service_ops: &[RawOp]) -> (usize, usize) {
+    let mut a = BTreeSet::new();
+    let mut b = BTreeSet::new();
+    default_ops.iter().for_each(|op| op.names(&mut a));
+    service_ops.iter().for_each(|op| op.names(&mut b));
+    let shared = a.intersection(&b).count();
+    let total = a.union(&b).count();
+    (shared, total)
+}
+
+pub(crate) fn is_pair(shared: usize, total: usize) -> bool {
+    total > 0 && shared as f64 / total as f64 >= PAIR_THRESHOLD
+}
+
+/// Records drift only when merging across scopes.
+pub(crate) struct Sink<'a> {
+    pub resource: &'a str,
+    pub cross: bool,
+    pub out: &'a mut Vec<Drift>,
+}
+
+impl Sink<'_> {
+    fn note(&mut self, location: &str, detail: String) {
+        if self.cross {
+            self.out.push(Drift {
+                resource: self.resource.to_string(),
+                location: location.to_string(),
+                detail,
+            });
+        }
+    }
+}
+
+fn values_only_in(a: &[String], b: &[String]) -> Vec<String> {
+    a.iter().filter(|v| !b.contains(v)).cloned().collect()
+}
+
+/// Merge the type of one thing seen in the default scope (`a`) and the Service scope (`b`).
+pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>) -> RawTy {
+    match (a, b) {
+        _ if a == b => a.clone(),
+        (RawTy::Enum(va), RawTy::Enum(vb)) => {
+            let only_a = values_only_in(va, vb);
+            let only_b = values_only_in(vb, va);
+            if only_a.is_empty() && only_b.is_empty() {
+                return a.clone(); // same values, other order: not drift
+            }
+            let mut parts = Vec::new();
+            if !only_a.is_empty() {
+                parts.push(format!(
+                    "only in the default-service scope: {}",
+                    only_a.join(", ")
+                ));
+            }
+            if !only_b.is_empty() {
+                parts.push(format!("only in the Service scope: {}", only_b.join(", ")));
+            }
+            sink.note(
+                location,
+                format!("enum values differ ({})", parts.join("; ")),
+            );
+            let mut all = va.clone();
+            all.extend(only_b);
+            RawTy::Enum(all)
+        }
+        (RawTy::String { format: fa }, RawTy::String { format: fb }) => {
+            let show =
+                |f: &Option<String>| f.as_ref().map_or("none".to_string(), |f| format!("`{f}`"));
+            sink.note(
+                location,
+                format!(
+                    "format differs: {} in the default-service scope, {} in the Service scope",
+                    show(fa),
+                    show(fb)
+                ),
+            );
+            RawTy::String { format: None }
+        }
+        (RawTy::Int { .. }, RawTy::Int { .. }) => {
+            sink.note(location, "integer format differs".to_string());
+            RawTy::Int {
+                format: Some("int64".into()),
+            }
+        }
+        (RawTy::Array(ia), RawTy::Array(ib)) => RawTy::Array(Box::new(merge_ty(
+            ia,
+            ib,
+            &format!("{location} items"),
+            sink,
+        ))),
+        (RawTy::Object(fa), RawTy::Object(fb)) => {
+            RawTy::Object(merge_fields(fa, fb, location, sink))
+        }
+        _ => {
+            sink.note(
+                location,
+                format!(
+                    "type differs: {} in the default-service scope, {} in the Service scope; decoded as any JSON",
+                    a.describe(),
+                    b.describe()
+                ),
+            );
+            RawTy::Json
+        }
+    }
+}
+
+fn field_location(prefix: &str, wire: &str) -> String {
+    if prefix.is_empty() {
+        format!("field `{wire}`")
+    } else {
+        format!("{prefix} field `{wire}`")
+    }
+}
+
+/// Union of two field lists (`a` first, in order), merging fields present in both.
+pub(crate) fn merge_fields(
+    a: &[RawField],
+    b: &[RawField],
+    prefix: &str,
+    sink: &mut Sink<'_>,
+) -> Vec<RawField> {
+    let mut out = Vec::with_capacity(a.len().max(b.len()));
+    for fa in a {
+        let location = field_location(prefix, &fa.wire);
+        match b.iter().find(|fb| fb.wire == fa.wire) {
+            Some(fb) => {
+                if fa.nullable != fb.nullable {
+                    sink.note(
+                        &location,
+                        format!(
+                            "nullable only in the {}",
+                            if fa.nullable {
+                                Scopes::Default.label()
+                            } else {
+                                Scopes::Service.label()
+                            }
+                        ),
+                    );
+                }
+                if fa.required != fb.required {
+                    sink.note(
+                        &location,
+                        format!(
+                            "required only in the {}",
+                            if fa.required {
+                                Scopes::Default.label()
+                            } else {
+                                Scopes::Service.label()
+                            }
+                        ),
+                    );
+                }
+                out.push(RawField {
+                    wire: fa.wire.clone(),
+                    ty: merge_ty(&fa.ty, &fb.ty, &location, sink),
+                    nullable: fa.nullable || fb.nullable,
+                    required: fa.required && fb.required,
+                    doc: if fa.doc.is_empty() {
+                        fb.doc.clone()
+                    } else {
+                        fa.doc.clone()
+                    },
+                    scopes: fa.scopes.union(fb.scopes),
+                });
+            }
+            None => {
+                sink.note(&location, format!("only in the {}", fa.scopes.label()));
+                out.push(fa.clone());
+            }
+        }
+    }
+    for fb in b {
+        if !a.iter().any(|fa| fa.wire == fb.wire) {
+            sink.note(
+                &field_location(prefix, &fb.wire),
+                format!("only in the {}", fb.scopes.label()),
+            );
+            out.push(fb.clone());
+        }
+    }
+    out
+}
+
+/// Union of two parameter lists; `None` when the required sets differ (the ops must stay apart).
+pub(crate) fn merge_params(
+    op_id: &str,
+    a: &[RawParam],
+    b: &[RawParam],
+    sink: &mut Sink<'_>,
+) -> Vec<RawParam> {
+    let mut out = Vec::new();
+    let loc = |p: &RawParam| format!("`{op_id}` {} `{}`", p.location.label(), p.wire);
+    for pa in a {
+        match b
+            .iter()
+            .find(|pb| pb.wire == pa.wire && pb.location == pa.location)
+        {
+            Some(pb) => out.push(RawParam {
+                ty: merge_ty(&pa.ty, &pb.ty, &loc(pa), sink),
+                doc: if pa.doc.is_empty() {
+                    pb.doc.clone()
+                } else {
+                    pa.doc.clone()
+                },
+                scopes: Scopes::Both,
+                ..pa.clone()
+            }),
+            None => {
+                sink.note(
+                    &loc(pa),
+                    "only in the default-service scope; settable only there".into(),
+                );
+                out.push(pa.clone());
+            }
+        }
+    }
+    for pb in b {
+        if !a
+            .iter()
+            .any(|pa| pa.wire == pb.wire && pa.location == pb.location)
+        {
+            sink.note(
+                &loc(pb),
+                "only in the Service scope; settable only there".into(),
+            );
+            out.push(pb.clone());
+        }
+    }
+    out
+}
+
+/// Whether two variants of one operation require the same parameters.
+pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
+    let req = |op: &RawOp| -> BTreeSet<(String, crate::ir::Location)> {
+        op.params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| (p.wire.clone(), p.location))
+            .collect()
+    };
+    req(a) == req(b)
+}
+
+/// Merge the response shapes of two variants of one operation (drift is recorded on the model).
+pub(crate) fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
+    matches!(
+        (a, b),
+        (RawResponse::Empty, RawResponse::Empty) | (RawResponse::One(_), RawResponse::One(_))
+    ) || matches!((a, b), (RawResponse::List { key: ka, .. }, RawResponse::List { key: kb, .. }) if ka == kb)
+}

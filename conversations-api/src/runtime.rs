@@ -1,0 +1,409 @@
+//! Plumbing the generated code calls: paths, parameter encoding, sending, decoding, paging.
+//! Not part of the public API.
+
+use crate::error::Error;
+use crate::page::{Page, PageSeed};
+use crate::Client;
+use futures::Stream;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// Characters left as they are in a path segment.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+pub(crate) fn user_agent() -> String {
+    format!(
+        "conversations-api-rust/{} ({} {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// A position in the resource tree: a client and a concrete path.
+#[derive(Clone)]
+pub struct Node {
+    client: Client,
+    path: String,
+}
+
+impl fmt::Debug for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Node").field("path", &self.path).finish()
+    }
+}
+
+impl Node {
+    pub(crate) fn new(client: Client, path: &str) -> Self {
+        Node {
+            client,
+            path: path.to_string(),
+        }
+    }
+
+    /// `path/literal`.
+    pub(crate) fn child(&self, literal: &str) -> Node {
+        Node {
+            client: self.client.clone(),
+            path: format!("{}/{literal}", self.path),
+        }
+    }
+
+    /// `path/<value>`, percent-encoded.
+    pub(crate) fn param(&self, value: &str) -> Node {
+        Node {
+            client: self.client.clone(),
+            path: format!("{}/{}", self.path, utf8_percent_encode(value, SEGMENT)),
+        }
+    }
+
+    pub(crate) fn request(&self, method: reqwest::Method, template: &'static str) -> Request {
+        Request {
+            client: self.client.clone(),
+            method,
+            path: self.path.clone(),
+            template,
+            query: Vec::new(),
+            headers: Vec::new(),
+            form: Vec::new(),
+        }
+    }
+}
+
+/// Converts a typed parameter value to its wire text.
+pub trait ToParam {
+    /// The value as Twilio expects it in a form, query or header.
+    fn to_param(&self) -> String;
+}
+
+impl ToParam for String {
+    fn to_param(&self) -> String {
+        self.clone()
+    }
+}
+
+impl ToParam for bool {
+    fn to_param(&self) -> String {
+        if *self { "true" } else { "false" }.to_string()
+    }
+}
+
+macro_rules! display_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            fn to_param(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+display_param!(i32, i64, f64);
+
+impl ToParam for crate::DateTime {
+    fn to_param(&self) -> String {
+        self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    }
+}
+
+impl ToParam for serde_json::Value {
+    fn to_param(&self) -> String {
+        match self {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Display, FromStr, serde and [`ToParam`] for a generated string enum with `as_str` and
+/// `from_wire`.
+macro_rules! impl_string_enum {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from_wire(s))
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self::from_wire(s)
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                Ok(Self::from_wire(&s))
+            }
+        }
+
+        impl $crate::runtime::ToParam for $name {
+            fn to_param(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+    };
+}
+pub(crate) use impl_string_enum;
+
+/// One HTTP request under construction. Setting a parameter twice keeps the last value.
+#[derive(Clone)]
+pub struct Request {
+    client: Client,
+    method: reqwest::Method,
+    path: String,
+    template: &'static str,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    form: Vec<(&'static str, String)>,
+}
+
+impl fmt::Debug for Request {
+    /// Names only: values (which may be secrets such as a credential's private key) never show.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = |v: &[(&'static str, String)]| v.iter().map(|(k, _)| *k).collect::<Vec<_>>();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.template)
+            .field("query", &keys(&self.query))
+            .field("headers", &keys(&self.headers))
+            .field("form", &keys(&self.form))
+            .finish()
+    }
+}
+
+fn set(list: &mut Vec<(&'static str, String)>, key: &'static str, values: Vec<String>) {
+    list.retain(|(k, _)| *k != key);
+    list.extend(values.into_iter().map(|v| (key, v)));
+}
+
+impl Request {
+    pub(crate) fn query(&mut self, key: &'static str, value: String) {
+        set(&mut self.query, key, vec![value]);
+    }
+
+    pub(crate) fn query_all(&mut self, key: &'static str, values: Vec<String>) {
+        set(&mut self.query, key, values);
+    }
+
+    pub(crate) fn header(&mut self, key: &'static str, value: String) {
+        set(&mut self.headers, key, vec![value]);
+    }
+
+    #[allow(dead_code)] // used only by specs with array headers
+    pub(crate) fn header_all(&mut self, key: &'static str, values: Vec<String>) {
+        set(&mut self.headers, key, vec![values.join(",")]);
+    }
+
+    pub(crate) fn form(&mut self, key: &'static str, value: String) {
+        set(&mut self.form, key, vec![value]);
+    }
+
+    pub(crate) fn form_all(&mut self, key: &'static str, values: Vec<String>) {
+        set(&mut self.form, key, values);
+    }
+
+    /// The path template this request was built from (for logs).
+    pub fn template(&self) -> &'static str {
+        self.template
+    }
+
+    fn url(&self) -> String {
+        let mut url = format!("{}{}", self.client.inner.base_url, self.path);
+        if !self.query.is_empty() {
+            let mut q = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in &self.query {
+                q.append_pair(k, v);
+            }
+            url.push('?');
+            url.push_str(&q.finish());
+        }
+        url
+    }
+
+    /// The encoded form body, if the request has form fields.
+    pub(crate) fn body(&self) -> Option<String> {
+        if self.form.is_empty() {
+            return None;
+        }
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &self.form {
+            f.append_pair(k, v);
+        }
+        Some(f.finish())
+    }
+
+    async fn execute_url(&self, url: &str) -> Result<bytes::Bytes, Error> {
+        let creds = &self.client.inner.credentials;
+        let mut rb = self
+            .client
+            .inner
+            .http
+            .request(self.method.clone(), url)
+            .basic_auth(&creds.username, Some(creds.password.expose()))
+            .header(reqwest::header::ACCEPT, "application/json");
+        for (k, v) in &self.headers {
+            rb = rb.header(*k, v.as_str());
+        }
+        if let Some(body) = self.body() {
+            rb = rb
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(body);
+        }
+        let resp = rb.send().await.map_err(Error::from_reqwest)?;
+        let status = resp.status().as_u16();
+        let request_id = resp
+            .headers()
+            .get("Twilio-Request-Id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let bytes = resp.bytes().await.map_err(Error::from_reqwest)?;
+        if !(200..300).contains(&status) {
+            return Err(Error::from_response(status, request_id, &bytes));
+        }
+        Ok(bytes)
+    }
+
+    /// Send and expect an empty (or ignored) body.
+    pub(crate) async fn send_empty(self) -> Result<(), Error> {
+        let url = self.url();
+        self.execute_url(&url).await.map(|_| ())
+    }
+
+    /// Send and decode the body as `T`.
+    pub(crate) async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let url = self.url();
+        let body = self.execute_url(&url).await?;
+        decode(&body)
+    }
+
+    /// Send and decode one list page.
+    pub(crate) async fn send_page<T: DeserializeOwned>(
+        self,
+        key: &'static str,
+    ) -> Result<Page<T>, Error> {
+        let url = self.url();
+        self.page_at(&url, key).await
+    }
+
+    async fn page_at<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        key: &'static str,
+    ) -> Result<Page<T>, Error> {
+        let body = self.execute_url(url).await?;
+        decode_page(&body, key)
+    }
+
+    /// Same path and query on this client's base URL: next-page links are followed as given,
+    /// but against the host the client is configured for.
+    fn rebase(&self, next: &str) -> String {
+        let rest = match next.find("://") {
+            Some(i) => {
+                let after = &next[i + 3..];
+                after.find('/').map_or("", |j| &after[j..])
+            }
+            None => next,
+        };
+        format!("{}{}", self.client.inner.base_url, rest)
+    }
+
+    /// Every item of every page, lazily.
+    pub(crate) fn into_stream<T: DeserializeOwned + Send + 'static>(
+        self,
+        key: &'static str,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
+        struct State<T> {
+            req: Request,
+            next: Option<String>,
+            buf: VecDeque<T>,
+        }
+        let first = self.url();
+        let state = State {
+            req: self,
+            next: Some(first),
+            buf: VecDeque::new(),
+        };
+        futures::stream::unfold(state, move |mut st| async move {
+            loop {
+                if let Some(item) = st.buf.pop_front() {
+                    return Some((Ok(item), st));
+                }
+                let url = st.next.take()?;
+                match st.req.page_at::<T>(&url, key).await {
+                    Ok(page) => {
+                        st.next = page.meta.next_page_url.as_deref().map(|n| st.req.rebase(n));
+                        st.buf = page.items.into();
+                    }
+                    Err(e) => return Some((Err(e), st)),
+                }
+            }
+        })
+    }
+}
+
+fn type_name<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
+}
+
+fn decode_error<T>(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let field = e.path().to_string();
+    Error::Decode {
+        type_name: type_name::<T>(),
+        field,
+        message: e.into_inner().to_string(),
+    }
+}
+
+/// Decode a JSON body, naming the failing field on error.
+pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(decode_error::<T>)
+}
+
+/// Decode a list page whose items are under `key`.
+pub(crate) fn decode_page<T: DeserializeOwned>(
+    bytes: &[u8],
+    key: &'static str,
+) -> Result<Page<T>, Error> {
+    use serde::de::DeserializeSeed;
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let seed = PageSeed::<T> {
+        key,
+        _item: PhantomData,
+    };
+    let result = seed.deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
+    match result {
+        Ok(page) => Ok(page),
+        Err(e) => Err(Error::Decode {
+            type_name: type_name::<T>(),
+            field: track.path().to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
