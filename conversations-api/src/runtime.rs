@@ -73,6 +73,7 @@ impl Node {
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
+            limit: None,
         }
     }
 }
@@ -176,6 +177,7 @@ pub struct Request {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
+    limit: Option<usize>,
 }
 
 impl fmt::Debug for Request {
@@ -221,6 +223,11 @@ impl Request {
 
     pub(crate) fn form_all(&mut self, key: &'static str, values: Vec<String>) {
         set(&mut self.form, key, values);
+    }
+
+    /// Stop streams after `n` items.
+    pub(crate) fn limit(&mut self, n: usize) {
+        self.limit = Some(n);
     }
 
     /// The path template this request was built from (for logs).

@@ -1,1 +1,225 @@
-//! Cross-crate tests live in `tests/tests/`.
+//! An in-process HTTP/1.1 server for tests: records every request byte for byte and answers
+//! from a handler, with optional faults (delays, dropped connections, truncated bodies).
+//! It listens on 127.0.0.1 only.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One request as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub method: String,
+    /// Path and query as sent (`/v1/Roles?PageSize=2`).
+    pub target: String,
+    /// Header names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or("")
+    }
+
+    pub fn query(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn body_str(&self) -> &str {
+        std::str::from_utf8(&self.body).unwrap_or("<not utf-8>")
+    }
+}
+
+/// What the server does with one request.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Option<Duration>,
+    /// Close the connection without answering.
+    pub drop_connection: bool,
+    /// Announce the full length but send only this many body bytes, then close.
+    pub truncate_at: Option<usize>,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.into().into_bytes(),
+            delay: None,
+            drop_connection: false,
+            truncate_at: None,
+        }
+    }
+
+    pub fn empty(status: u16) -> Reply {
+        Reply { status, headers: Vec::new(), body: Vec::new(), delay: None, drop_connection: false, truncate_at: None }
+    }
+
+    pub fn html(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            ..Reply::json(status, body)
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn delayed(mut self, d: Duration) -> Reply {
+        self.delay = Some(d);
+        self
+    }
+
+    pub fn dropped() -> Reply {
+        Reply { drop_connection: true, ..Reply::empty(0) }
+    }
+
+    pub fn truncated(mut self, at: usize) -> Reply {
+        self.truncate_at = Some(at);
+        self
+    }
+}
+
+type Handler = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
+
+/// A running server; stops when dropped.
+pub struct MockServer {
+    addr: std::net::SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl MockServer {
+    /// Start on 127.0.0.1 with a handler given the request's index (0-based) and the request.
+    pub async fn start(handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> MockServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let handler: Arc<Handler> = Arc::new(handler);
+        let recs = requests.clone();
+        let task = tokio::spawn(async move {
+            while let Ok((sock, _)) = listener.accept().await {
+                let recs = recs.clone();
+                let handler = handler.clone();
+                tokio::spawn(async move {
+                    let _ = serve(sock, recs, handler).await;
+                });
+            }
+        });
+        MockServer { addr, requests, task }
+    }
+
+    /// Answer every request with the same reply.
+    pub async fn always(reply: Reply) -> MockServer {
+        MockServer::start(move |_, _| reply.clone()).await
+    }
+
+    /// Answer the n-th request with the n-th reply (the last one repeats).
+    pub async fn sequence(replies: Vec<Reply>) -> MockServer {
+        MockServer::start(move |i, _| replies[i.min(replies.len() - 1)].clone()).await
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+async fn serve(mut sock: TcpStream, recs: Arc<Mutex<Vec<Recorded>>>, handler: Arc<Handler>) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    loop {
+        // Read the head.
+        let head_end = loop {
+            if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                break i;
+            }
+            let mut chunk = [0u8; 4096];
+            let n = sock.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+        let mut lines = head.split("\r\n");
+        let start = lines.next().unwrap_or("");
+        let mut parts = start.split(' ');
+        let method = parts.next().unwrap_or("").to_string();
+        let target = parts.next().unwrap_or("").to_string();
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        let len: usize = headers
+            .iter()
+            .find(|(k, _)| k == "content-length")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let body_start = head_end + 4;
+        while buf.len() < body_start + len {
+            let mut chunk = [0u8; 4096];
+            let n = sock.read(&mut chunk).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        let body = buf[body_start..body_start + len].to_vec();
+        buf.drain(..body_start + len);
+        let rec = Recorded { method, target, headers, body };
+        let index = {
+            let mut r = recs.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+            r.push(rec.clone());
+            r.len() - 1
+        };
+        let reply = handler(index, &rec);
+        if let Some(d) = reply.delay {
+            tokio::time::sleep(d).await;
+        }
+        if reply.drop_connection {
+            return Ok(());
+        }
+        let mut out = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
+        for (k, v) in &reply.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str("\r\n");
+        sock.write_all(out.as_bytes()).await?;
+        match reply.truncate_at {
+            Some(at) => {
+                sock.write_all(&reply.body[..at.min(reply.body.len())]).await?;
+                sock.flush().await?;
+                return Ok(());
+            }
+            None => sock.write_all(&reply.body).await?,
+        }
+        sock.flush().await?;
+    }
+}
+
+pub mod compile_checks;

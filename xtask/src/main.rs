@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod regen;
 mod spec_diff;
+mod test;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [args]
@@ -12,6 +13,7 @@ commands:
   regen [--check] [--spec PATH] [--out DIR]
         regenerate conversations-api/src/generated from spec/ (or write a
         standalone crate for any spec with --out); --check fails when stale
+  test  run every test (regen --check, cargo test, Prism conformance)
   spec-diff OLD NEW
         compare the API facts of two OpenAPI specs; exits 1 on any
         counted difference
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
     match cmd.as_str() {
         "regen" => regen::run(rest),
         "spec-diff" => spec_diff::run(rest),
+        "test" => test::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

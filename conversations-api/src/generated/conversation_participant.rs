@@ -86,8 +86,14 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
     ) -> Result<crate::Page<ConversationParticipant>, crate::Error> {
         self.req.send_page("participants").await
     }
+    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
+    /// one holding the last item is requested.
+    pub fn limit(mut self, items: usize) -> Self {
+        self.req.limit(items);
+        self
+    }
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`). Use `StreamExt::take` to stop early.
+    /// one is used up (follows `meta.next_page_url`).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
