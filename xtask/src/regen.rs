@@ -75,19 +75,26 @@ fn planned_files(
     }
     files.insert(PathBuf::from("DRIFT.md"), generated.drift_report);
     if standalone {
+        // The hand-written runtime: every top-level source file of the client crate, and its
+        // build script if it has one.
         let crate_dir = root.join("conversations-api");
-        for name in [
-            "lib.rs",
-            "client.rs",
-            "error.rs",
-            "page.rs",
-            "runtime.rs",
-            "scope.rs",
-        ] {
-            let path = crate_dir.join("src").join(name);
+        let src = crate_dir.join("src");
+        let entries = std::fs::read_dir(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+        let mut runtime: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "rs"))
+            .collect();
+        if crate_dir.join("build.rs").is_file() {
+            runtime.push(crate_dir.join("build.rs"));
+        }
+        for path in runtime {
             let body =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            files.insert(Path::new("src").join(name), body);
+            let rel = path
+                .strip_prefix(&crate_dir)
+                .map_err(|e| e.to_string())?
+                .to_path_buf();
+            files.insert(rel, body);
         }
         files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&root)?);
     }
