@@ -52,15 +52,40 @@ fn count_resources(n: &ir::Node) -> usize {
     usize::from(!n.ops.is_empty()) + n.children.iter().map(count_resources).sum::<usize>()
 }
 
+/// Wall time of each stage of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    pub load: std::time::Duration,
+    pub lower: std::time::Duration,
+    pub emit: std::time::Duration,
+    pub format: std::time::Duration,
+}
+
 /// Spec text (YAML or JSON) -> generated files. `source` names the spec in preambles.
 pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
+    generate_timed(spec_text, source).map(|(g, _)| g)
+}
+
+/// [`generate`], also returning how long each stage took.
+pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timings), Error> {
+    use std::time::Instant;
+    let mut t = Timings::default();
+    let start = Instant::now();
     let api = load::parse(spec_text)?;
+    t.load = start.elapsed();
+    let start = Instant::now();
     let ir = lower::lower(&api)?;
+    t.lower = start.elapsed();
+    let start = Instant::now();
     let tokens = emit::emit(&ir);
+    t.emit = start.elapsed();
+    let start = Instant::now();
     let mut files = BTreeMap::new();
-    for (name, t) in tokens {
-        files.insert(name.clone(), render::render(&name, t, source)?);
+    for (name, tokens) in tokens {
+        files.insert(name.clone(), render::render(&name, tokens, source)?);
     }
+    let drift_report = report::drift_markdown(&ir, source);
+    t.format = start.elapsed();
     let summary = Summary {
         operations: ir.operation_count,
         resources: count_resources(&ir.root),
@@ -69,9 +94,12 @@ pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
         models: ir.models.len(),
         enums: ir.enums.len(),
     };
-    Ok(Generated {
-        files,
-        drift_report: report::drift_markdown(&ir, source),
-        summary,
-    })
+    Ok((
+        Generated {
+            files,
+            drift_report,
+            summary,
+        },
+        t,
+    ))
 }

@@ -1,4 +1,8 @@
 //! One error type for everything a call can fail with.
+//!
+//! No variant ever holds a credential: the auth token and API secret live only inside the
+//! client and go on the wire in the `Authorization` header, which is never copied into an
+//! error, a log record or a `Debug` output.
 
 use std::fmt;
 
@@ -6,7 +10,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
-    /// Twilio's error code (see `more_info`).
+    /// Twilio's error code (see `more_info`), e.g. `20404`.
     pub code: Option<i64>,
     /// Twilio's message.
     pub message: String,
@@ -18,69 +22,95 @@ pub struct ApiError {
     pub details: Option<serde_json::Value>,
     /// The HTTP status of the response.
     pub http_status: u16,
-    /// The `Twilio-Request-Id` response header.
+    /// The `Twilio-Request-Id` response header (quote it to Twilio support).
     pub request_id: Option<String>,
 }
 
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Twilio API error {}", self.http_status)?;
+        if let Some(code) = self.code {
+            write!(f, " (code {code})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
 /// Everything a call can fail with.
+///
+/// Retryable failures (see [`RetryPolicy`](crate::RetryPolicy)) are retried before they reach
+/// you; the error returned is the last attempt's.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The API answered with an error body.
+    /// The API answered with Twilio's JSON error body.
     Api(Box<ApiError>),
     /// The server answered an error status with a body that is not Twilio's JSON (for example
-    /// an HTML page from a proxy).
+    /// an HTML page from a proxy or load balancer).
     Http {
         /// HTTP status.
         status: u16,
         /// `Twilio-Request-Id`, if present.
         request_id: Option<String>,
-        /// The first bytes of the body, lossily decoded.
+        /// At most [`Error::EXCERPT_LIMIT`] bytes of the body, lossily decoded as UTF-8.
         body_excerpt: String,
     },
-    /// The request did not complete in time.
+    /// An attempt did not complete within the configured connect or total timeout.
     Timeout,
-    /// The connection failed or broke.
+    /// The connection could not be made, or broke before a complete answer arrived.
+    /// [`Error::is_connect`] tells whether anything could have reached the server.
     Transport(reqwest::Error),
     /// A success response that does not decode into the expected type.
     Decode {
-        /// The type being decoded.
+        /// The type being decoded (e.g. `Conversation`).
         type_name: &'static str,
-        /// Path of the field that failed (e.g. `messages[3].date_created`), `.` for the top level.
+        /// Path of the field that failed (e.g. `conversations[3].date_created`), `.` for the top
+        /// level.
         field: String,
         /// What went wrong.
         message: String,
     },
-    /// The client is misconfigured (missing or malformed credentials, bad base URL, ...).
+    /// The client is misconfigured (missing or malformed credentials, bad region or base URL).
     Config(String),
+    /// An argument cannot be sent as given (for example a path value of `..`); nothing was sent.
+    InvalidArgument(String),
 }
 
-/// Longest body excerpt kept in [`Error::Http`].
+/// Longest body excerpt kept in [`Error::Http`], in bytes.
 pub(crate) const EXCERPT_LIMIT: usize = 512;
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api(e) => {
-                write!(f, "Twilio API error {}", e.http_status)?;
-                if let Some(code) = e.code {
-                    write!(f, " (code {code})")?;
-                }
-                write!(f, ": {}", e.message)?;
-                if let Some(id) = &e.request_id {
+            Error::Api(e) => e.fmt(f),
+            Error::Http {
+                status,
+                request_id,
+                body_excerpt,
+            } => {
+                write!(f, "HTTP {status} with a body that is not a Twilio error")?;
+                if let Some(id) = request_id {
                     write!(f, " [request {id}]")?;
+                }
+                write!(f, ": {body_excerpt}")
+            }
+            Error::Timeout => write!(f, "the request timed out"),
+            Error::Transport(e) => {
+                write!(f, "transport error: {e}")?;
+                // reqwest's message is generic ("error sending request"); the cause says why.
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
                 }
                 Ok(())
             }
-            Error::Http {
-                status,
-                body_excerpt,
-                ..
-            } => {
-                write!(f, "HTTP {status} with a non-JSON body: {body_excerpt}")
-            }
-            Error::Timeout => write!(f, "the request timed out"),
-            Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Decode {
                 type_name,
                 field,
@@ -89,6 +119,7 @@ impl fmt::Display for Error {
                 write!(f, "could not decode {type_name} at `{field}`: {message}")
             }
             Error::Config(m) => write!(f, "client configuration: {m}"),
+            Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
         }
     }
 }
@@ -103,6 +134,9 @@ impl std::error::Error for Error {
 }
 
 impl Error {
+    /// Longest body excerpt kept in [`Error::Http`], in bytes.
+    pub const EXCERPT_LIMIT: usize = EXCERPT_LIMIT;
+
     /// The HTTP status, for errors that have one.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -110,6 +144,39 @@ impl Error {
             Error::Http { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Twilio's error code, for [`Error::Api`].
+    pub fn code(&self) -> Option<i64> {
+        self.api().and_then(|e| e.code)
+    }
+
+    /// The `Twilio-Request-Id` of the failed response, if there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Http { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The API error body, for [`Error::Api`].
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// `true` for [`Error::Timeout`].
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout)
+    }
+
+    /// `true` when a [`Error::Transport`] failure happened while connecting, so the request
+    /// never reached the server.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport(e) if e.is_connect())
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
@@ -140,14 +207,41 @@ impl Error {
                 http_status: status,
                 request_id,
             })),
-            _ => {
-                let cut = body.len().min(EXCERPT_LIMIT);
-                Error::Http {
-                    status,
-                    request_id,
-                    body_excerpt: String::from_utf8_lossy(&body[..cut]).into_owned(),
-                }
-            }
+            _ => Error::Http {
+                status,
+                request_id,
+                body_excerpt: excerpt(body),
+            },
         }
+    }
+}
+
+/// At most [`EXCERPT_LIMIT`] bytes of `body` as text, cut on a character boundary.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_LIMIT + 4)]);
+    let mut cut = text.len().min(EXCERPT_LIMIT);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_is_bounded_and_cut_on_a_char_boundary() {
+        let body = "é".repeat(EXCERPT_LIMIT);
+        let e = excerpt(body.as_bytes());
+        assert!(e.len() <= EXCERPT_LIMIT);
+        assert!(e.chars().all(|c| c == 'é'));
+        assert_eq!(excerpt(b"<html>"), "<html>");
+    }
+
+    #[test]
+    fn json_without_code_or_message_is_not_an_api_error() {
+        let e = Error::from_response(502, None, br#"{"hello": 1}"#);
+        assert!(matches!(e, Error::Http { status: 502, .. }));
     }
 }

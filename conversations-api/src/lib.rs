@@ -24,6 +24,20 @@
 //! are generated once; handle types carry a scope parameter ([`DefaultScope`] or
 //! [`ServiceScope`]). A parameter the API accepts in one scope only can only be set there.
 //! `DRIFT.md` lists every difference between the two variants in the spec.
+//!
+//! The runtime under the generated code:
+//!
+//! * [`Client`] / [`ClientBuilder`]: account SID with auth token or API key, region and edge,
+//!   timeouts, a base-URL override; credentials never appear in `Debug`, errors or logs.
+//! * [`RetryPolicy`]: 429 and 503 are retried for every method (honouring `Retry-After`),
+//!   other 5xx, timeouts and broken connections for `GET`/`DELETE` only, so a `POST` the
+//!   server may have acted on is never sent twice.
+//! * [`Page`] from `list().send()`, or every item lazily from `list().stream()` (one page in
+//!   memory at a time; `limit(n)` stops fetching once `n` items are out).
+//! * [`Error`]: Twilio's error body ([`ApiError`]), non-JSON error pages, timeouts, transport
+//!   failures and decode errors that name the type and field.
+//! * A `tracing` span `conversations_api.request` per call with the method, path template,
+//!   attempt, status and `Twilio-Request-Id`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -31,6 +45,7 @@
 mod client;
 mod error;
 mod page;
+mod retry;
 #[doc(hidden)]
 pub mod runtime;
 pub mod scope;
@@ -39,10 +54,13 @@ pub mod scope;
 #[rustfmt::skip]
 mod generated;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+};
 pub use error::{ApiError, Error};
 pub use generated::*;
 pub use page::{Page, PageMeta};
+pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
 
 /// Date-times on the wire are RFC 3339 in UTC.

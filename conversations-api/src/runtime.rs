@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use crate::page::{Page, PageSeed};
+use crate::retry::{self, Failure};
 use crate::Client;
 use futures::Stream;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -10,6 +11,8 @@ use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::fmt;
 use std::marker::PhantomData;
+use std::time::{Duration, Instant, SystemTime};
+use tracing::Instrument;
 
 /// Characters left as they are in a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -18,20 +21,17 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-pub(crate) fn user_agent() -> String {
-    format!(
-        "conversations-api-rust/{} ({} {})",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
-}
+/// Most bytes of an error body read (enough for any Twilio error; an endless proxy page is
+/// cut off).
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// A position in the resource tree: a client and a concrete path.
 #[derive(Clone)]
 pub struct Node {
     client: Client,
     path: String,
+    /// Why requests from here must not be sent (a path value URL parsers would rewrite).
+    invalid: Option<String>,
 }
 
 impl fmt::Debug for Node {
@@ -45,6 +45,7 @@ impl Node {
         Node {
             client,
             path: path.to_string(),
+            invalid: None,
         }
     }
 
@@ -53,14 +54,23 @@ impl Node {
         Node {
             client: self.client.clone(),
             path: format!("{}/{literal}", self.path),
+            invalid: self.invalid.clone(),
         }
     }
 
-    /// `path/<value>`, percent-encoded.
+    /// `path/<value>`, percent-encoded. `.` and `..` cannot be sent: URL parsers treat them
+    /// (escaped or not) as dot segments and would send the request to another resource, so
+    /// requests from such a node fail with [`Error::InvalidArgument`] before anything is sent.
     pub(crate) fn param(&self, value: &str) -> Node {
+        let invalid = if value == "." || value == ".." {
+            Some(format!("a path value cannot be `{value}`"))
+        } else {
+            self.invalid.clone()
+        };
         Node {
             client: self.client.clone(),
             path: format!("{}/{}", self.path, utf8_percent_encode(value, SEGMENT)),
+            invalid,
         }
     }
 
@@ -74,6 +84,7 @@ impl Node {
             headers: Vec::new(),
             form: Vec::new(),
             limit: None,
+            invalid: self.invalid.clone(),
         }
     }
 }
@@ -178,6 +189,7 @@ pub struct Request {
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
     limit: Option<usize>,
+    invalid: Option<String>,
 }
 
 impl fmt::Debug for Request {
@@ -190,6 +202,7 @@ impl fmt::Debug for Request {
             .field("query", &keys(&self.query))
             .field("headers", &keys(&self.headers))
             .field("form", &keys(&self.form))
+            .field("limit", &self.limit)
             .finish()
     }
 }
@@ -260,14 +273,16 @@ impl Request {
         Some(f.finish())
     }
 
-    async fn execute_url(&self, url: &str) -> Result<bytes::Bytes, Error> {
-        let creds = &self.client.inner.credentials;
-        let mut rb = self
-            .client
-            .inner
+    /// One attempt: send, then read the whole body (at most [`ERROR_BODY_LIMIT`] bytes of an
+    /// error body).
+    async fn attempt(&self, url: &str) -> Result<Answer, reqwest::Error> {
+        let inner = &self.client.inner;
+        let creds = &inner.credentials;
+        // `basic_auth` marks the header sensitive, so it never shows in reqwest's `Debug`.
+        let mut rb = inner
             .http
             .request(self.method.clone(), url)
-            .basic_auth(&creds.username, Some(creds.password.expose()))
+            .basic_auth(creds.username(), Some(creds.password()))
             .header(reqwest::header::ACCEPT, "application/json");
         for (k, v) in &self.headers {
             rb = rb.header(*k, v.as_str());
@@ -280,18 +295,121 @@ impl Request {
                 )
                 .body(body);
         }
-        let resp = rb.send().await.map_err(Error::from_reqwest)?;
+        let mut resp = rb.send().await?;
         let status = resp.status().as_u16();
-        let request_id = resp
-            .headers()
-            .get("Twilio-Request-Id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let bytes = resp.bytes().await.map_err(Error::from_reqwest)?;
-        if !(200..300).contains(&status) {
-            return Err(Error::from_response(status, request_id, &bytes));
+        let header = |name| {
+            resp.headers()
+                .get(name)
+                .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+        };
+        let request_id = header("Twilio-Request-Id").map(str::to_string);
+        let retry_after =
+            header("Retry-After").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let body = if (200..300).contains(&status) {
+            resp.bytes().await?
+        } else {
+            // The status is what matters; a body that breaks off still gives an excerpt.
+            let mut buf = Vec::new();
+            while buf.len() < ERROR_BODY_LIMIT {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            buf.truncate(ERROR_BODY_LIMIT);
+            buf.into()
+        };
+        Ok(Answer {
+            status,
+            request_id,
+            retry_after,
+            body,
+        })
+    }
+
+    /// Send to `url`, retrying by the client's policy (rules in `retry.rs`), inside a
+    /// `tracing` span that records the method, path template, attempt, status and request
+    /// id: never the URL's values, the credentials or a body.
+    async fn execute_url(&self, url: &str) -> Result<bytes::Bytes, Error> {
+        if let Some(why) = &self.invalid {
+            return Err(Error::InvalidArgument(why.clone()));
         }
-        Ok(bytes)
+        let span = tracing::debug_span!(
+            "conversations_api.request",
+            method = %self.method,
+            path = self.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.execute_with_retries(url, &span)
+            .instrument(span.clone())
+            .await
+    }
+
+    async fn execute_with_retries(
+        &self,
+        url: &str,
+        span: &tracing::Span,
+    ) -> Result<bytes::Bytes, Error> {
+        let policy = self.client.inner.retry;
+        let max_attempts = policy.max_attempts.max(1);
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let (failure, error, retry_after) = match self.attempt(url).await {
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    if let Some(id) = &answer.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    if (200..300).contains(&answer.status) {
+                        tracing::debug!(attempt, status = answer.status, "response");
+                        return Ok(answer.body);
+                    }
+                    let error =
+                        Error::from_response(answer.status, answer.request_id, &answer.body);
+                    (Failure::Status(answer.status), error, answer.retry_after)
+                }
+                Err(e) => {
+                    let failure = if e.is_builder() {
+                        Failure::Invalid
+                    } else if e.is_connect() {
+                        Failure::Connect
+                    } else {
+                        Failure::AfterSend
+                    };
+                    (failure, Error::from_reqwest(e), None)
+                }
+            };
+            let status = error.status();
+            let kind = error_kind(&error);
+            if !retry::retryable(&self.method, failure) || attempt >= max_attempts {
+                tracing::debug!(attempt, status, error = kind, "request failed");
+                return Err(error);
+            }
+            let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt));
+            if started.elapsed().saturating_add(delay) > policy.max_total_time {
+                tracing::debug!(
+                    attempt,
+                    status,
+                    error = kind,
+                    delay_ms = millis(delay),
+                    "request failed; a retry would end after the policy's max_total_time"
+                );
+                return Err(error);
+            }
+            tracing::debug!(
+                attempt,
+                status,
+                error = kind,
+                delay_ms = millis(delay),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
     }
 
     /// Send and expect an empty (or ignored) body.
@@ -326,19 +444,27 @@ impl Request {
     }
 
     /// Same path and query on this client's base URL: next-page links are followed as given,
-    /// but against the host the client is configured for.
+    /// but against the host the client is configured for (its region and edge, or its base
+    /// URL), so the credentials never go to a host named in a response.
     fn rebase(&self, next: &str) -> String {
         let rest = match next.find("://") {
             Some(i) => {
                 let after = &next[i + 3..];
-                after.find('/').map_or("", |j| &after[j..])
+                after.find(['/', '?']).map_or("", |j| &after[j..])
             }
             None => next,
         };
-        format!("{}{}", self.client.inner.base_url, rest)
+        let sep = if rest.is_empty() || rest.starts_with('/') || rest.starts_with('?') {
+            ""
+        } else {
+            "/"
+        };
+        format!("{}{sep}{rest}", self.client.inner.base_url)
     }
 
-    /// Every item of every page, lazily.
+    /// Every item of every page, lazily: the next page is requested only when the previous
+    /// one is used up, and only one page is held at a time. With a limit, no page is
+    /// requested once that many items have been yielded. The stream ends after an error.
     pub(crate) fn into_stream<T: DeserializeOwned + Send + 'static>(
         self,
         key: &'static str,
@@ -347,28 +473,73 @@ impl Request {
             req: Request,
             next: Option<String>,
             buf: VecDeque<T>,
+            remaining: Option<usize>,
         }
         let first = self.url();
+        let remaining = self.limit;
         let state = State {
             req: self,
             next: Some(first),
             buf: VecDeque::new(),
+            remaining,
         };
         futures::stream::unfold(state, move |mut st| async move {
             loop {
+                if st.remaining == Some(0) {
+                    return None;
+                }
                 if let Some(item) = st.buf.pop_front() {
+                    if let Some(n) = st.remaining.as_mut() {
+                        *n -= 1;
+                    }
                     return Some((Ok(item), st));
                 }
                 let url = st.next.take()?;
                 match st.req.page_at::<T>(&url, key).await {
                     Ok(page) => {
-                        st.next = page.meta.next_page_url.as_deref().map(|n| st.req.rebase(n));
+                        // A link back to the same page would loop forever: treat it as the end.
+                        st.next = page
+                            .meta
+                            .next_page_url
+                            .as_deref()
+                            .filter(|n| !n.trim().is_empty())
+                            .map(|n| st.req.rebase(n))
+                            .filter(|n| *n != url);
                         st.buf = page.items.into();
+                        if let Some(n) = st.remaining {
+                            st.buf.truncate(n);
+                        }
                     }
                     Err(e) => return Some((Err(e), st)),
                 }
             }
         })
+    }
+}
+
+/// A complete response to one attempt.
+struct Answer {
+    status: u16,
+    request_id: Option<String>,
+    retry_after: Option<Duration>,
+    body: bytes::Bytes,
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// A short label of an error for logs (never its message, which may quote a response).
+fn error_kind(e: &Error) -> &'static str {
+    match e {
+        Error::Api(_) => "api",
+        Error::Http { .. } => "http",
+        Error::Timeout => "timeout",
+        Error::Transport(e) if e.is_connect() => "connect",
+        Error::Transport(_) => "transport",
+        Error::Decode { .. } => "decode",
+        Error::Config(_) => "config",
+        Error::InvalidArgument(_) => "invalid-argument",
     }
 }
 

@@ -244,3 +244,17 @@ async fn default_only_parameter_reaches_the_wire_in_its_scope() {
     assert_eq!(r[1].target, format!("/v1/Services/{SERVICE}/Configuration/Webhooks"));
     assert_eq!(r[1].body_str(), "PreWebhookUrl=https%3A%2F%2Fexample.com%2Fpre");
 }
+
+#[tokio::test]
+async fn dot_segments_are_refused_before_sending() {
+    let server = MockServer::always(Reply::empty(204)).await;
+    let c = client(&server);
+    for sid in [".", ".."] {
+        let err = c.conversation(CONV).participant(sid).delete().send().await.unwrap_err();
+        assert!(matches!(err, conversations_api::Error::InvalidArgument(_)), "{err:?}");
+    }
+    assert!(server.requests().is_empty());
+    // A dot inside a value is fine and sent as is.
+    c.conversation(CONV).participant("a.b").delete().send().await.unwrap();
+    assert_eq!(only(&server).target, format!("/v1/Conversations/{CONV}/Participants/a.b"));
+}

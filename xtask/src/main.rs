@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+mod bench;
 mod regen;
 mod spec_diff;
 mod test;
@@ -14,6 +15,8 @@ commands:
         regenerate conversations-api/src/generated from spec/ (or write a
         standalone crate for any spec with --out); --check fails when stale
   test  run every test (regen --check, cargo test, Prism conformance)
+  bench [--quick]
+        measure the generator, the generated crate and the runtime (BENCHMARKS.md)
   spec-diff OLD NEW
         compare the API facts of two OpenAPI specs; exits 1 on any
         counted difference
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         "regen" => regen::run(rest),
         "spec-diff" => spec_diff::run(rest),
         "test" => test::run(rest),
+        "bench" => bench::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,221 @@
+//! `cargo xtask bench [--quick]`: the figures in BENCHMARKS.md.
+//!
+//! - generator: each stage (load, lower, emit, format) for `spec/` and Twilio's reference,
+//!   median of 15 in-process runs, in the build `cargo xtask` itself uses;
+//! - `cargo xtask regen --check` as a command (xtask already built): median of 10 runs;
+//! - generated crate size;
+//! - compile time of `conversations-api` alone (dependencies built) in debug and release, and
+//!   a clean debug build with its dependencies in a fresh target folder;
+//! - runtime: `cargo bench -p conversations-tests --bench runtime` (client overhead against
+//!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages).
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn generator(name: &str, path: &Path, runs: usize) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut stages: [Vec<Duration>; 5] = Default::default();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let (_, t) = codegen::generate_timed(&text, name).map_err(|e| e.to_string())?;
+        let total = start.elapsed();
+        for (i, d) in [t.load, t.lower, t.emit, t.format, total]
+            .into_iter()
+            .enumerate()
+        {
+            stages[i].push(d);
+        }
+    }
+    let [load, lower, emit, format, total] = stages.map(median);
+    println!(
+        "generator {name}: load {}, lower {}, emit {}, format {}, total {} (median of {runs})",
+        ms(load),
+        ms(lower),
+        ms(emit),
+        ms(format),
+        ms(total)
+    );
+    Ok(())
+}
+
+fn time_command(cmd: &mut Command) -> Result<Duration, String> {
+    let start = Instant::now();
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(start.elapsed())
+}
+
+fn lines(dir: &Path) -> (usize, usize) {
+    let mut all = 0;
+    let mut non_blank = 0;
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            if let Ok(text) = std::fs::read_to_string(e.path()) {
+                all += text.lines().count();
+                non_blank += text.lines().filter(|l| !l.trim().is_empty()).count();
+            }
+        }
+    }
+    (all, non_blank)
+}
+
+pub fn run(args: &[String]) -> ExitCode {
+    let quick = args.iter().any(|a| a == "--quick");
+    match bench(quick) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench(quick: bool) -> Result<(), String> {
+    let root = crate::project_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let reference = root.join("../shared/reference/twilio_conversations_v1.yaml");
+    println!(
+        "machine: {} cores, {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::env::consts::ARCH
+    );
+
+    // Generator stages, in-process.
+    let runs = if quick { 5 } else { 15 };
+    generator(
+        "spec/conversations_v1.yaml",
+        &root.join("spec/conversations_v1.yaml"),
+        runs,
+    )?;
+    if reference.is_file() {
+        generator("reference", &reference, runs)?;
+    }
+
+    // The command users run.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let mut regen = Vec::new();
+    for _ in 0..(if quick { 3 } else { 10 }) {
+        regen.push(time_command(
+            Command::new(&exe)
+                .current_dir(&root)
+                .args(["regen", "--check"]),
+        )?);
+    }
+    println!(
+        "regen --check command (xtask built): {} (median)",
+        ms(median(regen))
+    );
+
+    // Generated code size.
+    let (all, non_blank) = lines(&root.join("conversations-api/src/generated"));
+    println!("generated code (spec/): {all} lines, {non_blank} non-blank");
+    if reference.is_file() {
+        let out = root.join("target/bench-reference-crate");
+        time_command(
+            Command::new(&exe)
+                .current_dir(&root)
+                .arg("regen")
+                .arg("--spec")
+                .arg(&reference)
+                .arg("--out")
+                .arg(&out),
+        )?;
+        let (all, non_blank) = lines(&out.join("src/generated"));
+        println!("generated code (reference): {all} lines, {non_blank} non-blank");
+    }
+
+    // Compile time of the crate alone, dependencies already built.
+    for (profile, extra) in [("debug", None), ("release", Some("--release"))] {
+        let mut build = Command::new(&cargo);
+        build
+            .current_dir(&root)
+            .args(["build", "--quiet", "-p", "conversations-api"]);
+        if let Some(x) = extra {
+            build.arg(x);
+        }
+        time_command(&mut build)?;
+        let mut samples = Vec::new();
+        for _ in 0..(if quick { 1 } else { 3 }) {
+            let lib = root.join("conversations-api/src/lib.rs");
+            let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
+            std::fs::write(&lib, text).map_err(|e| e.to_string())?; // new mtime
+            let mut build = Command::new(&cargo);
+            build
+                .current_dir(&root)
+                .args(["build", "--quiet", "-p", "conversations-api"]);
+            if let Some(x) = extra {
+                build.arg(x);
+            }
+            samples.push(time_command(&mut build)?);
+        }
+        println!(
+            "compile conversations-api alone ({profile}): {} (median)",
+            secs(median(samples))
+        );
+    }
+    if !quick {
+        let fresh = root.join("target/bench-clean-build");
+        let _ = std::fs::remove_dir_all(&fresh);
+        let d = time_command(
+            Command::new(&cargo)
+                .current_dir(&root)
+                .env("CARGO_TARGET_DIR", &fresh)
+                .args(["build", "--quiet", "-p", "conversations-api"]),
+        )?;
+        println!(
+            "clean debug build of conversations-api with dependencies: {}",
+            secs(d)
+        );
+        let _ = std::fs::remove_dir_all(&fresh);
+    }
+
+    // Runtime figures.
+    let mut cmd = Command::new(&cargo);
+    cmd.current_dir(&root).args([
+        "bench",
+        "--quiet",
+        "-p",
+        "conversations-tests",
+        "--bench",
+        "runtime",
+        "--",
+    ]);
+    if quick {
+        cmd.arg("--quick");
+    }
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "runtime bench failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    for line in String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("bench: "))
+    {
+        println!("runtime {}", &line["bench: ".len()..]);
+    }
+    Ok(())
+}
