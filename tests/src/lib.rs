@@ -223,3 +223,8 @@ async fn serve(mut sock: TcpStream, recs: Arc<Mutex<Vec<Recorded>>>, handler: Ar
 }
 
 pub mod compile_checks;
+
+/// The examples of `docs/runtime.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/runtime.md")]
+pub struct RuntimeDocs;
