@@ -557,25 +557,40 @@ fn decode_error<T>(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     }
 }
 
-/// Decode a JSON body, naming the failing field on error.
+/// Decode a JSON body, naming the failing field on error. The fast path is plain serde_json;
+/// only a body that fails is decoded again with path tracking, to name the field.
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(decode_error::<T>)
+    match serde_json::from_slice(bytes) {
+        Ok(v) => Ok(v),
+        Err(_) => {
+            let de = &mut serde_json::Deserializer::from_slice(bytes);
+            serde_path_to_error::deserialize(de).map_err(decode_error::<T>)
+        }
+    }
 }
 
-/// Decode a list page whose items are under `key`.
+/// Decode a list page whose items are under `key` (fast path first, as in [`decode`]).
 pub(crate) fn decode_page<T: DeserializeOwned>(
     bytes: &[u8],
     key: &'static str,
 ) -> Result<Page<T>, Error> {
     use serde::de::DeserializeSeed;
-    let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let mut track = serde_path_to_error::Track::new();
-    let seed = PageSeed::<T> {
+    let seed = || PageSeed::<T> {
         key,
         _item: PhantomData,
     };
-    let result = seed.deserialize(serde_path_to_error::Deserializer::new(de, &mut track));
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    if let Ok(page) = seed()
+        .deserialize(&mut *de)
+        .and_then(|p| de.end().map(|()| p))
+    {
+        return Ok(page);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let mut track = serde_path_to_error::Track::new();
+    let result = seed()
+        .deserialize(serde_path_to_error::Deserializer::new(&mut *de, &mut track))
+        .and_then(|p| de.end().map(|()| p));
     match result {
         Ok(page) => Ok(page),
         Err(e) => Err(Error::Decode {

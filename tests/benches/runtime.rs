@@ -65,9 +65,19 @@ fn client(url: &str) -> Client {
 }
 
 async fn overhead(n: usize, rounds: usize) {
-    let server = MockServer::always(Reply::json(200, conversation_json(1))).await;
+    let one = conversation_json(1);
+    let server = MockServer::start_unrecorded(move |_, _| Reply::json(200, one.as_str())).await;
     let c = client(&server.url());
-    let http = reqwest::Client::new();
+    // The baseline uses the same reqwest settings as the client (timeouts, pool, redirects,
+    // User-Agent): what is measured is the generated layer, not the configuration.
+    let http = reqwest::Client::builder()
+        .user_agent("conversations-api-rust/bench")
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .pool_idle_timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("reqwest client");
     let url = format!("{}/v1/Conversations/{SID}", server.url());
     // Warm both connection pools.
     for _ in 0..50 {
@@ -159,18 +169,24 @@ async fn stream_peak(pages: usize) -> (usize, usize) {
     const PER_PAGE: usize = 50;
     let page_body = std::sync::Arc::new(page_json(PER_PAGE, Some("NEXT".into())));
     let last_body = std::sync::Arc::new(page_json(PER_PAGE, None));
-    let server = MockServer::start(move |i, _| {
+    let one = std::sync::Arc::new(conversation_json(1));
+    let server = MockServer::start_unrecorded(move |_, r| {
+        if !r.path().ends_with("/Conversations") {
+            return Reply::json(200, one.as_str());
+        }
+        // Page index from the `Page` query parameter (absent on the first page).
+        let i: usize = r
+            .query()
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("Page="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         if i + 1 < pages {
-            Reply::json(
-                200,
-                page_body.replace(
-                    "NEXT",
-                    &format!(
-                        "https://conversations.twilio.com/v1/Conversations?PageSize=50&Page={}",
-                        i + 1
-                    ),
-                ),
-            )
+            let next = format!(
+                "https://conversations.twilio.com/v1/Conversations?PageSize=50&Page={}",
+                i + 1
+            );
+            Reply::json(200, page_body.replace("NEXT", &next))
         } else {
             Reply::json(200, last_body.as_str())
         }

@@ -29,7 +29,10 @@ impl Recorded {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn body_str(&self) -> &str {
@@ -64,7 +67,14 @@ impl Reply {
     }
 
     pub fn empty(status: u16) -> Reply {
-        Reply { status, headers: Vec::new(), body: Vec::new(), delay: None, drop_connection: false, truncate_at: None }
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: Vec::new(),
+            delay: None,
+            drop_connection: false,
+            truncate_at: None,
+        }
     }
 
     pub fn html(status: u16, body: impl Into<String>) -> Reply {
@@ -85,7 +95,10 @@ impl Reply {
     }
 
     pub fn dropped() -> Reply {
-        Reply { drop_connection: true, ..Reply::empty(0) }
+        Reply {
+            drop_connection: true,
+            ..Reply::empty(0)
+        }
     }
 
     pub fn truncated(mut self, at: usize) -> Reply {
@@ -99,8 +112,17 @@ type Handler = dyn Fn(usize, &Recorded) -> Reply + Send + Sync;
 /// A running server; stops when dropped.
 pub struct MockServer {
     addr: std::net::SocketAddr,
-    requests: Arc<Mutex<Vec<Recorded>>>,
+    log: Arc<Log>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// What the server keeps of the requests it saw.
+#[derive(Default)]
+struct Log {
+    /// Every request, unless the server was started unrecorded.
+    requests: Mutex<Vec<Recorded>>,
+    count: std::sync::atomic::AtomicUsize,
+    record: bool,
 }
 
 impl Drop for MockServer {
@@ -111,22 +133,49 @@ impl Drop for MockServer {
 
 impl MockServer {
     /// Start on 127.0.0.1 with a handler given the request's index (0-based) and the request.
-    pub async fn start(handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> MockServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    pub async fn start(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> MockServer {
+        MockServer::launch(handler, true).await
+    }
+
+    /// Like [`start`](Self::start) but keeps only a count of the requests, so a long run
+    /// (a benchmark) does not grow the server's memory.
+    pub async fn start_unrecorded(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+    ) -> MockServer {
+        MockServer::launch(handler, false).await
+    }
+
+    async fn launch(
+        handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static,
+        record: bool,
+    ) -> MockServer {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
-        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let log = Arc::new(Log {
+            record,
+            ..Log::default()
+        });
         let handler: Arc<Handler> = Arc::new(handler);
-        let recs = requests.clone();
+        let shared = log.clone();
         let task = tokio::spawn(async move {
             while let Ok((sock, _)) = listener.accept().await {
-                let recs = recs.clone();
+                let log = shared.clone();
                 let handler = handler.clone();
                 tokio::spawn(async move {
-                    let _ = serve(sock, recs, handler).await;
+                    let _ = serve(sock, log, handler).await;
                 });
             }
         });
-        MockServer { addr, requests, task }
+        MockServer { addr, log, task }
+    }
+
+    /// How many requests arrived so far (recorded or not).
+    pub fn request_count(&self) -> usize {
+        self.log.count.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Answer every request with the same reply.
@@ -146,11 +195,16 @@ impl MockServer {
 
     /// Every request so far.
     pub fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+        self.log
+            .requests
+            .lock()
+            .map(|r| r.clone())
+            .unwrap_or_default()
     }
 }
 
-async fn serve(mut sock: TcpStream, recs: Arc<Mutex<Vec<Recorded>>>, handler: Arc<Handler>) -> std::io::Result<()> {
+async fn serve(mut sock: TcpStream, log: Arc<Log>, handler: Arc<Handler>) -> std::io::Result<()> {
+    sock.set_nodelay(true)?;
     let mut buf = Vec::new();
     loop {
         // Read the head.
@@ -191,11 +245,22 @@ async fn serve(mut sock: TcpStream, recs: Arc<Mutex<Vec<Recorded>>>, handler: Ar
         }
         let body = buf[body_start..body_start + len].to_vec();
         buf.drain(..body_start + len);
-        let rec = Recorded { method, target, headers, body };
+        let rec = Recorded {
+            method,
+            target,
+            headers,
+            body,
+        };
         let index = {
-            let mut r = recs.lock().map_err(|_| std::io::Error::other("poisoned"))?;
-            r.push(rec.clone());
-            r.len() - 1
+            // Count and record under one lock so indexes follow arrival order.
+            let mut r = log
+                .requests
+                .lock()
+                .map_err(|_| std::io::Error::other("poisoned"))?;
+            if log.record {
+                r.push(rec.clone());
+            }
+            log.count.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
         };
         let reply = handler(index, &rec);
         if let Some(d) = reply.delay {
@@ -204,21 +269,26 @@ async fn serve(mut sock: TcpStream, recs: Arc<Mutex<Vec<Recorded>>>, handler: Ar
         if reply.drop_connection {
             return Ok(());
         }
-        let mut out = format!("HTTP/1.1 {} X\r\nContent-Length: {}\r\n", reply.status, reply.body.len());
+        let mut out = format!(
+            "HTTP/1.1 {} X\r\nContent-Length: {}\r\n",
+            reply.status,
+            reply.body.len()
+        );
         for (k, v) in &reply.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
         out.push_str("\r\n");
-        sock.write_all(out.as_bytes()).await?;
-        match reply.truncate_at {
-            Some(at) => {
-                sock.write_all(&reply.body[..at.min(reply.body.len())]).await?;
-                sock.flush().await?;
-                return Ok(());
-            }
-            None => sock.write_all(&reply.body).await?,
-        }
+        // Head and body in one write: two small writes would meet the peer's delayed ACK.
+        let mut bytes = out.into_bytes();
+        let body_len = reply
+            .truncate_at
+            .map_or(reply.body.len(), |at| at.min(reply.body.len()));
+        bytes.extend_from_slice(&reply.body[..body_len]);
+        sock.write_all(&bytes).await?;
         sock.flush().await?;
+        if reply.truncate_at.is_some() {
+            return Ok(());
+        }
     }
 }
 

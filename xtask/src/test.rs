@@ -1,17 +1,38 @@
 //! `cargo xtask test`: every test the project has, in the order a reviewer wants failures.
 //!
 //! 1. generated code is fresh (`regen --check`);
-//! 2. `cargo test --workspace` (unit, snapshot, wire and runtime tests);
+//! 2. `cargo test --workspace` (unit, snapshot, wire, runtime, example-decoding and fuzz tests);
 //! 3. Twilio's reference spec generates a standalone crate that builds;
-//! 4. Prism (installed from `package.json` into the git-ignored `node_modules/`) answers a valid
-//!    request to each of the 103 operations of `spec/`.
+//! 4. conformance against an independent mock: Prism (pinned in `package.json`, installed by
+//!    `npm ci` into the git-ignored `node_modules/`) serves `spec/conversations_v1.yaml` on
+//!    127.0.0.1; the conformance suite (`tests/src/bin/conformance`) calls every operation
+//!    through the generated client against it, then `scripts/prism_check.py` checks the spec's
+//!    own examples against the same Prism. Prism is stopped by its process id on every path
+//!    (success, failure, panic), together with any process it forked.
+//!
+//! See docs/conformance.md.
 
-use std::process::{Command, ExitCode};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long Prism may take to answer after it was started (it usually needs a few seconds).
+const PRISM_START_LIMIT: Duration = Duration::from_secs(90);
 
 fn step(name: &str, cmd: &mut Command) -> bool {
     println!("== xtask test: {name}");
+    let started = Instant::now();
     match cmd.status() {
-        Ok(s) if s.success() => true,
+        Ok(s) if s.success() => {
+            println!(
+                "== xtask test: {name}: ok ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+            true
+        }
         Ok(s) => {
             eprintln!("== xtask test: {name} failed ({s})");
             false
@@ -26,8 +47,10 @@ fn step(name: &str, cmd: &mut Command) -> bool {
 fn have(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
-        .output()
-        .map(|o| o.status.success())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
         .unwrap_or(false)
 }
 
@@ -84,32 +107,262 @@ pub fn run(args: &[String]) -> ExitCode {
     if !ok {
         return ExitCode::FAILURE;
     }
-    for tool in ["node", "npm", "python3"] {
+    if conformance(&root, &cargo) {
+        println!("== xtask test: all steps passed");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Step 4: Prism, the conformance suite and the spec-level example check.
+fn conformance(root: &Path, cargo: &str) -> bool {
+    for (tool, why) in [
+        ("node", "Node.js runs the Prism mock server"),
+        ("npm", "npm installs Prism from package.json"),
+        ("python3", "python3 runs scripts/prism_check.py"),
+    ] {
         if !have(tool) {
             eprintln!(
-                "== xtask test: `{tool}` is not installed; the Prism conformance step needs Node.js with npm and python3"
+                "== xtask test: `{tool}` is not installed or not on PATH ({why}); the conformance \
+                 step needs Node.js 18+ with npm, and python3"
             );
-            return ExitCode::FAILURE;
+            return false;
         }
     }
-    if !root.join("node_modules/.bin/prism").exists()
+    if !prism_installed(root)
         && !step(
-            "npm ci (Prism)",
+            "npm ci (Prism, as pinned in package.json)",
             Command::new("npm")
-                .current_dir(&root)
+                .current_dir(root)
                 .args(["ci", "--no-audit", "--no-fund"]),
         )
     {
-        return ExitCode::FAILURE;
+        return false;
     }
+    // Build first, so Prism does not sit idle through a compile.
     if !step(
-        "prism check",
-        Command::new("python3")
-            .current_dir(&root)
-            .arg("scripts/prism_check.py"),
+        "build the conformance suite",
+        Command::new(cargo).current_dir(root).args([
+            "build",
+            "--quiet",
+            "-p",
+            "conversations-tests",
+            "--bin",
+            "conformance",
+        ]),
     ) {
-        return ExitCode::FAILURE;
+        return false;
     }
-    println!("== xtask test: all steps passed");
-    ExitCode::SUCCESS
+    println!("== xtask test: start Prism on spec/conversations_v1.yaml");
+    let prism = match Prism::start(root) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("== xtask test: {e}");
+            return false;
+        }
+    };
+    println!(
+        "== xtask test: Prism (pid {}) answers on {}",
+        prism.child.id(),
+        prism.url
+    );
+    let ok = step(
+        "conformance suite (every operation through the client)",
+        Command::new(cargo)
+            .current_dir(root)
+            .env("CONFORMANCE_BASE_URL", &prism.url)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "conversations-tests",
+                "--bin",
+                "conformance",
+            ]),
+    ) & step(
+        "prism check (the spec's own examples and requests)",
+        Command::new("python3")
+            .current_dir(root)
+            .arg("scripts/prism_check.py")
+            .arg("--base-url")
+            .arg(&prism.url),
+    );
+    if !ok {
+        eprintln!("== xtask test: Prism's log: {}", prism.log.display());
+    }
+    drop(prism); // stops it; also happens on any early return or panic
+    ok
+}
+
+/// `node_modules` holds the Prism version `package.json` pins.
+fn prism_installed(root: &Path) -> bool {
+    let read = |p: PathBuf| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+    };
+    let pinned = read(root.join("package.json")).and_then(|p| {
+        p["devDependencies"]["@stoplight/prism-cli"]
+            .as_str()
+            .map(str::to_string)
+    });
+    let installed = read(root.join("node_modules/@stoplight/prism-cli/package.json"))
+        .and_then(|p| p["version"].as_str().map(str::to_string));
+    root.join("node_modules/.bin/prism").exists() && pinned.is_some() && pinned == installed
+}
+
+/// A running Prism mock server; stopped (with anything it forked) when dropped.
+struct Prism {
+    child: Child,
+    addr: SocketAddr,
+    url: String,
+    log: PathBuf,
+}
+
+impl Prism {
+    /// Start `node_modules/.bin/prism mock` itself (not through npx, whose child would outlive
+    /// it) on a free port of 127.0.0.1, and wait until it answers.
+    fn start(root: &Path) -> Result<Prism, String> {
+        let bin = root.join("node_modules/.bin/prism");
+        let log = root.join("target/prism.log");
+        std::fs::create_dir_all(root.join("target")).map_err(|e| format!("target/: {e}"))?;
+        let mut last_error = String::new();
+        // A free port can be taken between our probe and Prism's bind: try a few.
+        for _attempt in 0..3 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .map_err(|e| format!("no free port on 127.0.0.1: {e}"))?
+                .port();
+            let out = File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+            let err = out.try_clone().map_err(|e| e.to_string())?;
+            let child = Command::new(&bin)
+                .current_dir(root)
+                .args(["mock", "-h", "127.0.0.1", "-p"])
+                .arg(port.to_string())
+                .arg("spec/conversations_v1.yaml")
+                .stdin(Stdio::null())
+                .stdout(out)
+                .stderr(err)
+                .spawn()
+                .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let mut prism = Prism {
+                child,
+                addr,
+                url: format!("http://{addr}"),
+                log: log.clone(),
+            };
+            match prism.wait_ready(PRISM_START_LIMIT) {
+                Ok(()) => return Ok(prism),
+                Err(e) => {
+                    let tail = log_tail(&log, 40);
+                    last_error = format!("{e}\n-- last lines of {}:\n{tail}", log.display());
+                    if !tail.contains("EADDRINUSE") {
+                        break;
+                    }
+                }
+            }
+            // `prism` is dropped here, which stops it before the next attempt.
+        }
+        Err(last_error)
+    }
+
+    /// Bounded wait for the first HTTP answer (any status: Prism answers 404 to the probe).
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), String> {
+        let deadline = Instant::now() + limit;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => {
+                    return Err(format!("Prism exited ({status}) before it answered"))
+                }
+                Ok(None) => {}
+                Err(e) => return Err(format!("cannot watch Prism: {e}")),
+            }
+            if answers(self.addr) {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                return Err(format!(
+                    "Prism did not answer on {} within {} s",
+                    self.url,
+                    limit.as_secs()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn stop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        let pid = self.child.id();
+        // Prism forks a worker when NODE_ENV=production (its `--multiprocess` default); find
+        // every descendant before the parent dies and they are re-parented.
+        let descendants = descendants(pid);
+        let _ = self.child.kill(); // SIGKILL, by process id
+        for d in &descendants {
+            let _ = Command::new("kill")
+                .args(["-KILL", &d.to_string()])
+                .stderr(Stdio::null())
+                .status();
+        }
+        let _ = self.child.wait();
+        println!(
+            "== xtask test: stopped Prism (pid {pid}{})",
+            if descendants.is_empty() {
+                String::new()
+            } else {
+                format!(" and its processes {descendants:?}")
+            }
+        );
+    }
+}
+
+impl Drop for Prism {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// An HTTP answer of any kind from `addr`.
+fn answers(addr: SocketAddr) -> bool {
+    let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let probe = "GET /__xtask_ready HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if s.write_all(probe.as_bytes()).is_err() {
+        return false;
+    }
+    let mut head = [0u8; 8];
+    s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
+}
+
+/// Every process below `pid` (Linux: `/proc/<pid>/task/<tid>/children`; empty elsewhere).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(p) = todo.pop() {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
+            continue;
+        };
+        for task in tasks.flatten() {
+            let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
+                continue;
+            };
+            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                if !out.contains(&c) {
+                    out.push(c);
+                    todo.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn log_tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
 }
