@@ -178,6 +178,17 @@ macro_rules! impl_string_enum {
 }
 pub(crate) use impl_string_enum;
 
+/// Form encoding writes a space as `+`; send `%20` instead. Both mean a space to a form
+/// decoder (Twilio's included), but for a field with an OpenAPI `encoding` entry `+` is a
+/// reserved character that strict validators (Prism) reject. A literal `+` is already `%2B`.
+fn space_as_pct20(encoded: String) -> String {
+    if encoded.contains('+') {
+        encoded.replace('+', "%20")
+    } else {
+        encoded
+    }
+}
+
 /// One HTTP request under construction. Setting a parameter twice keeps the last value.
 #[derive(Clone)]
 pub struct Request {
@@ -256,7 +267,7 @@ impl Request {
                 q.append_pair(k, v);
             }
             url.push('?');
-            url.push_str(&q.finish());
+            url.push_str(&space_as_pct20(q.finish()));
         }
         url
     }
@@ -270,7 +281,7 @@ impl Request {
         for (k, v) in &self.form {
             f.append_pair(k, v);
         }
-        Some(f.finish())
+        Some(space_as_pct20(f.finish()))
     }
 
     /// One attempt: send, then read the whole body (at most [`ERROR_BODY_LIMIT`] bytes of an

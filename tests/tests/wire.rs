@@ -40,7 +40,10 @@ fn only(server: &MockServer) -> Recorded {
 fn assert_common(r: &Recorded) {
     assert_eq!(r.header("authorization"), Some(BASIC));
     assert_eq!(r.header("accept"), Some("application/json"));
-    assert!(r.header("user-agent").unwrap_or("").starts_with("conversations-api-rust/"));
+    assert!(r
+        .header("user-agent")
+        .unwrap_or("")
+        .starts_with("conversations-api-rust/"));
 }
 
 #[tokio::test]
@@ -62,17 +65,28 @@ async fn create_in_default_scope() {
     assert_eq!(r.method, "POST");
     assert_eq!(r.target, "/v1/Conversations");
     assert_common(&r);
-    assert_eq!(r.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     assert_eq!(r.header("x-twilio-webhook-enabled"), Some("true"));
     assert_eq!(
         r.body_str(),
-        "FriendlyName=Support+%26+Sales&Timers.Inactive=PT1M&Bindings.Email.Address=help%2Bx%40example.com\
+        "FriendlyName=Support%20%26%20Sales&Timers.Inactive=PT1M&Bindings.Email.Address=help%2Bx%40example.com\
          &DateCreated=2024-05-06T07%3A08%3A09Z&State=active"
     );
     assert_eq!(conv.sid.as_deref(), Some(CONV));
     assert_eq!(conv.state, Some(ConversationState::Active));
-    assert_eq!(conv.date_created, Some(chrono::Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()));
-    assert_eq!(conv.timers.as_ref().and_then(|t| t["date_inactive"].as_str()), Some("2024-05-06T08:08:09Z"));
+    assert_eq!(
+        conv.date_created,
+        Some(chrono::Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap())
+    );
+    assert_eq!(
+        conv.timers
+            .as_ref()
+            .and_then(|t| t["date_inactive"].as_str()),
+        Some("2024-05-06T08:08:09Z")
+    );
     assert!(conv.links.as_ref().unwrap()["messages"].ends_with("/Messages"));
 }
 
@@ -99,16 +113,33 @@ async fn fetch_in_both_scopes() {
     let server = MockServer::always(Reply::json(200, CONVERSATION)).await;
     let c = client(&server);
     let a = c.conversation(CONV).fetch().send().await.unwrap();
-    let b = c.service(SERVICE).conversation(CONV).fetch().send().await.unwrap();
+    let b = c
+        .service(SERVICE)
+        .conversation(CONV)
+        .fetch()
+        .send()
+        .await
+        .unwrap();
     assert_eq!(a, b);
     let r = server.requests();
     assert_eq!(r.len(), 2);
-    assert_eq!((r[0].method.as_str(), r[0].target.as_str()), ("GET", "/v1/Conversations/CH00000000000000000000000000000002"));
+    assert_eq!(
+        (r[0].method.as_str(), r[0].target.as_str()),
+        (
+            "GET",
+            "/v1/Conversations/CH00000000000000000000000000000002"
+        )
+    );
     assert_eq!(
         (r[1].method.as_str(), r[1].target.clone()),
-        ("GET", format!("/v1/Services/{SERVICE}/Conversations/{CONV}"))
+        (
+            "GET",
+            format!("/v1/Services/{SERVICE}/Conversations/{CONV}")
+        )
     );
-    assert!(r.iter().all(|r| r.body.is_empty() && r.header("content-type").is_none()));
+    assert!(r
+        .iter()
+        .all(|r| r.body.is_empty() && r.header("content-type").is_none()));
 }
 
 #[tokio::test]
@@ -125,23 +156,42 @@ async fn update_in_service_scope() {
         .unwrap();
     let r = only(&server);
     assert_eq!(r.method, "POST");
-    assert_eq!(r.target, format!("/v1/Services/{SERVICE}/Conversations/{CONV}"));
-    assert_eq!(r.body_str(), "State=closed&Attributes=%7B%22topic%22%3A%22billing%22%7D");
+    assert_eq!(
+        r.target,
+        format!("/v1/Services/{SERVICE}/Conversations/{CONV}")
+    );
+    assert_eq!(
+        r.body_str(),
+        "State=closed&Attributes=%7B%22topic%22%3A%22billing%22%7D"
+    );
 }
 
 #[tokio::test]
 async fn delete_in_both_scopes() {
     let server = MockServer::always(Reply::empty(204)).await;
     let c = client(&server);
-    c.conversation(CONV).delete().x_twilio_webhook_enabled(WebhookEnabled::False).send().await.unwrap();
-    c.service(SERVICE).user("alice smith/1").delete().send().await.unwrap();
+    c.conversation(CONV)
+        .delete()
+        .x_twilio_webhook_enabled(WebhookEnabled::False)
+        .send()
+        .await
+        .unwrap();
+    c.service(SERVICE)
+        .user("alice smith/1")
+        .delete()
+        .send()
+        .await
+        .unwrap();
     let r = server.requests();
     assert_eq!(r[0].method, "DELETE");
     assert_eq!(r[0].target, format!("/v1/Conversations/{CONV}"));
     assert_eq!(r[0].header("x-twilio-webhook-enabled"), Some("false"));
     // Identities in the path are percent-encoded as one segment.
     assert_eq!(r[1].method, "DELETE");
-    assert_eq!(r[1].target, format!("/v1/Services/{SERVICE}/Users/alice%20smith%2F1"));
+    assert_eq!(
+        r[1].target,
+        format!("/v1/Services/{SERVICE}/Users/alice%20smith%2F1")
+    );
 }
 
 #[tokio::test]
@@ -153,7 +203,9 @@ async fn list_one_page_and_stream_in_both_scopes() {
                           "url": "https://conversations.twilio.com/v1/Conversations?PageSize=2"}}}}"#
         )
     };
-    let first = page(r#""https://conversations.twilio.com/v1/Services/IS00000000000000000000000000000001/Conversations?PageSize=2&Page=1&PageToken=PT1""#);
+    let first = page(
+        r#""https://conversations.twilio.com/v1/Services/IS00000000000000000000000000000001/Conversations?PageSize=2&Page=1&PageToken=PT1""#,
+    );
     let last = page("null");
     let server = MockServer::sequence(vec![
         Reply::json(200, first.clone()),
@@ -162,19 +214,40 @@ async fn list_one_page_and_stream_in_both_scopes() {
     ])
     .await;
     let c = client(&server);
-    let one = c.conversations().list().page_size(2).state(ConversationState::Active).send().await.unwrap();
+    let one = c
+        .conversations()
+        .list()
+        .page_size(2)
+        .state(ConversationState::Active)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(one.items.len(), 2);
     assert_eq!(one.meta.key.as_deref(), Some("conversations"));
     assert!(one.meta.next_page_url.is_some());
-    let all: Vec<_> = c.service(SERVICE).conversations().list().page_size(2).stream().try_collect().await.unwrap();
+    let all: Vec<_> = c
+        .service(SERVICE)
+        .conversations()
+        .list()
+        .page_size(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(all.len(), 4);
     let r = server.requests();
     assert_eq!(r.len(), 3);
     assert_eq!(r[0].method, "GET");
     assert_eq!(r[0].target, "/v1/Conversations?PageSize=2&State=active");
-    assert_eq!(r[1].target, format!("/v1/Services/{SERVICE}/Conversations?PageSize=2"));
+    assert_eq!(
+        r[1].target,
+        format!("/v1/Services/{SERVICE}/Conversations?PageSize=2")
+    );
     // The next page is followed as given, on the configured host.
-    assert_eq!(r[2].target, format!("/v1/Services/{SERVICE}/Conversations?PageSize=2&Page=1&PageToken=PT1"));
+    assert_eq!(
+        r[2].target,
+        format!("/v1/Services/{SERVICE}/Conversations?PageSize=2&Page=1&PageToken=PT1")
+    );
 }
 
 #[tokio::test]
@@ -191,7 +264,11 @@ async fn array_form_fields_and_query_arrays_repeat_their_key() {
     let role = c
         .service(SERVICE)
         .roles()
-        .create("Agent", RoleType::Conversation, ["sendMessage", "leaveConversation"])
+        .create(
+            "Agent",
+            RoleType::Conversation,
+            ["sendMessage", "leaveConversation"],
+        )
         .send()
         .await
         .unwrap();
@@ -209,7 +286,10 @@ async fn array_form_fields_and_query_arrays_repeat_their_key() {
     assert!(page.items.is_empty());
     let r = server.requests();
     assert_eq!(r[0].target, format!("/v1/Services/{SERVICE}/Roles"));
-    assert_eq!(r[0].body_str(), "FriendlyName=Agent&Type=conversation&Permission=sendMessage&Permission=leaveConversation");
+    assert_eq!(
+        r[0].body_str(),
+        "FriendlyName=Agent&Type=conversation&Permission=sendMessage&Permission=leaveConversation"
+    );
     assert_eq!(
         r[1].target,
         format!("/v1/Services/{SERVICE}/Bindings?BindingType=apn&BindingType=fcm&Identity=alice&Identity=bob")
@@ -219,13 +299,21 @@ async fn array_form_fields_and_query_arrays_repeat_their_key() {
 #[tokio::test]
 async fn setting_a_parameter_twice_keeps_the_last_value() {
     let server = MockServer::always(Reply::json(201, CONVERSATION)).await;
-    client(&server).conversations().create().friendly_name("a").friendly_name("b").send().await.unwrap();
+    client(&server)
+        .conversations()
+        .create()
+        .friendly_name("a")
+        .friendly_name("b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(only(&server).body_str(), "FriendlyName=b");
 }
 
 #[tokio::test]
 async fn default_only_parameter_reaches_the_wire_in_its_scope() {
-    let server = MockServer::always(Reply::json(200, r#"{"target": "flex", "method": "POST"}"#)).await;
+    let server =
+        MockServer::always(Reply::json(200, r#"{"target": "flex", "method": "POST"}"#)).await;
     let c = client(&server);
     let hook = c
         .configuration()
@@ -236,13 +324,29 @@ async fn default_only_parameter_reaches_the_wire_in_its_scope() {
         .send()
         .await
         .unwrap();
-    assert_eq!(hook.target, Some(conversations_api::ConfigurationWebhookTarget::Flex));
-    c.service(SERVICE).configuration().webhooks().update().pre_webhook_url("https://example.com/pre").send().await.unwrap();
+    assert_eq!(
+        hook.target,
+        Some(conversations_api::ConfigurationWebhookTarget::Flex)
+    );
+    c.service(SERVICE)
+        .configuration()
+        .webhooks()
+        .update()
+        .pre_webhook_url("https://example.com/pre")
+        .send()
+        .await
+        .unwrap();
     let r = server.requests();
     assert_eq!(r[0].target, "/v1/Configuration/Webhooks");
     assert_eq!(r[0].body_str(), "Target=flex&Filters=onMessageAdded");
-    assert_eq!(r[1].target, format!("/v1/Services/{SERVICE}/Configuration/Webhooks"));
-    assert_eq!(r[1].body_str(), "PreWebhookUrl=https%3A%2F%2Fexample.com%2Fpre");
+    assert_eq!(
+        r[1].target,
+        format!("/v1/Services/{SERVICE}/Configuration/Webhooks")
+    );
+    assert_eq!(
+        r[1].body_str(),
+        "PreWebhookUrl=https%3A%2F%2Fexample.com%2Fpre"
+    );
 }
 
 #[tokio::test]
@@ -250,11 +354,28 @@ async fn dot_segments_are_refused_before_sending() {
     let server = MockServer::always(Reply::empty(204)).await;
     let c = client(&server);
     for sid in [".", ".."] {
-        let err = c.conversation(CONV).participant(sid).delete().send().await.unwrap_err();
-        assert!(matches!(err, conversations_api::Error::InvalidArgument(_)), "{err:?}");
+        let err = c
+            .conversation(CONV)
+            .participant(sid)
+            .delete()
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, conversations_api::Error::InvalidArgument(_)),
+            "{err:?}"
+        );
     }
     assert!(server.requests().is_empty());
     // A dot inside a value is fine and sent as is.
-    c.conversation(CONV).participant("a.b").delete().send().await.unwrap();
-    assert_eq!(only(&server).target, format!("/v1/Conversations/{CONV}/Participants/a.b"));
+    c.conversation(CONV)
+        .participant("a.b")
+        .delete()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        only(&server).target,
+        format!("/v1/Conversations/{CONV}/Participants/a.b")
+    );
 }

@@ -135,7 +135,8 @@ fn conformance(root: &Path, cargo: &str) -> bool {
             "npm ci (Prism, as pinned in package.json)",
             Command::new("npm")
                 .current_dir(root)
-                .args(["ci", "--no-audit", "--no-fund"]),
+                // Prism is a devDependency: install it even under NODE_ENV=production.
+                .args(["ci", "--include=dev", "--no-audit", "--no-fund"]),
         )
     {
         return false;
@@ -155,6 +156,7 @@ fn conformance(root: &Path, cargo: &str) -> bool {
         return false;
     }
     println!("== xtask test: start Prism on spec/conversations_v1.yaml");
+    let started = Instant::now();
     let prism = match Prism::start(root) {
         Ok(p) => p,
         Err(e) => {
@@ -163,9 +165,10 @@ fn conformance(root: &Path, cargo: &str) -> bool {
         }
     };
     println!(
-        "== xtask test: Prism (pid {}) answers on {}",
+        "== xtask test: Prism (pid {}) answers on {} ({:.1} s)",
         prism.child.id(),
-        prism.url
+        prism.url,
+        started.elapsed().as_secs_f64()
     );
     let ok = step(
         "conformance suite (every operation through the client)",
@@ -236,7 +239,10 @@ impl Prism {
             let err = out.try_clone().map_err(|e| e.to_string())?;
             let child = Command::new(&bin)
                 .current_dir(root)
-                .args(["mock", "-h", "127.0.0.1", "-p"])
+                // One process: the pid we hold is the server. (Prism's default under
+                // NODE_ENV=production is to fork a cluster worker, which Prism 5.16 cannot even
+                // do on current Node.)
+                .args(["mock", "--multiprocess=false", "-h", "127.0.0.1", "-p"])
                 .arg(port.to_string())
                 .arg("spec/conversations_v1.yaml")
                 .stdin(Stdio::null())
@@ -296,8 +302,8 @@ impl Prism {
             return;
         }
         let pid = self.child.id();
-        // Prism forks a worker when NODE_ENV=production (its `--multiprocess` default); find
-        // every descendant before the parent dies and they are re-parented.
+        // Prism runs as one process, but should it ever fork (a different version, a wrapper
+        // script), find every descendant before the parent dies and they are re-parented.
         let descendants = descendants(pid);
         let _ = self.child.kill(); // SIGKILL, by process id
         for d in &descendants {
