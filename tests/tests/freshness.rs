@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn generate(spec: &Path, source: &str) -> codegen::Generated {
@@ -15,7 +18,10 @@ fn generate(spec: &Path, source: &str) -> codegen::Generated {
 
 #[test]
 fn checked_in_code_is_fresh() {
-    let g = generate(&root().join("spec/conversations_v1.yaml"), "spec/conversations_v1.yaml");
+    let g = generate(
+        &root().join("spec/conversations_v1.yaml"),
+        "spec/conversations_v1.yaml",
+    );
     let dir = root().join("conversations-api/src/generated");
     for (name, body) in &g.files {
         let on_disk = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
@@ -33,7 +39,10 @@ fn checked_in_code_is_fresh() {
 
 #[test]
 fn spec_drift_report_is_pinned() {
-    let g = generate(&root().join("spec/conversations_v1.yaml"), "spec/conversations_v1.yaml");
+    let g = generate(
+        &root().join("spec/conversations_v1.yaml"),
+        "spec/conversations_v1.yaml",
+    );
     assert_eq!(g.summary.operations, 103);
     insta::assert_snapshot!("spec_drift_report", g.drift_report);
 }
@@ -47,19 +56,41 @@ fn reference_drift_names_every_known_difference() {
     let g = generate(&reference(), "twilio_conversations_v1.yaml");
     assert_eq!(g.summary.operations, 103);
     let d = &g.drift_report;
-    for model in ["ConversationMessage", "ConversationParticipant", "ConversationMessageReceipt", "ConversationScopedWebhook"] {
-        let section = d.split(&format!("### {model}\n")).nth(1).unwrap_or_else(|| panic!("no section for {model}:\n{d}"));
+    for model in [
+        "ConversationMessage",
+        "ConversationParticipant",
+        "ConversationMessageReceipt",
+        "ConversationScopedWebhook",
+    ] {
+        let section = d
+            .split(&format!("### {model}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {model}:\n{d}"));
         let section = section.split("###").next().unwrap();
-        assert!(section.contains("model field `chat_service_sid`: only in the Service scope"), "{model}: {section}");
+        assert!(
+            section.contains("model field `chat_service_sid`: only in the Service scope"),
+            "{model}: {section}"
+        );
     }
-    let webhook = d.split("### ConfigurationWebhook\n").nth(1).unwrap().split("###").next().unwrap();
-    assert!(webhook.contains("`UpdateConfigurationWebhook` form field `Target`: only in the default-service scope"));
+    let webhook = d
+        .split("### ConfigurationWebhook\n")
+        .nth(1)
+        .unwrap()
+        .split("###")
+        .next()
+        .unwrap();
+    assert!(webhook.contains(
+        "`UpdateConfigurationWebhook` form field `Target`: only in the default-service scope"
+    ));
     assert!(webhook.contains("model field `target`: only in the default-service scope"));
     for f in ["PreWebhookUrl", "PostWebhookUrl"] {
         assert!(webhook.contains(&format!("form field `{f}`: format differs: none in the default-service scope, `uri` in the Service scope")), "{f}");
     }
     for f in ["pre_webhook_url", "post_webhook_url"] {
-        assert!(webhook.contains(&format!("model field `{f}`: format differs")), "{f}");
+        assert!(
+            webhook.contains(&format!("model field `{f}`: format differs")),
+            "{f}"
+        );
     }
     // Enums named and ordered differently in the two scopes (conversation state) are no drift.
     assert!(!d.contains("enum values differ"), "{d}");
