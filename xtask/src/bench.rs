@@ -145,30 +145,26 @@ fn bench(quick: bool) -> Result<(), String> {
         println!("generated code (reference): {all} lines, {non_blank} non-blank");
     }
 
-    // Compile time of the crate alone, dependencies already built.
+    // Compile time of the crate alone, dependencies already built. Incremental compilation is
+    // off: with it, rebuilding after touching a file reuses almost everything and measures
+    // nothing.
     for (profile, extra) in [("debug", None), ("release", Some("--release"))] {
-        let mut build = Command::new(&cargo);
-        build
-            .current_dir(&root)
-            .args(["build", "--quiet", "-p", "conversations-api"]);
-        if let Some(x) = extra {
-            build.arg(x);
-        }
-        time_command(&mut build)?;
+        let build = || {
+            let mut cmd = Command::new(&cargo);
+            cmd.current_dir(&root)
+                .env("CARGO_INCREMENTAL", "0")
+                .args(["build", "--quiet", "-p", "conversations-api"])
+                .args(extra);
+            cmd
+        };
+        time_command(&mut build())?;
         let mut samples = Vec::new();
         for _ in 0..(if quick { 1 } else { 3 }) {
             let lib = root.join("conversations-api/src/lib.rs");
             let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
             std::thread::sleep(Duration::from_millis(1100)); // mtime granularity
             std::fs::write(&lib, text).map_err(|e| e.to_string())?; // new mtime
-            let mut build = Command::new(&cargo);
-            build
-                .current_dir(&root)
-                .args(["build", "--quiet", "-p", "conversations-api"]);
-            if let Some(x) = extra {
-                build.arg(x);
-            }
-            samples.push(time_command(&mut build)?);
+            samples.push(time_command(&mut build())?);
         }
         println!(
             "compile conversations-api alone ({profile}): {} (median)",
