@@ -575,7 +575,14 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         Ok(v) => Ok(v),
         Err(_) => {
             let de = &mut serde_json::Deserializer::from_slice(bytes);
-            serde_path_to_error::deserialize(de).map_err(decode_error::<T>)
+            let value = serde_path_to_error::deserialize(&mut *de).map_err(decode_error::<T>)?;
+            // Bytes after the value (`{...}junk`) are an error, as in `serde_json::from_slice`.
+            de.end().map_err(|e| Error::Decode {
+                type_name: type_name::<T>(),
+                field: ".".to_string(),
+                message: e.to_string(),
+            })?;
+            Ok(value)
         }
     }
 }

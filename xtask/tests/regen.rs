@@ -1,0 +1,95 @@
+//! `cargo xtask regen` as a user runs it: writes, checks, deletes stale files, changes no byte
+//! the second time.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn xtask(args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .expect("run xtask");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn write_check_stale_and_idempotence() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let spec = root.join("spec/conversations_v1.yaml");
+    let dir = std::env::temp_dir().join(format!("xtask-regen-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (spec, out) = (spec.to_str().unwrap(), dir.to_str().unwrap());
+
+    let (ok, text) = xtask(&["regen", "--spec", spec, "--out", out]);
+    assert!(ok, "{text}");
+    assert!(text.contains("103 operations"), "{text}");
+    assert!(
+        dir.join("Cargo.toml").is_file()
+            && dir.join("src/runtime.rs").is_file()
+            && dir.join("DRIFT.md").is_file()
+    );
+
+    let (ok, text) = xtask(&["regen", "--check", "--spec", spec, "--out", out]);
+    assert!(ok, "{text}");
+
+    // A stale file and an edited one are both named by --check, then repaired by regen.
+    std::fs::write(dir.join("src/generated/old_resource.rs"), "// left over\n").unwrap();
+    let models = dir.join("src/generated/models.rs");
+    let original = std::fs::read_to_string(&models).unwrap();
+    std::fs::write(
+        &models,
+        original.replace("pub struct Conversation {", "pub struct Conversation2 {"),
+    )
+    .unwrap();
+    let (ok, text) = xtask(&["regen", "--check", "--spec", spec, "--out", out]);
+    assert!(!ok);
+    assert!(
+        text.contains("old_resource.rs") && text.contains("models.rs"),
+        "{text}"
+    );
+
+    let (ok, text) = xtask(&["regen", "--spec", spec, "--out", out]);
+    assert!(ok, "{text}");
+    assert!(text.contains("1 stale deleted"), "{text}");
+    assert!(!dir.join("src/generated/old_resource.rs").exists());
+    assert_eq!(std::fs::read_to_string(&models).unwrap(), original);
+
+    let (ok, text) = xtask(&["regen", "--spec", spec, "--out", out]);
+    assert!(ok && text.contains(" 0 file(s) written"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_bad_spec_is_an_error_naming_the_file_and_pointer() {
+    let dir = std::env::temp_dir().join(format!("xtask-bad-spec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("bad.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.test'}]\npaths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Gone'}\n",
+    )
+    .unwrap();
+    let (ok, text) = xtask(&[
+        "regen",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--out",
+        dir.join("out").to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(text.contains("bad.yaml"), "{text}");
+    assert!(
+        text.contains("#/paths/~1v1~1A/get/responses/200/content/application~1json/schema"),
+        "{text}"
+    );
+    assert!(!text.contains("panicked"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
