@@ -383,9 +383,16 @@ async fn dot_segments_are_refused_before_sending() {
 #[tokio::test]
 async fn trailing_bytes_after_the_body_are_a_decode_error() {
     let server = MockServer::always(Reply::json(200, format!("{CONVERSATION} junk"))).await;
-    let err = client(&server).conversation(CONV).fetch().send().await.unwrap_err();
+    let err = client(&server)
+        .conversation(CONV)
+        .fetch()
+        .send()
+        .await
+        .unwrap_err();
     match err {
-        conversations_api::Error::Decode { type_name, message, .. } => {
+        conversations_api::Error::Decode {
+            type_name, message, ..
+        } => {
             assert_eq!(type_name, "Conversation");
             assert!(message.contains("trailing"), "{message}");
         }
