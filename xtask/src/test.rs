@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every test the project has, in the order a reviewer wants failures.
 //!
-//! 1. generated code is fresh (`regen --check`);
+//! 1. generated code is fresh (`regen --check`), `cargo fmt --check`, `cargo clippy -D warnings`;
 //! 2. `cargo test --workspace` (unit, snapshot, wire, runtime, example-decoding and fuzz tests);
 //! 3. Twilio's reference spec generates a standalone crate that builds;
 //! 4. conformance against an independent mock: Prism (pinned in `package.json`, installed by
@@ -44,6 +44,66 @@ fn step(name: &str, cmd: &mut Command) -> bool {
     }
 }
 
+/// `cargo test --workspace`, echoing its output and adding up its `test result:` lines.
+fn cargo_test(root: &Path, cargo: &str) -> Option<(u64, u64)> {
+    use std::io::{BufRead, BufReader};
+    let name = "cargo test --workspace";
+    println!("== xtask test: {name}");
+    let started = Instant::now();
+    let mut child = match Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "--workspace", "--quiet"])
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("== xtask test: {name} could not start: {e}");
+            return None;
+        }
+    };
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| -> u64 {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim()
+                                .strip_suffix(word)?
+                                .trim()
+                                .rsplit(' ')
+                                .next()?
+                                .parse()
+                                .ok()
+                        })
+                        .unwrap_or(0)
+                };
+                passed += count("passed");
+                failed += count("failed");
+            }
+        }
+    }
+    match child.wait() {
+        Ok(s) if s.success() => {
+            println!(
+                "== xtask test: {name}: ok, {passed} passed ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+            Some((passed, failed))
+        }
+        Ok(s) => {
+            eprintln!("== xtask test: {name} failed ({s}): {passed} passed, {failed} failed");
+            None
+        }
+        Err(e) => {
+            eprintln!("== xtask test: {name}: {e}");
+            None
+        }
+    }
+}
+
 fn have(tool: &str) -> bool {
     Command::new(tool)
         .arg("--version")
@@ -67,14 +127,28 @@ pub fn run(args: &[String]) -> ExitCode {
             .current_dir(&root)
             .args(["run", "--quiet", "-p", "xtask", "--", "regen", "--check"]),
     ) && step(
-        "cargo test --workspace",
+        "cargo fmt --check",
         Command::new(&cargo)
             .current_dir(&root)
-            .args(["test", "--workspace", "--quiet"]),
+            .args(["fmt", "--all", "--check"]),
+    ) && step(
+        "cargo clippy -D warnings",
+        Command::new(&cargo).current_dir(&root).args([
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     );
     if !ok {
         return ExitCode::FAILURE;
     }
+    let Some((passed, failed)) = cargo_test(&root, &cargo) else {
+        return ExitCode::FAILURE;
+    };
     // Twilio's own spec, as a user downloads it, must give a crate that builds.
     let reference = root.join("../shared/reference/twilio_conversations_v1.yaml");
     let out = root.join("target/reference-crate");
@@ -109,6 +183,7 @@ pub fn run(args: &[String]) -> ExitCode {
     }
     if conformance(&root, &cargo) {
         println!("== xtask test: all steps passed");
+        println!("tests: {passed} passed, {failed} failed");
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
