@@ -135,6 +135,14 @@ pub(crate) fn merge_fields(
     prefix: &str,
     sink: &mut Sink<'_>,
 ) -> Vec<RawField> {
+    // The scope where a fact that holds in only one of them holds (`a` is the default side).
+    let side = |in_a: bool| {
+        if in_a {
+            Scopes::Default.label()
+        } else {
+            Scopes::Service.label()
+        }
+    };
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     for fa in a {
         let location = field_location(prefix, &fa.wire);
@@ -143,27 +151,13 @@ pub(crate) fn merge_fields(
                 if fa.nullable != fb.nullable {
                     sink.note(
                         &location,
-                        format!(
-                            "nullable only in the {}",
-                            if fa.nullable {
-                                Scopes::Default.label()
-                            } else {
-                                Scopes::Service.label()
-                            }
-                        ),
+                        format!("nullable only in the {}", side(fa.nullable)),
                     );
                 }
                 if fa.required != fb.required {
                     sink.note(
                         &location,
-                        format!(
-                            "required only in the {}",
-                            if fa.required {
-                                Scopes::Default.label()
-                            } else {
-                                Scopes::Service.label()
-                            }
-                        ),
+                        format!("required only in the {}", side(fa.required)),
                     );
                 }
                 out.push(RawField {
