@@ -61,8 +61,9 @@ pub enum Error {
         /// At most [`Error::EXCERPT_LIMIT`] bytes of the body, lossily decoded as UTF-8.
         body_excerpt: String,
     },
-    /// An attempt did not complete within the configured connect or total timeout.
-    Timeout,
+    /// An attempt did not complete within the configured connect or total timeout. The source
+    /// says which phase ran out of time (connecting, or waiting for and reading the answer).
+    Timeout(reqwest::Error),
     /// The connection could not be made, or broke before a complete answer arrived.
     /// [`Error::is_connect`] tells whether anything could have reached the server.
     Transport(reqwest::Error),
@@ -75,6 +76,15 @@ pub enum Error {
         field: String,
         /// What went wrong.
         message: String,
+    },
+    /// A success response whose body ends before its JSON value does: the answer was cut short
+    /// on the way (a proxy, a dropped connection that still looked complete), not a field that
+    /// has the wrong type.
+    Truncated {
+        /// The type being decoded (e.g. `Conversation`).
+        type_name: &'static str,
+        /// How many bytes of body arrived.
+        bytes_received: usize,
     },
     /// The client is misconfigured (missing or malformed credentials, bad region or base URL).
     Config(String),
@@ -100,16 +110,13 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {body_excerpt}")
             }
-            Error::Timeout => write!(f, "the request timed out"),
+            Error::Timeout(e) => {
+                write!(f, "the request timed out")?;
+                write_causes(f, e)
+            }
             Error::Transport(e) => {
                 write!(f, "transport error: {e}")?;
-                // reqwest's message is generic ("error sending request"); the cause says why.
-                let mut source = std::error::Error::source(e);
-                while let Some(cause) = source {
-                    write!(f, ": {cause}")?;
-                    source = cause.source();
-                }
-                Ok(())
+                write_causes(f, e)
             }
             Error::Decode {
                 type_name,
@@ -118,6 +125,14 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "could not decode {type_name} at `{field}`: {message}")
             }
+            Error::Truncated {
+                type_name,
+                bytes_received,
+            } => write!(
+                f,
+                "the {type_name} body was cut short: it ends after {bytes_received} bytes, \
+                 inside its JSON value"
+            ),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
         }
@@ -127,7 +142,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
             _ => None,
         }
     }
@@ -170,7 +185,7 @@ impl Error {
 
     /// `true` for [`Error::Timeout`].
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout)
+        matches!(self, Error::Timeout(_))
     }
 
     /// `true` when a [`Error::Transport`] failure happened while connecting, so the request
@@ -181,7 +196,7 @@ impl Error {
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
         if e.is_timeout() {
-            Error::Timeout
+            Error::Timeout(e.without_url())
         } else {
             Error::Transport(e.without_url())
         }
@@ -214,6 +229,17 @@ impl Error {
             },
         }
     }
+}
+
+/// `: cause: cause ...` for every source below `e`: reqwest's own message is generic ("error
+/// sending request"), the causes say why.
+fn write_causes(f: &mut fmt::Formatter<'_>, e: &reqwest::Error) -> fmt::Result {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        write!(f, ": {cause}")?;
+        source = cause.source();
+    }
+    Ok(())
 }
 
 /// At most [`EXCERPT_LIMIT`] bytes of `body` as text, cut on a character boundary.

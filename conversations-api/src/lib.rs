@@ -7,8 +7,9 @@
 //!
 //! let client = Client::from_env()?;
 //! let conv = client.conversations().create().friendly_name("Support").send().await?;
-//! let sid = conv.sid.clone().unwrap_or_default();
-//! client.conversation(&sid).messages().create().body("hi").send().await?;
+//! if let Some(sid) = &conv.sid {
+//!     client.conversation(sid).messages().create().body("hi").send().await?;
+//! }
 //!
 //! // The same handle types, scoped to one service:
 //! let svc = client.service("IS00000000000000000000000000000000");

@@ -58,15 +58,21 @@ impl Node {
         }
     }
 
-    /// `path/<value>`, percent-encoded. `.` and `..` cannot be sent: URL parsers treat them
-    /// (escaped or not) as dot segments and would send the request to another resource, so
-    /// requests from such a node fail with [`Error::InvalidArgument`] before anything is sent.
+    /// `path/<value>`, percent-encoded. Three values cannot be sent, and requests from a node
+    /// built with one fail with [`Error::InvalidArgument`] before anything is sent:
+    /// * the empty string: `/Conversations/` is the list, not an item, and `//Messages` is no
+    ///   resource at all; a list answer would even decode into an item whose fields are all
+    ///   absent;
+    /// * `.` and `..`: URL parsers treat them (escaped or not) as dot segments and would send
+    ///   the request to another resource.
+    ///
+    /// The first problem found is the one reported.
     pub(crate) fn param(&self, value: &str) -> Node {
-        let invalid = if value == "." || value == ".." {
-            Some(format!("a path value cannot be `{value}`"))
-        } else {
-            self.invalid.clone()
-        };
+        let invalid = self.invalid.clone().or_else(|| match value {
+            "" => Some(format!("an empty path value after `{}`", self.path)),
+            "." | ".." => Some(format!("a path value cannot be `{value}`")),
+            _ => None,
+        });
         Node {
             client: self.client.clone(),
             path: format!("{}/{}", self.path, utf8_percent_encode(value, SEGMENT)),
@@ -545,10 +551,11 @@ fn error_kind(e: &Error) -> &'static str {
     match e {
         Error::Api(_) => "api",
         Error::Http { .. } => "http",
-        Error::Timeout => "timeout",
+        Error::Timeout(_) => "timeout",
         Error::Transport(e) if e.is_connect() => "connect",
         Error::Transport(_) => "transport",
         Error::Decode { .. } => "decode",
+        Error::Truncated { .. } => "truncated",
         Error::Config(_) => "config",
         Error::InvalidArgument(_) => "invalid-argument",
     }
@@ -559,12 +566,21 @@ fn type_name<T>() -> &'static str {
     full.rsplit("::").next().unwrap_or(full)
 }
 
-fn decode_error<T>(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
-    let field = e.path().to_string();
-    Error::Decode {
-        type_name: type_name::<T>(),
-        field,
-        message: e.into_inner().to_string(),
+/// The error for a body that did not decode as `T`. A body that ends inside its value is cut
+/// short, whatever field the cut fell in: naming that field would send the reader looking for
+/// a type mismatch that is not there.
+fn decode_failure<T>(error: &serde_json::Error, field: String, body: &[u8]) -> Error {
+    if error.is_eof() {
+        Error::Truncated {
+            type_name: type_name::<T>(),
+            bytes_received: body.len(),
+        }
+    } else {
+        Error::Decode {
+            type_name: type_name::<T>(),
+            field,
+            message: error.to_string(),
+        }
     }
 }
 
@@ -575,13 +591,13 @@ pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         Ok(v) => Ok(v),
         Err(_) => {
             let de = &mut serde_json::Deserializer::from_slice(bytes);
-            let value = serde_path_to_error::deserialize(&mut *de).map_err(decode_error::<T>)?;
-            // Bytes after the value (`{...}junk`) are an error, as in `serde_json::from_slice`.
-            de.end().map_err(|e| Error::Decode {
-                type_name: type_name::<T>(),
-                field: ".".to_string(),
-                message: e.to_string(),
+            let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+                let field = e.path().to_string();
+                decode_failure::<T>(e.inner(), field, bytes)
             })?;
+            // Bytes after the value (`{...}junk`) are an error, as in `serde_json::from_slice`.
+            de.end()
+                .map_err(|e| decode_failure::<T>(&e, ".".to_string(), bytes))?;
             Ok(value)
         }
     }
@@ -611,10 +627,6 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
         .and_then(|p| de.end().map(|()| p));
     match result {
         Ok(page) => Ok(page),
-        Err(e) => Err(Error::Decode {
-            type_name: type_name::<T>(),
-            field: track.path().to_string(),
-            message: e.to_string(),
-        }),
+        Err(e) => Err(decode_failure::<T>(&e, track.path().to_string(), bytes)),
     }
 }

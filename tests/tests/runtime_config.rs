@@ -407,7 +407,7 @@ async fn secrets_never_show_in_debug_or_display() {
             .expect_err("nothing listens"),
     );
     assert!(matches!(errors[1], Error::Config(_)));
-    assert!(matches!(errors[4], Error::Timeout));
+    assert!(matches!(errors[4], Error::Timeout(_)));
     assert!(errors[5].is_connect(), "{:?}", errors[5]);
     for e in &errors {
         assert_hidden("error", &format!("{e:?} {e:#?} {e}"));

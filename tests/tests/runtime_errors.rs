@@ -88,23 +88,55 @@ async fn html_502_gives_status_and_a_bounded_excerpt() {
 }
 
 #[tokio::test]
-async fn truncated_json_is_a_decode_error_naming_type_and_field() {
-    // A complete HTTP body that is not complete JSON.
-    let server = MockServer::always(Reply::json(
-        200,
-        format!(r#"{{"sid": "{CONV}", "friendly_name": "Supp"#),
-    ))
-    .await;
+async fn json_cut_short_is_a_truncated_body_not_a_bad_field() {
+    // A complete HTTP body that is not complete JSON: the cut falls inside `friendly_name`
+    // (and, in the next cases, inside `date_created` and a list page), but no field is wrong.
+    let one = format!(r#"{{"sid": "{CONV}", "friendly_name": "Supp"#);
+    let server = MockServer::always(Reply::json(200, one.clone())).await;
     let err = fetch(&server).await.expect_err("cut-off JSON");
     match &err {
-        Error::Decode {
-            type_name, field, ..
+        Error::Truncated {
+            type_name,
+            bytes_received,
         } => {
             assert_eq!(*type_name, "Conversation");
-            assert_eq!(field, "friendly_name");
+            assert_eq!(*bytes_received, one.len());
         }
-        other => panic!("expected Error::Decode, got {other:?}"),
+        other => panic!("expected Error::Truncated, got {other:?}"),
     }
+    let shown = err.to_string();
+    assert!(shown.contains("cut short"), "{shown}");
+    assert!(!shown.contains("friendly_name"), "{shown}");
+
+    let server = MockServer::always(Reply::json(
+        200,
+        format!(r#"{{"sid": "{CONV}", "date_created": "2024-05-0"#),
+    ))
+    .await;
+    let err = fetch(&server).await.expect_err("cut inside a date");
+    assert!(matches!(err, Error::Truncated { .. }), "{err:?}");
+
+    let server = MockServer::always(Reply::json(
+        200,
+        r#"{"conversations": [{"sid": "CH1"}, {"sid": "CH2", "date_cr"#,
+    ))
+    .await;
+    let err = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect_err("cut inside the second item");
+    assert!(
+        matches!(
+            err,
+            Error::Truncated {
+                type_name: "Conversation",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]

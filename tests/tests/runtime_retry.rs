@@ -263,8 +263,18 @@ async fn post_timeout_is_not_resent() {
         .send()
         .await
         .expect_err("the reply is slower than the timeout");
-    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert!(err.is_timeout());
+    // The cause is kept: reqwest's own timeout error, reachable through `source()`.
+    let source = std::error::Error::source(&err).expect("a timeout keeps its cause");
+    let cause = source
+        .downcast_ref::<reqwest::Error>()
+        .expect("the cause is reqwest's error");
+    assert!(cause.is_timeout(), "{cause:?}");
+    assert!(
+        err.to_string().starts_with("the request timed out: "),
+        "{err}"
+    );
     assert_eq!(
         server.requests().len(),
         1,
@@ -314,7 +324,7 @@ async fn get_timeout_on_every_attempt_is_error_timeout() {
         .send()
         .await
         .expect_err("slow");
-    assert!(matches!(err, Error::Timeout), "{err:?}");
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
     assert_eq!(server.requests().len(), 2);
 }
 

@@ -399,3 +399,87 @@ async fn trailing_bytes_after_the_body_are_a_decode_error() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Asserts `Error::InvalidArgument` naming an empty path value.
+fn assert_empty_refused<T: std::fmt::Debug>(
+    what: &str,
+    result: Result<T, conversations_api::Error>,
+) {
+    match result {
+        Err(conversations_api::Error::InvalidArgument(why)) => {
+            assert!(why.contains("empty path value"), "{what}: {why}")
+        }
+        other => panic!("{what}: expected InvalidArgument, got {other:?}"),
+    }
+}
+
+/// An empty SID would send `GET /v1/Conversations/` (the list, whose answer decodes as an item
+/// with every field absent) or `/v1/Conversations//Messages`: every position is refused in both
+/// scopes before anything is sent.
+#[tokio::test]
+async fn empty_path_values_are_refused_before_sending() {
+    let server = MockServer::always(Reply::json(200, CONVERSATION)).await;
+    let c = client(&server);
+    // The resource's own SID.
+    assert_empty_refused(
+        "conversation(\"\").fetch",
+        c.conversation("").fetch().send().await,
+    );
+    assert_empty_refused(
+        "service scope: conversation(\"\").fetch",
+        c.service(SERVICE).conversation("").fetch().send().await,
+    );
+    assert_empty_refused("user(\"\").delete", c.user("").delete().send().await);
+    // A parent SID, under a create and a list.
+    assert_empty_refused(
+        "conversation(\"\").messages().create",
+        c.conversation("")
+            .messages()
+            .create()
+            .body("hi")
+            .send()
+            .await,
+    );
+    assert_empty_refused(
+        "service scope: conversation(\"\").participants().list",
+        c.service(SERVICE)
+            .conversation("")
+            .participants()
+            .list()
+            .send()
+            .await,
+    );
+    // A grandchild under an empty parent, and an empty child under a good parent.
+    assert_empty_refused(
+        "conversation(\"\").message(MSG).receipts().list",
+        c.conversation("")
+            .message("IM00000000000000000000000000000003")
+            .receipts()
+            .list()
+            .send()
+            .await,
+    );
+    assert_empty_refused(
+        "conversation(CONV).message(\"\").fetch",
+        c.conversation(CONV).message("").fetch().send().await,
+    );
+    // The service SID itself, for a scoped resource and for the service's own operations.
+    assert_empty_refused(
+        "service(\"\").conversations().create",
+        c.service("").conversations().create().send().await,
+    );
+    assert_empty_refused(
+        "service(\"\").conversation(CONV).fetch",
+        c.service("").conversation(CONV).fetch().send().await,
+    );
+    assert_empty_refused("service(\"\").fetch", c.service("").fetch().send().await);
+    // Streams are refused too, on their first item.
+    let stream = c.service("").conversations().list().stream();
+    let first = Box::pin(stream).try_next().await;
+    assert_empty_refused("service(\"\").conversations().list().stream", first);
+    assert!(
+        server.requests().is_empty(),
+        "nothing may be sent: {:?}",
+        server.requests()
+    );
+}
