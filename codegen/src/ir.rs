@@ -194,6 +194,8 @@ pub struct Field {
     pub ty: Ty,
     /// `Option<T>`: nullable or not required.
     pub optional: bool,
+    /// Where the field is returned, among the scopes that return its model: `Both` unless the
+    /// two scopes' shapes of one model disagree (a drift, noted in the field's docs).
     pub scopes: Scopes,
     pub doc: String,
 }

@@ -453,6 +453,13 @@ fn end_sentence(text: &str) -> String {
     }
 }
 
+/// Whether two summaries say the same thing once whitespace, case and a closing full stop are
+/// set aside: the same sentence is printed once, not once per scope.
+fn same_sentence(a: &str, b: &str) -> bool {
+    let key = |t: &str| first_line(t).trim_end_matches('.').to_lowercase();
+    key(a) == key(b)
+}
+
 /// The doc text: descriptions joined into one paragraph, whitespace folded.
 fn first_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -612,7 +619,15 @@ impl Builder {
                     };
                     scope::merge_fields(&d, &s, "model", &mut sink)
                 }
-                (Some(f), None) | (None, Some(f)) => f,
+                // A model returned in one scope only has nothing to drift from: its handle is
+                // reachable in that scope alone, so its fields are present wherever it is.
+                (Some(f), None) | (None, Some(f)) => f
+                    .into_iter()
+                    .map(|f| RawField {
+                        scopes: Scopes::Both,
+                        ..f
+                    })
+                    .collect(),
                 (None, None) => Vec::new(),
             };
             shapes.insert(name, fields);
@@ -701,7 +716,7 @@ impl Builder {
             default_path: Some(d.path),
             service_path: Some(s.path),
             doc: match (d.doc.is_empty(), s.doc.is_empty()) {
-                (false, false) if d.doc != s.doc => {
+                (false, false) if !same_sentence(&d.doc, &s.doc) => {
                     format!(
                         "Default service: {} Service scope: {}",
                         end_sentence(&d.doc),

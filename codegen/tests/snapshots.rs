@@ -101,4 +101,31 @@ fn scope_pair_facts() {
     let models = &g.files["models.rs"];
     assert_eq!(models.matches("pub struct Message {").count(), 1);
     assert!(models.contains("pub chat_service_sid: Option<String>"));
+    // Only real drift is noted: the one-sided `chat_service_sid`, not the fields of the
+    // Settings models, which each exist in one scope only and so cannot drift.
+    assert_eq!(models.matches("Returned only in").count(), 1, "{models}");
+    let note = models
+        .find("Returned only in the Service scope")
+        .expect("note");
+    let field = models.find("pub chat_service_sid").expect("field");
+    assert!(note < field && models[note..field].matches("pub ").count() == 0);
+}
+
+#[test]
+fn a_summary_shared_by_both_scopes_is_printed_once() {
+    let g = generate("scope_pair.yaml");
+    let code = &g.files["message.rs"];
+    // The two summaries differ: both are kept, each named for its scope.
+    assert!(code.contains(
+        "Default service: Post a message in the default service. Service scope: Post a message \
+         in a chosen service."
+    ));
+    let g = generate("same_summary.yaml");
+    let code = &g.files["message.rs"];
+    assert!(!code.contains("Default service:"), "{code}");
+    assert_eq!(
+        code.matches("Delete a message for good.").count(),
+        2,
+        "{code}"
+    );
 }

@@ -9,32 +9,18 @@ use super::*;
 #[non_exhaustive]
 pub struct Configuration {
     /// `account_sid`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub account_sid: Option<String>,
     /// Service that receives conversations created without an explicit service.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub default_chat_service_sid: Option<String>,
     /// Messaging service used by default for new conversations.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub default_messaging_service_sid: Option<String>,
     /// ISO 8601 duration after which idle conversations turn inactive.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub default_inactive_timer: Option<String>,
     /// ISO 8601 duration after which idle conversations are closed.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub default_closed_timer: Option<String>,
     /// `url`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub links: Option<std::collections::BTreeMap<String, String>>,
 }
 /// The `ConfigurationAddress` resource as the API returns it.
@@ -43,44 +29,24 @@ pub struct Configuration {
 #[non_exhaustive]
 pub struct ConfigurationAddress {
     /// `sid`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub sid: Option<String>,
     /// `account_sid`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub account_sid: Option<String>,
     /// Channel of the address, e.g. `sms` or `whatsapp`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub r#type: Option<String>,
     /// The configured phone number, WhatsApp sender or other channel address.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub address: Option<String>,
     /// `friendly_name`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub friendly_name: Option<String>,
     /// How a conversation is opened for a new inbound message (`enabled`, `type`, service, webhook or Studio settings).
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub auto_creation: Option<serde_json::Value>,
     /// `date_created`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub date_created: Option<crate::DateTime>,
     /// `date_updated`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub date_updated: Option<crate::DateTime>,
     /// `url`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub url: Option<String>,
     /// Country of the address as ISO 3166-1 alpha-2; relevant to short codes.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub address_country: Option<String>,
 }
 /// The `ConfigurationWebhook` resource as the API returns it.
@@ -315,36 +281,20 @@ pub struct ConversationWithParticipants {
 #[non_exhaustive]
 pub struct Credential {
     /// `sid`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub sid: Option<String>,
     /// `account_sid`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub account_sid: Option<String>,
     /// `friendly_name`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub friendly_name: Option<String>,
     /// Push notification platform.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub r#type: Option<CredentialType>,
     /// For APN: whether Apple's sandbox gateway is used (the API returns it as text).
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub sandbox: Option<String>,
     /// `date_created`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub date_created: Option<crate::DateTime>,
     /// `date_updated`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub date_updated: Option<crate::DateTime>,
     /// `url`.
-    ///
-    /// Returned only in the default-service scope (see `DRIFT.md`).
     pub url: Option<String>,
 }
 /// The `ParticipantConversation` resource as the API returns it.
@@ -435,48 +385,26 @@ pub struct Service {
 #[non_exhaustive]
 pub struct ServiceBinding {
     /// `sid`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub sid: Option<String>,
     /// `account_sid`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub chat_service_sid: Option<String>,
     /// Push credential (`CR...`) used to reach the device.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub credential_sid: Option<String>,
     /// `date_created`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub date_created: Option<crate::DateTime>,
     /// `date_updated`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub date_updated: Option<crate::DateTime>,
     /// Device endpoint identifier registered by the SDK.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub endpoint: Option<String>,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub identity: Option<String>,
     /// Kind of push binding.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub binding_type: Option<ServiceBindingType>,
     /// Notification kinds delivered to this binding.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub message_types: Option<Vec<String>>,
     /// `url`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub url: Option<String>,
 }
 /// The `ServiceConfiguration` resource as the API returns it.
@@ -485,32 +413,18 @@ pub struct ServiceBinding {
 #[non_exhaustive]
 pub struct ServiceConfiguration {
     /// Conversation service (`IS...`) the resource lives in.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub chat_service_sid: Option<String>,
     /// Role given to a user who creates a conversation.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub default_conversation_creator_role_sid: Option<String>,
     /// Role given to users who join a conversation.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub default_conversation_role_sid: Option<String>,
     /// Role given to new users of the service.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub default_chat_service_role_sid: Option<String>,
     /// `url`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub links: Option<std::collections::BTreeMap<String, String>>,
     /// Whether online and notifiable status of users is tracked.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub reachability_enabled: Option<bool>,
 }
 /// The `ServiceNotification` resource as the API returns it.
@@ -519,32 +433,18 @@ pub struct ServiceConfiguration {
 #[non_exhaustive]
 pub struct ServiceNotification {
     /// `account_sid`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub chat_service_sid: Option<String>,
     /// Settings for new-message pushes (`enabled`, `template`, `sound`, `badge_count_enabled`, `with_media`).
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub new_message: Option<serde_json::Value>,
     /// Settings for the push sent when a user is added (`enabled`, `template`, `sound`).
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub added_to_conversation: Option<serde_json::Value>,
     /// Settings for the push sent when a user is removed (`enabled`, `template`, `sound`).
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub removed_from_conversation: Option<serde_json::Value>,
     /// Whether push notification attempts are logged.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub log_enabled: Option<bool>,
     /// `url`.
-    ///
-    /// Returned only in the Service scope (see `DRIFT.md`).
     pub url: Option<String>,
 }
 /// The `User` resource as the API returns it.
