@@ -9,6 +9,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+pub mod package;
 mod raw;
 pub mod render;
 pub mod report;
@@ -24,6 +25,8 @@ pub struct Generated {
     pub files: BTreeMap<String, String>,
     /// `DRIFT.md`.
     pub drift_report: String,
+    /// Name and description for a standalone crate of this API.
+    pub package: package::Package,
     pub summary: Summary,
 }
 
@@ -85,6 +88,7 @@ pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timin
         files.insert(name.clone(), render::render(&name, tokens, source)?);
     }
     let drift_report = report::drift_markdown(&ir, source);
+    let package = package::package(&ir.title, &ir.path_prefix);
     t.format = start.elapsed();
     let summary = Summary {
         operations: ir.operation_count,
@@ -98,6 +102,7 @@ pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timin
         Generated {
             files,
             drift_report,
+            package,
             summary,
         },
         t,

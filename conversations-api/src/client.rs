@@ -431,14 +431,16 @@ impl ClientBuilder {
     }
 }
 
-/// `conversations-api-rust/<version> (<os> <arch>) rust/<rustc version>`.
+/// `<package>-rust/<version> (<os> <arch>) rust/<rustc version>`, where `<package>` is this
+/// crate's name (`conversations-api`, or the name a standalone crate was generated with).
 pub(crate) fn user_agent() -> String {
     let rustc = match option_env!("CONVERSATIONS_API_RUSTC_VERSION") {
         Some(v) if !v.is_empty() => v,
         _ => "unknown",
     };
     format!(
-        "conversations-api-rust/{} ({} {}) rust/{rustc}",
+        "{}-rust/{} ({} {}) rust/{rustc}",
+        env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
         std::env::consts::OS,
         std::env::consts::ARCH
@@ -657,7 +659,8 @@ mod tests {
     fn user_agent_has_every_part() {
         let ua = user_agent();
         assert!(ua.starts_with(concat!(
-            "conversations-api-rust/",
+            env!("CARGO_PKG_NAME"),
+            "-rust/",
             env!("CARGO_PKG_VERSION")
         )));
         assert!(ua.contains(std::env::consts::OS));

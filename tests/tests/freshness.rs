@@ -47,11 +47,21 @@ fn spec_drift_report_is_pinned() {
     insta::assert_snapshot!("spec_drift_report", g.drift_report);
 }
 
+/// Twilio's published spec, named by `TWILIO_REFERENCE_SPEC`: it is not part of this
+/// repository, so the tests that read it are `#[ignore]`d unless asked for (`cargo xtask test
+/// --reference PATH`, or `-- --ignored` with the variable set; README, "Upstream checks").
 fn reference() -> PathBuf {
-    root().join("../shared/reference/twilio_conversations_v1.yaml")
+    match std::env::var_os("TWILIO_REFERENCE_SPEC") {
+        Some(path) => PathBuf::from(path),
+        None => panic!(
+            "set TWILIO_REFERENCE_SPEC to Twilio's twilio_conversations_v1.yaml \
+             (README, \"Upstream checks\")"
+        ),
+    }
 }
 
 #[test]
+#[ignore = "upstream check: needs TWILIO_REFERENCE_SPEC (cargo xtask test --reference PATH)"]
 fn reference_drift_names_every_known_difference() {
     let g = generate(&reference(), "twilio_conversations_v1.yaml");
     assert_eq!(g.summary.operations, 103);
@@ -99,6 +109,7 @@ fn reference_drift_names_every_known_difference() {
 }
 
 #[test]
+#[ignore = "upstream check: needs TWILIO_REFERENCE_SPEC (cargo xtask test --reference PATH)"]
 fn spec_and_reference_generate_the_same_api() {
     // Prose differs; the API surface (every pub item) must not.
     let ours = generate(&root().join("spec/conversations_v1.yaml"), "x");

@@ -11,10 +11,15 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  regen [--check] [--spec PATH] [--out DIR]
+  regen [--check] [--spec PATH] [--out DIR [--crate-name NAME] [--workspace-member]]
         regenerate conversations-api/src/generated from spec/ (or write a
-        standalone crate for any spec with --out); --check fails when stale
-  test  run every test (regen --check, cargo test, Prism conformance)
+        standalone crate for any spec with --out, named for the spec's title
+        and path prefix unless --crate-name says otherwise); --check fails
+        when stale
+  test [--reference PATH]
+        run every test (regen --check, fmt, clippy, cargo test, generated
+        crates, Prism conformance); with Twilio's published spec (PATH or
+        TWILIO_REFERENCE_SPEC) also the upstream checks
   bench [--quick]
         measure the generator, the generated crate and the runtime (BENCHMARKS.md)
   spec-diff OLD NEW

@@ -1,7 +1,13 @@
-//! `cargo xtask regen [--check] [--spec PATH] [--out DIR]`.
+//! `cargo xtask regen [--check] [--spec PATH] [--out DIR [--crate-name NAME] [--workspace-member]]`.
 //!
 //! One function both writes and checks: it computes every generated file in memory, then
 //! either compares (`--check`) or writes them and deletes stale ones.
+//!
+//! With `--out`, the crate is standalone (runtime copied in) and named for its spec (see
+//! `codegen::package`), so crates from two specs can share a workspace and a target directory;
+//! `--crate-name` overrides the name. Such a crate is its own workspace (an empty `[workspace]`
+//! table), so it builds wherever it is written; `--workspace-member` leaves that table out, for
+//! a crate that joins an existing workspace.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +19,8 @@ struct Args {
     check: bool,
     spec: PathBuf,
     out: Option<PathBuf>,
+    crate_name: Option<String>,
+    workspace_member: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -21,6 +29,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         check: false,
         spec: root.join(DEFAULT_SPEC),
         out: None,
+        crate_name: None,
+        workspace_member: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -28,8 +38,30 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--check" => a.check = true,
             "--spec" => a.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
             "--out" => a.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
+            "--workspace-member" => a.workspace_member = true,
+            "--crate-name" => {
+                let name = it.next().ok_or("--crate-name needs a name")?;
+                let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !valid {
+                    return Err(format!(
+                        "--crate-name `{name}`: a crate name is ASCII letters, digits, `-` and \
+                         `_`, starting with a letter"
+                    ));
+                }
+                a.crate_name = Some(name.clone());
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
+    }
+    if (a.crate_name.is_some() || a.workspace_member) && a.out.is_none() {
+        return Err(
+            "--crate-name and --workspace-member go with --out (the checked-in crate keeps its \
+             name and its workspace)"
+                .into(),
+        );
     }
     Ok(a)
 }
@@ -38,7 +70,10 @@ pub fn run(args: &[String]) -> ExitCode {
     let args = match parse_args(args) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("regen: {e}\nusage: cargo xtask regen [--check] [--spec PATH] [--out DIR]");
+            eprintln!(
+                "regen: {e}\nusage: cargo xtask regen [--check] [--spec PATH] \
+                 [--out DIR [--crate-name NAME] [--workspace-member]]"
+            );
             return ExitCode::from(2);
         }
     };
@@ -53,10 +88,8 @@ pub fn run(args: &[String]) -> ExitCode {
 }
 
 /// Where each generated file goes, relative to the crate folder.
-fn planned_files(
-    spec: &Path,
-    standalone: bool,
-) -> Result<(BTreeMap<PathBuf, String>, codegen::Summary), String> {
+fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Summary), String> {
+    let spec = args.spec.as_path();
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let root = crate::project_root();
     let source = spec
@@ -74,7 +107,12 @@ fn planned_files(
         files.insert(Path::new("src/generated").join(name), body);
     }
     files.insert(PathBuf::from("DRIFT.md"), generated.drift_report);
-    if standalone {
+    if args.out.is_some() {
+        let mut package = generated.package.clone();
+        if let Some(name) = &args.crate_name {
+            package.name = name.clone();
+        }
+        let lib_name = package.lib_name();
         // The hand-written runtime: every top-level source file of the client crate, and its
         // build script if it has one.
         let crate_dir = root.join("conversations-api");
@@ -90,26 +128,51 @@ fn planned_files(
         for path in runtime {
             let body =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            // Doc examples and the tracing span name the crate: give them this crate's name.
+            let body = body.replace("conversations_api", &lib_name);
             let rel = path
                 .strip_prefix(&crate_dir)
                 .map_err(|e| e.to_string())?
                 .to_path_buf();
             files.insert(rel, body);
         }
-        files.insert(PathBuf::from("Cargo.toml"), standalone_manifest(&root)?);
+        files.insert(
+            PathBuf::from("Cargo.toml"),
+            standalone_manifest(&root, &package, !args.workspace_member)?,
+        );
     }
     Ok((files, generated.summary))
 }
 
-/// The client crate's manifest with workspace-inherited entries spelled out.
-fn standalone_manifest(root: &Path) -> Result<String, String> {
+/// The client crate's manifest with workspace-inherited entries spelled out, and the package
+/// named and described for its spec.
+fn standalone_manifest(
+    root: &Path,
+    package: &codegen::package::Package,
+    own_workspace: bool,
+) -> Result<String, String> {
     let ws = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let krate = std::fs::read_to_string(root.join("conversations-api/Cargo.toml"))
         .map_err(|e| e.to_string())?;
     let ws_doc: toml_lite::Doc = toml_lite::parse(&ws);
     let mut out = String::new();
+    let mut in_package = false;
     for line in krate.lines() {
         let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_package = trimmed == "[package]";
+        }
+        if in_package && trimmed.starts_with("name =") {
+            out.push_str(&format!("name = {}\n", toml_string(&package.name)));
+            continue;
+        }
+        if in_package && trimmed.starts_with("description =") {
+            out.push_str(&format!(
+                "description = {}\n",
+                toml_string(&package.description)
+            ));
+            continue;
+        }
         if let Some((key, rest)) = trimmed.split_once('.') {
             if rest == "workspace = true" {
                 let value = if ["version", "edition", "license"].contains(&key) {
@@ -125,12 +188,29 @@ fn standalone_manifest(root: &Path) -> Result<String, String> {
         out.push_str(line);
         out.push('\n');
     }
-    out.push_str("\n[workspace]\n");
+    if own_workspace {
+        out.push_str("\n[workspace]\n");
+    }
     Ok(out)
 }
 
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Just enough TOML to read `[section] key = value` lines of our own workspace manifest.
-mod toml_lite {
+pub(crate) mod toml_lite {
     pub struct Doc(Vec<(String, String, String)>);
 
     pub fn parse(text: &str) -> Doc {
@@ -151,6 +231,13 @@ mod toml_lite {
     }
 
     impl Doc {
+        /// Every `(section, key, value)` in file order.
+        pub fn entries(&self) -> impl Iterator<Item = (&str, &str, &str)> {
+            self.0
+                .iter()
+                .map(|(s, k, v)| (s.as_str(), k.as_str(), v.as_str()))
+        }
+
         pub fn get(&self, section: &str, key: &str) -> Option<&str> {
             self.0
                 .iter()
@@ -162,8 +249,7 @@ mod toml_lite {
 
 fn regen(args: &Args) -> Result<bool, String> {
     let start = std::time::Instant::now();
-    let standalone = args.out.is_some();
-    let (files, summary) = planned_files(&args.spec, standalone)?;
+    let (files, summary) = planned_files(args)?;
     let dir = args
         .out
         .clone()
