@@ -34,9 +34,10 @@ fn label(dir: Dir, change: Change) -> Label {
 const GLOBAL: &str = "(global)";
 
 /// The order facts are reported in.
-const FACT_ORDER: [&str; 20] = [
+const FACT_ORDER: [&str; 21] = [
     "type",
     "format",
+    "default",
     "enum",
     "required",
     "nullable",
@@ -352,7 +353,15 @@ impl Differ {
                 );
                 continue;
             }
-            let label = label(dir, variance(key, fa, fb));
+            let label = match (key, dir) {
+                // A request default is what the server does when the field is left out: a
+                // new or changed one changes the outcome of calls that never set it.
+                ("default", Dir::Request) => Label::Breaking,
+                // In a response it only documents a usual value: nothing a client decodes
+                // changes.
+                ("default", Dir::Response) => Label::Compatible,
+                _ => label(dir, variance(key, fa, fb)),
+            };
             self.push(
                 loc,
                 format!("{key}: {} -> {}", show(key, fa), show(key, fb)),

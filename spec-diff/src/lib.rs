@@ -24,11 +24,11 @@
 //! `*` of a schema-valued `additionalProperties`, `oneOf`/`anyOf` branches by position): `type`,
 //! `format`, `enum` values, `required`, `nullable` (also `type: [.., "null"]`), `minimum`,
 //! `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `minLength`, `maxLength`,
-//! `pattern`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`. `allOf`
-//! branches are merged into one node.
+//! `pattern`, `minItems`, `maxItems`, `uniqueItems`, `additionalProperties: false`, `default`
+//! (as canonical JSON). `allOf` branches are merged into one node.
 //!
 //! Ignored: prose (`description`, `summary`, `title`), `example`/`examples`, vendor extensions
-//! (`x-*`), `tags`, response headers, `default`, `deprecated`, `readOnly`/`writeOnly`,
+//! (`x-*`), `tags`, response headers, `deprecated`, `readOnly`/`writeOnly`,
 //! `discriminator`, `not`, `info`, `externalDocs`, and how the spec is factored into `$ref`s:
 //! component names never appear in the facts, only the resolved structure.
 //!
@@ -41,7 +41,9 @@
 //! The principle: a request is input to the server, which must still accept everything a
 //! client built from OLD sends, so a request constraint may only get **looser**; a response is
 //! input to the client, which must still understand everything the server sends, so a response
-//! constraint may only get **tighter**. Anything else is breaking.
+//! constraint may only get **tighter**. Anything else is breaking. A `default` is a
+//! behaviour, not a constraint: in a request it decides what an omitted field means, so any
+//! change to it is breaking; in a response it only documents a usual value: compatible.
 //!
 //! | difference | request (parameters, body) | response |
 //! | --- | --- | --- |

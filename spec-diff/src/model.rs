@@ -461,6 +461,11 @@ impl<'a> Extractor<'a> {
                 facts.insert(key, Fact::Str(as_str(v, &p)?.to_owned()));
             }
         }
+        // The value the server assumes when a request leaves the field out (or, in a response,
+        // the value a field documents as usual): canonical JSON, so `0` and `0.0` compare equal.
+        if let Some((v, _)) = first(parts, "default") {
+            facts.insert("default", Fact::Str(crate::load::canonical(v)));
+        }
         if let Some((v, p)) = first(parts, "enum") {
             let values = as_array(v, &p)?.iter().map(canonical).collect();
             facts.insert("enum", Fact::Set(values));

@@ -764,3 +764,28 @@ fn usage_errors() {
         .stdout
         .starts_with("usage: cargo xtask spec-diff OLD NEW"));
 }
+
+#[test]
+fn default_change() {
+    // A request default decides what omitted fields mean: breaking. A response default only
+    // documents a usual value (Twilio added `default: 0` to `index` and `error_code` in 2025).
+    check_l(
+        "default_change",
+        &[
+            l(
+                LIST_CONV,
+                "parameter query PageSize: default: none -> 50 [breaking]",
+            ),
+            l(
+                LIST_CONV,
+                "response 200 field meta.page: default: none -> 0 [compatible]",
+            ),
+            l(
+                CREATE_CONV,
+                "request body field FriendlyName: default: \"Support\" -> \"Help desk\" \
+                 [breaking]",
+            ),
+        ],
+        &[],
+    );
+}
