@@ -7,6 +7,12 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 pub fn parse(text: &str) -> Result<OpenAPI> {
     let de = serde_yaml::Deserializer::from_str(text);
     let api: OpenAPI = serde_path_to_error::deserialize(de).map_err(|e| {
+        // A document of another version, or one cut short before its `openapi` field, fails
+        // somewhere deep inside (`#/paths`, about some parameter shape); say what is really
+        // wrong instead. Only on failure: a valid document is parsed once.
+        if let Some(wrong) = version_problem(text) {
+            return wrong;
+        }
         let mut ptr = Ptr::root();
         for seg in e.path().iter() {
             match seg {
@@ -28,6 +34,54 @@ pub fn parse(text: &str) -> Result<OpenAPI> {
         ));
     }
     Ok(api)
+}
+
+/// Why `text` is not an OpenAPI 3.0 document at its root, when that is the reason: a Swagger
+/// 2.0 file, another OpenAPI version, or no `openapi` field at all (not a spec, or a file that
+/// ends early: Twilio's files put `openapi` after `components`).
+fn version_problem(text: &str) -> Option<Error> {
+    let root: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(v) => v,
+        // Not even YAML: the typed parse's message (with its line) says more.
+        Err(_) => return None,
+    };
+    let Some(map) = root.as_mapping() else {
+        return Some(Error::at("", "expected a mapping at the document root"));
+    };
+    let lines = text.lines().count();
+    match (map.get("openapi"), map.get("swagger")) {
+        (None, Some(v)) => Some(Error::at(
+            "/swagger",
+            format!(
+                "this is a Swagger {} document; only OpenAPI 3.0.x is supported (convert it \
+                 first)",
+                scalar(v)
+            ),
+        )),
+        (None, None) => Some(Error::at(
+            "",
+            format!(
+                "no `openapi` version field: not an OpenAPI document, or a file cut short (it \
+                 has {lines} lines)"
+            ),
+        )),
+        (Some(v), _) if !scalar(v).starts_with("3.0") => Some(Error::at(
+            "/openapi",
+            format!(
+                "expected an OpenAPI 3.0.x document, found version `{}`",
+                scalar(v)
+            ),
+        )),
+        (Some(_), _) => None,
+    }
+}
+
+fn scalar(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => format!("{other:?}"),
+    }
 }
 
 const MAX_REF_DEPTH: usize = 32;

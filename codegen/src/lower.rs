@@ -97,6 +97,7 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
             }
             Some(_) => {}
         }
+        let placeholders = path_placeholders(path, &pptr)?;
         let rest = &segs[1..];
         let (scope, suffix): (Scopes, Vec<String>) =
             if rest.len() >= 2 && rest[0] == SCOPE_SEGMENT && rest[1].starts_with('{') {
@@ -151,12 +152,22 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
             for (i, p) in op.parameters.iter().enumerate() {
                 all.push((p, optr.join("parameters").join(i)));
             }
+            let mut declared: BTreeSet<&str> = BTreeSet::new();
             for (p, at) in all {
                 let (p, at) = r.parameter(p, &at)?;
                 let (location, data) = match p {
                     Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
                     Parameter::Header { parameter_data, .. } => (Location::Header, parameter_data),
-                    Parameter::Path { .. } => continue,
+                    Parameter::Path { parameter_data, .. } => {
+                        if !placeholders.contains(parameter_data.name.as_str()) {
+                            return Err(at.err(format!(
+                                "path parameter `{}` does not appear in the path `{path}`",
+                                parameter_data.name
+                            )));
+                        }
+                        declared.insert(parameter_data.name.as_str());
+                        continue;
+                    }
                     Parameter::Cookie { .. } => {
                         return Err(at.err("cookie parameters are not supported"))
                     }
@@ -181,6 +192,11 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
                     doc: first_line(data.description.as_deref().unwrap_or("")),
                     scopes: scope,
                 });
+            }
+            if let Some(missing) = placeholders.iter().find(|p| !declared.contains(*p)) {
+                return Err(optr.err(format!(
+                    "`{{{missing}}}` in the path is not declared as a path parameter"
+                )));
             }
             if let Some(body) = &op.request_body {
                 let (body, bat) = r.request_body(body, &optr.join("requestBody"))?;
@@ -225,6 +241,32 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
     }
     let prefix = prefix.ok_or_else(|| paths_ptr.err("the spec has no paths"))?;
     Ok((prefix, out))
+}
+
+/// The `{name}` placeholders of a path template. A segment is either literal text or one
+/// whole placeholder: text around a placeholder (`{Sid}.json`) or two in one segment would be
+/// lost by the segment-per-parameter handles, so it is refused rather than sent wrong.
+fn path_placeholders<'p>(path: &'p str, at: &Ptr) -> Result<BTreeSet<&'p str>> {
+    let mut names = BTreeSet::new();
+    for seg in path.split('/') {
+        if !seg.contains(['{', '}']) {
+            continue;
+        }
+        let name = seg
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .filter(|n| !n.is_empty() && !n.contains(['{', '}']))
+            .ok_or_else(|| {
+                at.err(format!(
+                    "path segment `{seg}` mixes a parameter with other text; only whole-segment \
+                     parameters such as `{{Sid}}` are supported"
+                ))
+            })?;
+        if !names.insert(name) {
+            return Err(at.err(format!("path parameter `{{{name}}}` appears twice")));
+        }
+    }
+    Ok(names)
 }
 
 fn extract_response<'a>(

@@ -111,3 +111,70 @@ fn garbage_never_panics() {
         let _ = codegen::generate(&text[..cut], "cut.yaml");
     }
 }
+
+#[test]
+fn swagger_2_is_named_before_any_deeper_error() {
+    let e = err(
+        "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths:\n  /v1/A:\n    get:\n      \
+         parameters: [{name: X, in: query, type: string}]\n      responses: {'200': {description: ok}}\n",
+    );
+    assert_eq!(e.pointer, "/swagger", "{e}");
+    assert!(e.message.contains("Swagger 2.0 document"), "{e}");
+}
+
+#[test]
+fn a_file_cut_before_its_version_says_so() {
+    // Twilio's files put `components` first: cut inside it, `openapi` never arrives.
+    let e = err("components:\n  schemas:\n    a: {type: object}\npaths:\n  /v1/A:\n    get:\n      parameters: [{name: X, in: query}]\n");
+    assert_eq!(e.pointer, "", "{e}");
+    assert!(e.message.contains("no `openapi` version field"), "{e}");
+    assert!(e.message.contains("cut short"), "{e}");
+}
+
+#[test]
+fn a_root_that_is_not_a_mapping() {
+    let e = err("- openapi\n- 3.0.3\n");
+    assert_eq!(e.pointer, "", "{e}");
+    assert!(e.message.contains("mapping"), "{e}");
+}
+
+fn one_get(path: &str, params: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  '{path}':\n    get:\n      operationId: FetchA\n      parameters: [{params}]\n      responses: {{'200': {{description: ok}}}}\n"
+    )
+}
+
+#[test]
+fn a_placeholder_must_be_declared() {
+    let e = err(&one_get("/v1/A/{Sid}", ""));
+    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}/get", "{e}");
+    assert!(
+        e.message.contains("`{Sid}` in the path is not declared"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_declared_path_parameter_must_be_in_the_path() {
+    let e = err(&one_get(
+        "/v1/A/{Sid}",
+        "{name: Sid, in: path, required: true, schema: {type: string}}, \
+         {name: Other, in: path, required: true, schema: {type: string}}",
+    ));
+    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}/get/parameters/1", "{e}");
+    assert!(
+        e.message.contains("`Other` does not appear in the path"),
+        "{e}"
+    );
+}
+
+#[test]
+fn text_around_a_placeholder_is_refused_not_dropped() {
+    // Sending `/v1/A/CA123` for `/v1/A/{Sid}.json` would call another resource.
+    let e = err(&one_get(
+        "/v1/A/{Sid}.json",
+        "{name: Sid, in: path, required: true, schema: {type: string}}",
+    ));
+    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}.json", "{e}");
+    assert!(e.message.contains("`{Sid}.json` mixes a parameter"), "{e}");
+}
