@@ -1,9 +1,10 @@
 //! Runtime benchmarks (`cargo bench -p conversations-tests --bench runtime`, run by
-//! `cargo xtask bench`): client overhead against plain reqwest, JSON throughput of a 1000-item
+//! `cargo xtask bench`): client overhead against plain reqwest (fetch, form-body create and a
+//! 50-item list page, alternating order, median and spread of 15 rounds), JSON throughput of a 1000-item
 //! list page, and peak heap while streaming 10 and 1000 pages. Prints `bench: key = value` lines.
 
-use conversations_api::{Client, Conversation};
-use conversations_tests::{MockServer, Reply};
+use conversations_api::{Client, Conversation, ConversationMessage, PageMeta};
+use conversations_tests::{MockServer, Recorded, Reply};
 use futures::TryStreamExt;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,71 +65,263 @@ fn client(url: &str) -> Client {
         .expect("client")
 }
 
-async fn overhead(n: usize, rounds: usize) {
-    let one = conversation_json(1);
-    let server = MockServer::start_unrecorded(move |_, _| Reply::json(200, one.as_str())).await;
-    let c = client(&server.url());
-    // The baseline uses the same reqwest settings as the client (timeouts, pool, redirects,
-    // User-Agent): what is measured is the generated layer, not the configuration.
-    let http = reqwest::Client::builder()
+/// A mock server on a thread and a single-threaded runtime of its own, so that it gets one of
+/// the machine's two cores and the client under test the other, instead of both sharing one
+/// runtime's workers. Dropping the handle stops the server.
+struct ServerThread {
+    url: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ServerThread {
+    fn start(handler: impl Fn(usize, &Recorded) -> Reply + Send + Sync + 'static) -> ServerThread {
+        let (url_tx, url_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("server runtime");
+            rt.block_on(async move {
+                let server = MockServer::start_unrecorded(handler).await;
+                url_tx.send(server.url()).expect("send url");
+                let _ = stopped.await;
+            });
+        });
+        let url = url_rx.recv().expect("server url");
+        ServerThread {
+            url,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for ServerThread {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The same reqwest settings as the generated client (timeouts, pool, redirects, User-Agent):
+/// what is measured is the generated layer, not the configuration.
+fn plain_reqwest() -> reqwest::Client {
+    reqwest::Client::builder()
         .user_agent("conversations-api-rust/bench")
         .timeout(Duration::from_secs(30))
         .connect_timeout(Duration::from_secs(10))
         .pool_idle_timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .expect("reqwest client");
-    let url = format!("{}/v1/Conversations/{SID}", server.url());
-    // Warm both connection pools.
-    for _ in 0..50 {
-        c.conversation(SID).fetch().send().await.expect("fetch");
-        let _ = http
-            .get(&url)
-            .basic_auth(ACCOUNT, Some("token"))
-            .send()
-            .await
-            .expect("get")
-            .bytes()
-            .await;
-    }
-    let mut ours = Vec::new();
-    let mut plain = Vec::new();
-    for _ in 0..rounds {
-        let t = Instant::now();
-        for _ in 0..n {
-            let conv = c.conversation(SID).fetch().send().await.expect("fetch");
-            std::hint::black_box(conv);
+        .expect("reqwest client")
+}
+
+/// What plain reqwest decodes a list page into: the same item type and page metadata.
+#[derive(serde::Deserialize)]
+struct PlainPage {
+    conversations: Vec<Conversation>,
+    meta: PageMeta,
+}
+
+/// One workload of the overhead benchmark, done by the generated client and by hand.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Work {
+    /// `GET /v1/Conversations/{sid}`, one conversation decoded.
+    Fetch,
+    /// `POST /v1/Conversations/{sid}/Messages` with a form body (author, body, attributes).
+    Create,
+    /// `GET /v1/Conversations?PageSize=50`, a page of 50 conversations decoded.
+    List,
+}
+
+impl Work {
+    fn name(self) -> &'static str {
+        match self {
+            Work::Fetch => "fetch",
+            Work::Create => "create (form body)",
+            Work::List => "list (50-item page)",
         }
-        ours.push(t.elapsed());
-        let t = Instant::now();
-        for _ in 0..n {
-            let resp = http
-                .get(&url)
-                .basic_auth(ACCOUNT, Some("token"))
-                .header("Accept", "application/json")
-                .send()
-                .await
-                .expect("get");
-            let bytes = resp.bytes().await.expect("body");
-            let conv: Conversation = serde_json::from_slice(&bytes).expect("decode");
-            std::hint::black_box(conv);
-        }
-        plain.push(t.elapsed());
     }
-    let (o, p) = (median(ours), median(plain));
-    println!("bench: requests per round = {n} (median of {rounds} rounds, interleaved)");
+
+    async fn ours(self, c: &Client) {
+        match self {
+            Work::Fetch => {
+                let conv = c.conversation(SID).fetch().send().await.expect("fetch");
+                std::hint::black_box(conv);
+            }
+            Work::Create => {
+                let msg = c
+                    .conversation(SID)
+                    .messages()
+                    .create()
+                    .author("bench")
+                    .body("hello & good morning")
+                    .attributes(r#"{"k":1}"#)
+                    .send()
+                    .await
+                    .expect("create");
+                std::hint::black_box(msg);
+            }
+            Work::List => {
+                let page = c
+                    .conversations()
+                    .list()
+                    .page_size(50)
+                    .send()
+                    .await
+                    .expect("list");
+                assert_eq!(page.items.len(), 50);
+                std::hint::black_box(page);
+            }
+        }
+    }
+
+    async fn plain(self, http: &reqwest::Client, base: &str) {
+        match self {
+            Work::Fetch => {
+                let bytes = http
+                    .get(format!("{base}/v1/Conversations/{SID}"))
+                    .basic_auth(ACCOUNT, Some("token"))
+                    .header("Accept", "application/json")
+                    .send()
+                    .await
+                    .expect("get")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let conv: Conversation = serde_json::from_slice(&bytes).expect("decode");
+                std::hint::black_box(conv);
+            }
+            Work::Create => {
+                let form = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("Author", "bench")
+                    .append_pair("Body", "hello & good morning")
+                    .append_pair("Attributes", r#"{"k":1}"#)
+                    .finish();
+                let bytes = http
+                    .post(format!("{base}/v1/Conversations/{SID}/Messages"))
+                    .basic_auth(ACCOUNT, Some("token"))
+                    .header("Accept", "application/json")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(form)
+                    .send()
+                    .await
+                    .expect("post")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let msg: ConversationMessage = serde_json::from_slice(&bytes).expect("decode");
+                std::hint::black_box(msg);
+            }
+            Work::List => {
+                let bytes = http
+                    .get(format!("{base}/v1/Conversations?PageSize=50"))
+                    .basic_auth(ACCOUNT, Some("token"))
+                    .header("Accept", "application/json")
+                    .send()
+                    .await
+                    .expect("get")
+                    .bytes()
+                    .await
+                    .expect("body");
+                let page: PlainPage = serde_json::from_slice(&bytes).expect("decode");
+                assert_eq!(page.conversations.len(), 50);
+                std::hint::black_box((page.conversations, page.meta));
+            }
+        }
+    }
+}
+
+fn message_json() -> String {
+    format!(
+        r#"{{"sid":"IM00000000000000000000000000000001","account_sid":"{ACCOUNT}","conversation_sid":"{SID}","body":"hello & good morning","media":null,"author":"bench","participant_sid":null,"attributes":"{{\"k\":1}}","date_created":"2024-05-06T07:08:09Z","date_updated":"2024-05-06T07:08:09Z","index":7,"delivery":null,"content_sid":null,"url":"https://conversations.twilio.com/v1/Conversations/{SID}/Messages/IM00000000000000000000000000000001","links":{{"delivery_receipts":"https://conversations.twilio.com/v1/Conversations/{SID}/Messages/IM00000000000000000000000000000001/Receipts"}}}}"#
+    )
+}
+
+/// Client overhead against plain reqwest: for each workload, `rounds` rounds of `n` sequential
+/// requests each way. The order alternates (ours first in even rounds, reqwest first in odd
+/// ones) so that neither side always runs on a warmer or a quieter machine. Each round gives a
+/// ratio of the two times; the median ratio and the range over all rounds are reported.
+fn overhead(n: usize, rounds: usize) {
+    let one = conversation_json(1);
+    let message = message_json();
+    let page = page_json(50, None);
+    let server = ServerThread::start(move |_, r| match (r.method.as_str(), r.path()) {
+        ("POST", _) => Reply::json(201, message.as_str()),
+        (_, "/v1/Conversations") => Reply::json(200, page.as_str()),
+        _ => Reply::json(200, one.as_str()),
+    });
+    // The client side gets a single-threaded runtime: one core, the server has the other.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let c = client(&server.url);
+    let http = plain_reqwest();
     println!(
-        "bench: generated client = {:.1} us/request",
-        o.as_secs_f64() * 1e6 / n as f64
+        "bench: overhead = {n} requests per round, {rounds} rounds, order alternating, \
+         server on its own thread"
     );
-    println!(
-        "bench: plain reqwest = {:.1} us/request",
-        p.as_secs_f64() * 1e6 / n as f64
-    );
-    println!(
-        "bench: client/reqwest ratio = {:.3}",
-        o.as_secs_f64() / p.as_secs_f64()
-    );
+    for work in [Work::Fetch, Work::Create, Work::List] {
+        rt.block_on(async {
+            // Warm both connection pools and the server's answer.
+            for _ in 0..50 {
+                work.ours(&c).await;
+                work.plain(&http, &server.url).await;
+            }
+        });
+        let mut ours = Vec::with_capacity(rounds);
+        let mut plain = Vec::with_capacity(rounds);
+        let mut ratios = Vec::with_capacity(rounds);
+        for round in 0..rounds {
+            let (o, p) = rt.block_on(async {
+                let time_ours = async {
+                    let t = Instant::now();
+                    for _ in 0..n {
+                        work.ours(&c).await;
+                    }
+                    t.elapsed()
+                };
+                let time_plain = async {
+                    let t = Instant::now();
+                    for _ in 0..n {
+                        work.plain(&http, &server.url).await;
+                    }
+                    t.elapsed()
+                };
+                if round % 2 == 0 {
+                    let o = time_ours.await;
+                    (o, time_plain.await)
+                } else {
+                    let p = time_plain.await;
+                    (time_ours.await, p)
+                }
+            });
+            ours.push(o);
+            plain.push(p);
+            ratios.push(o.as_secs_f64() / p.as_secs_f64());
+        }
+        ratios.sort_by(f64::total_cmp);
+        let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        println!(
+            "bench: {} = client {:.1} us, reqwest {:.1} us, ratio median {:.3} (range {:.3} to \
+             {:.3}, middle half {:.3} to {:.3})",
+            work.name(),
+            per(median(ours)),
+            per(median(plain)),
+            ratios[rounds / 2],
+            ratios[0],
+            ratios[rounds - 1],
+            ratios[rounds / 4],
+            ratios[(3 * rounds) / 4],
+        );
+    }
 }
 
 fn throughput(rounds: usize) {
@@ -215,10 +408,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    rt.block_on(overhead(
-        if quick { 200 } else { 2000 },
-        if quick { 3 } else { 7 },
-    ));
+    overhead(if quick { 200 } else { 1000 }, if quick { 3 } else { 15 });
     throughput(if quick { 5 } else { 21 });
     for pages in [10, 1000] {
         let (items, peak) = rt.block_on(stream_peak(pages));

@@ -2,10 +2,12 @@
 //!
 //! - generator: each stage (load, lower, emit, format) for `spec/` and Twilio's reference,
 //!   median of 15 in-process runs, in the build `cargo xtask` itself uses;
-//! - `cargo xtask regen --check` as a command (xtask already built): median of 10 runs;
+//! - `regen --check` as the xtask binary and as the typed command `cargo xtask regen --check`
+//!   (xtask already built): median of 11 runs each;
 //! - generated crate size;
 //! - compile time of `conversations-api` alone (dependencies built) in debug and release, and
-//!   a clean debug build with its dependencies in a fresh target folder;
+//!   a clean build with its dependencies in a fresh target folder (the workspace's profile),
+//!   and what a user pays: a clean debug build of a binary using the standalone crate;
 //! - runtime: `cargo bench -p conversations-tests --bench runtime` (client overhead against
 //!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages).
 
@@ -64,6 +66,44 @@ fn time_command(cmd: &mut Command) -> Result<Duration, String> {
     Ok(start.elapsed())
 }
 
+/// What a user pays: `regen --out` writes the standalone crate (its own `[workspace]`, none of
+/// this workspace's profile overrides), a one-file binary depends on it by path, and `cargo
+/// build` (debug) runs in an empty target folder. The lock file is this workspace's, so the
+/// same dependency versions are measured and no registry index update is needed.
+fn user_build(root: &Path, cargo: &str, xtask: &Path) -> Result<Duration, String> {
+    let dir = root.join("target/bench-user-build");
+    let _ = std::fs::remove_dir_all(&dir);
+    let app = dir.join("app");
+    time_command(
+        Command::new(xtask)
+            .current_dir(root)
+            .args(["regen", "--crate-name", "conversations-api", "--out"])
+            .arg(dir.join("client")),
+    )?;
+    let src = app.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| e.to_string())?;
+    let manifest =
+        "[package]\nname = \"bench-user-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+                    [dependencies]\nconversations-api = { path = \"../client\" }\n\
+                    tokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n\n[workspace]\n";
+    let main = "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {\n    \
+                let client = conversations_api::Client::from_env().expect(\"credentials\");\n    \
+                let conv = client.conversation(\"CH00000000000000000000000000000001\").fetch().send().await;\n    \
+                println!(\"{}\", conv.is_ok());\n}\n";
+    std::fs::write(app.join("Cargo.toml"), manifest)
+        .and_then(|()| std::fs::write(src.join("main.rs"), main))
+        .and_then(|()| std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).map(drop))
+        .map_err(|e| format!("{}: {e}", app.display()))?;
+    let d = time_command(
+        Command::new(cargo)
+            .current_dir(&app)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .args(["build", "--quiet"]),
+    )?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(d)
+}
+
 fn lines(dir: &Path) -> (usize, usize) {
     let mut all = 0;
     let mut non_blank = 0;
@@ -115,19 +155,32 @@ fn bench(quick: bool) -> Result<(), String> {
         None => println!("generator on Twilio's spec: skipped (set TWILIO_REFERENCE_SPEC)"),
     }
 
-    // The command users run.
+    // `regen --check` twice: the xtask binary alone (what the generator pipeline costs, with
+    // process start), and the command as a maintainer types it, `cargo xtask regen --check`,
+    // which adds cargo's start-up and its freshness check of the xtask build.
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    let mut regen = Vec::new();
-    for _ in 0..(if quick { 3 } else { 10 }) {
-        regen.push(time_command(
+    let runs = if quick { 3 } else { 11 };
+    let mut binary = Vec::new();
+    let mut typed = Vec::new();
+    for _ in 0..runs {
+        binary.push(time_command(
             Command::new(&exe)
                 .current_dir(&root)
                 .args(["regen", "--check"]),
         )?);
+        typed.push(time_command(
+            Command::new(&cargo)
+                .current_dir(&root)
+                .args(["xtask", "regen", "--check"]),
+        )?);
     }
     println!(
-        "regen --check command (xtask built): {} (median)",
-        ms(median(regen))
+        "regen --check, xtask binary: {} (median of {runs})",
+        ms(median(binary))
+    );
+    println!(
+        "cargo xtask regen --check, as typed (xtask built): {} (median of {runs})",
+        ms(median(typed))
     );
 
     // Generated code size.
@@ -184,10 +237,16 @@ fn bench(quick: bool) -> Result<(), String> {
                 .args(["build", "--quiet", "-p", "conversations-api"]),
         )?;
         println!(
-            "clean debug build of conversations-api with dependencies: {}",
+            "clean build of conversations-api with dependencies, workspace profile (deps at \
+             opt-level 2): {}",
             secs(d)
         );
         let _ = std::fs::remove_dir_all(&fresh);
+        let d = user_build(&root, &cargo, &exe)?;
+        println!(
+            "a user's clean debug build of a binary using a standalone crate (regen --out): {}",
+            secs(d)
+        );
     }
 
     // Runtime figures.
