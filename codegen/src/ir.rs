@@ -119,6 +119,9 @@ pub struct Operation {
     pub service_path: Option<String>,
     pub doc: String,
     pub params: Vec<Param>,
+    /// The media type of a JSON request body (`application/json` or a `+json` type); `None`
+    /// for a form body or no body.
+    pub json_media_type: Option<String>,
     pub response: ResponseKind,
 }
 
@@ -127,6 +130,10 @@ pub enum Location {
     Query,
     Header,
     Form,
+    /// A top-level field of a JSON body.
+    Json,
+    /// A JSON body whose schema names no fields: the value is the whole body.
+    JsonWhole,
 }
 
 impl Location {
@@ -135,6 +142,8 @@ impl Location {
             Location::Query => "query parameter",
             Location::Header => "header",
             Location::Form => "form field",
+            Location::Json => "JSON body field",
+            Location::JsonWhole => "JSON body",
         }
     }
 }
@@ -185,6 +194,9 @@ pub struct Model {
     pub name: String,
     pub doc: String,
     pub fields: Vec<Field>,
+    /// Part of a JSON request body, so users build values of it: emitted without
+    /// `#[non_exhaustive]` (which would forbid struct literals outside the crate).
+    pub input: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -198,31 +198,43 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
                     "`{{{missing}}}` in the path is not declared as a path parameter"
                 )));
             }
+            let mut json_media_type = None;
             if let Some(body) = &op.request_body {
                 let (body, bat) = r.request_body(body, &optr.join("requestBody"))?;
-                for (ct, media) in &body.content {
-                    let mat = bat.join("content").join(ct);
-                    if ct != FORM {
-                        return Err(mat.err(format!(
-                            "request content type `{ct}` is not supported (only {FORM})"
-                        )));
-                    }
-                    let Some(schema) = &media.schema else {
-                        continue;
-                    };
+                let (ct, media) = body_content(body, &bat)?;
+                let mat = bat.join("content").join(ct);
+                if ct != FORM {
+                    json_media_type = Some(ct.to_string());
+                }
+                if let Some(schema) = &media.schema {
                     let (schema, sat) = r.schema(schema, &mat.join("schema"))?;
-                    let RawTy::Object(fields) = lower_schema(r, schema, &sat, 0)? else {
-                        return Err(sat.err("a form body schema must be an object with properties"));
-                    };
-                    for f in fields {
-                        params.push(RawParam {
-                            wire: f.wire,
-                            location: Location::Form,
-                            ty: f.ty,
-                            required: f.required,
-                            doc: f.doc,
+                    match (lower_schema(r, schema, &sat, 0)?, ct == FORM) {
+                        (RawTy::Object(fields), form) => {
+                            let location = if form { Location::Form } else { Location::Json };
+                            for f in fields {
+                                params.push(RawParam {
+                                    wire: f.wire,
+                                    location,
+                                    ty: f.ty,
+                                    required: f.required,
+                                    doc: f.doc,
+                                    scopes: scope,
+                                });
+                            }
+                        }
+                        (_, true) => {
+                            return Err(
+                                sat.err("a form body schema must be an object with properties")
+                            )
+                        }
+                        (whole, false) => params.push(RawParam {
+                            wire: "body".to_string(),
+                            location: Location::JsonWhole,
+                            ty: whole,
+                            required: body.required,
+                            doc: first_line(body.description.as_deref().unwrap_or("")),
                             scopes: scope,
-                        });
+                        }),
                     }
                 }
             }
@@ -235,6 +247,7 @@ fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>
                 scope,
                 suffix: suffix.clone(),
                 params,
+                json_media_type,
                 response,
             });
         }
@@ -267,6 +280,45 @@ fn path_placeholders<'p>(path: &'p str, at: &Ptr) -> Result<BTreeSet<&'p str>> {
         }
     }
     Ok(names)
+}
+
+/// Whether a media type is JSON: `application/json` or a structured `+json` type such as
+/// `application/scim+json`.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// The one request content the client sends: the form when the spec offers it (every Twilio
+/// form operation), otherwise JSON. Anything else is an error naming what was found.
+fn body_content<'a>(
+    body: &'a openapiv3::RequestBody,
+    at: &Ptr,
+) -> Result<(&'a str, &'a openapiv3::MediaType)> {
+    let find = |want: &dyn Fn(&str) -> bool| {
+        body.content
+            .iter()
+            .find(|(ct, _)| want(ct))
+            .map(|(ct, m)| (ct.as_str(), m))
+    };
+    find(&|ct| ct == FORM)
+        .or_else(|| find(&is_json))
+        .ok_or_else(|| {
+            let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
+            at.join("content").err(format!(
+                "request content type {} is not supported (only {FORM} and JSON)",
+                if found.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    found
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ))
+        })
 }
 
 fn extract_response<'a>(
@@ -519,6 +571,7 @@ struct MergedOp {
     service_path: Option<String>,
     doc: String,
     params: Vec<RawParam>,
+    json_media_type: Option<String>,
     /// Response with the item type replaced by the model of `resource`.
     response: RawResponse,
     resource: String,
@@ -736,6 +789,7 @@ impl Builder {
             service_path,
             doc: op.doc,
             params: op.params,
+            json_media_type: op.json_media_type,
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
@@ -749,6 +803,18 @@ impl Builder {
             out: &mut self.drift,
         };
         let params = scope::merge_params(&d.id, &d.params, &s.params, &mut sink);
+        if d.json_media_type != s.json_media_type {
+            let show = |m: &Option<String>| m.clone().unwrap_or_else(|| "a form".to_string());
+            sink.note(
+                &format!("`{}` request body", d.id),
+                format!(
+                    "{} in the default-service scope, {} in the Service scope; the \
+                     default-service one is sent in both",
+                    show(&d.json_media_type),
+                    show(&s.json_media_type)
+                ),
+            );
+        }
         let response = self.add_model(resource, Scopes::Default, d.response);
         let _ = self.add_model(resource, Scopes::Service, s.response);
         MergedOp {
@@ -769,6 +835,7 @@ impl Builder {
                 _ => d.doc,
             },
             params,
+            json_media_type: d.json_media_type,
             response,
             resource: resource.to_string(),
             suffix: d.suffix,
@@ -795,6 +862,7 @@ impl Builder {
                 name: name.to_string(),
                 doc: doc.to_string(),
                 fields: out,
+                input: false,
             },
         );
     }
@@ -823,6 +891,27 @@ impl Builder {
                 }
                 Ty::Model(ctx.to_string())
             }
+        }
+    }
+
+    /// Mark the models a request value of type `ty` is built from (nested ones too) as input.
+    fn mark_input(&mut self, ty: &Ty) {
+        match ty {
+            Ty::Array(item) => self.mark_input(item),
+            Ty::Model(name) => {
+                let Some(model) = self.models.get_mut(name) else {
+                    return;
+                };
+                if model.input {
+                    return; // already marked; also ends a recursive model
+                }
+                model.input = true;
+                let nested: Vec<Ty> = model.fields.iter().map(|f| f.ty.clone()).collect();
+                for t in &nested {
+                    self.mark_input(t);
+                }
+            }
+            _ => {}
         }
     }
 
@@ -966,6 +1055,9 @@ impl Builder {
                 _ => compound(&m.resource, &p.wire),
             };
             let ty = self.ty(&p.ty, &ctx, &p.doc);
+            if matches!(p.location, Location::Json | Location::JsonWhole) {
+                self.mark_input(&ty);
+            }
             params.push(Param {
                 wire: p.wire.clone(),
                 rust: snake(&p.wire),
@@ -994,6 +1086,7 @@ impl Builder {
             service_path: m.service_path,
             doc: m.doc,
             params,
+            json_media_type: m.json_media_type,
             response,
         }
     }

@@ -74,6 +74,8 @@ pub(crate) struct RawOp {
     /// Path segments after the scope prefix; params as `{Name}`.
     pub suffix: Vec<String>,
     pub params: Vec<RawParam>,
+    /// Media type of a JSON request body, when the body is JSON.
+    pub json_media_type: Option<String>,
     pub response: RawResponse,
 }
 

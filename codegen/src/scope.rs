@@ -35,7 +35,7 @@ pub(crate) struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    fn note(&mut self, location: &str, detail: String) {
+    pub(crate) fn note(&mut self, location: &str, detail: String) {
         if self.cross {
             self.out.push(Drift {
                 resource: self.resource.to_string(),

@@ -37,7 +37,7 @@ pub struct PageMeta {
 }
 
 /// Decodes a page whose items live under `key`; other properties are skipped.
-pub(crate) struct PageSeed<T> {
+pub struct PageSeed<T> {
     pub key: &'static str,
     pub _item: PhantomData<T>,
 }

@@ -1,5 +1,7 @@
 //! Plumbing the generated code calls: paths, parameter encoding, sending, decoding, paging.
-//! Not part of the public API.
+//! Not part of the public API. Its items are `pub` (the module is `#[doc(hidden)]`) rather than
+//! `pub(crate)` because the same runtime serves every spec: a spec without list operations or
+//! form bodies must not turn paging or form encoding into dead-code warnings.
 
 use crate::error::Error;
 use crate::page::{Page, PageSeed};
@@ -67,7 +69,7 @@ impl Node {
     ///   the request to another resource.
     ///
     /// The first problem found is the one reported.
-    pub(crate) fn param(&self, value: &str) -> Node {
+    pub fn param(&self, value: &str) -> Node {
         let invalid = self.invalid.clone().or_else(|| match value {
             "" => Some(format!("an empty path value after `{}`", self.path)),
             "." | ".." => Some(format!("a path value cannot be `{value}`")),
@@ -89,6 +91,7 @@ impl Node {
             query: Vec::new(),
             headers: Vec::new(),
             form: Vec::new(),
+            json: None,
             limit: None,
             invalid: self.invalid.clone(),
         }
@@ -141,6 +144,7 @@ impl ToParam for serde_json::Value {
 
 /// Display, FromStr, serde and [`ToParam`] for a generated string enum with `as_str` and
 /// `from_wire`.
+#[allow(unused_macros)] // a spec without enums has nothing to implement it for
 macro_rules! impl_string_enum {
     ($name:ident) => {
         impl std::fmt::Display for $name {
@@ -182,6 +186,7 @@ macro_rules! impl_string_enum {
         }
     };
 }
+#[allow(unused_imports)] // as above: unused by a spec without enums
 pub(crate) use impl_string_enum;
 
 /// Form encoding writes a space as `+`; send `%20` instead. Both mean a space to a form
@@ -205,8 +210,21 @@ pub struct Request {
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     form: Vec<(&'static str, String)>,
+    /// Set for operations whose body is JSON; such a request always sends one.
+    json: Option<JsonBody>,
     limit: Option<usize>,
     invalid: Option<String>,
+}
+
+/// A JSON request body under construction.
+#[derive(Clone)]
+struct JsonBody {
+    /// The media type the spec declares (`application/json`, or a `+json` type).
+    media_type: &'static str,
+    /// Top-level fields set one by one, in the order set.
+    fields: serde_json::Map<String, serde_json::Value>,
+    /// The whole body, for a body schema without named fields (it replaces `fields`).
+    whole: Option<serde_json::Value>,
 }
 
 impl fmt::Debug for Request {
@@ -219,6 +237,13 @@ impl fmt::Debug for Request {
             .field("query", &keys(&self.query))
             .field("headers", &keys(&self.headers))
             .field("form", &keys(&self.form))
+            .field(
+                "json",
+                &self
+                    .json
+                    .as_ref()
+                    .map(|j| j.fields.keys().map(String::as_str).collect::<Vec<_>>()),
+            )
             .field("limit", &self.limit)
             .finish()
     }
@@ -230,33 +255,68 @@ fn set(list: &mut Vec<(&'static str, String)>, key: &'static str, values: Vec<St
 }
 
 impl Request {
-    pub(crate) fn query(&mut self, key: &'static str, value: String) {
+    pub fn query(&mut self, key: &'static str, value: String) {
         set(&mut self.query, key, vec![value]);
     }
 
-    pub(crate) fn query_all(&mut self, key: &'static str, values: Vec<String>) {
+    pub fn query_all(&mut self, key: &'static str, values: Vec<String>) {
         set(&mut self.query, key, values);
     }
 
-    pub(crate) fn header(&mut self, key: &'static str, value: String) {
+    pub fn header(&mut self, key: &'static str, value: String) {
         set(&mut self.headers, key, vec![value]);
     }
 
-    #[allow(dead_code)] // used only by specs with array headers
-    pub(crate) fn header_all(&mut self, key: &'static str, values: Vec<String>) {
+    pub fn header_all(&mut self, key: &'static str, values: Vec<String>) {
         set(&mut self.headers, key, vec![values.join(",")]);
     }
 
-    pub(crate) fn form(&mut self, key: &'static str, value: String) {
+    pub fn form(&mut self, key: &'static str, value: String) {
         set(&mut self.form, key, vec![value]);
     }
 
-    pub(crate) fn form_all(&mut self, key: &'static str, values: Vec<String>) {
+    pub fn form_all(&mut self, key: &'static str, values: Vec<String>) {
         set(&mut self.form, key, values);
     }
 
+    /// This operation's body is JSON of `media_type`: from now on it sends one (`{}` when no
+    /// field is set), and the form fields are not used.
+    pub fn json_media_type(&mut self, media_type: &'static str) {
+        self.json.get_or_insert_with(|| JsonBody {
+            media_type,
+            fields: serde_json::Map::new(),
+            whole: None,
+        });
+    }
+
+    /// Set one top-level field of the JSON body.
+    pub fn json<T: serde::Serialize>(&mut self, key: &'static str, value: T) {
+        let value = self.json_value(key, value);
+        if let Some(body) = &mut self.json {
+            body.fields.insert(key.to_string(), value);
+        }
+    }
+
+    /// Set the whole JSON body (a body schema without named fields).
+    pub fn json_whole<T: serde::Serialize>(&mut self, key: &'static str, value: T) {
+        let value = self.json_value(key, value);
+        if let Some(body) = &mut self.json {
+            body.whole = Some(value);
+        }
+    }
+
+    /// A value that cannot be JSON (a map with non-string keys, say) is refused before
+    /// anything is sent, like an empty path value.
+    fn json_value<T: serde::Serialize>(&mut self, key: &str, value: T) -> serde_json::Value {
+        serde_json::to_value(value).unwrap_or_else(|e| {
+            self.invalid
+                .get_or_insert_with(|| format!("`{key}` cannot be written as JSON: {e}"));
+            serde_json::Value::Null
+        })
+    }
+
     /// Stop streams after `n` items.
-    pub(crate) fn limit(&mut self, n: usize) {
+    pub fn limit(&mut self, n: usize) {
         self.limit = Some(n);
     }
 
@@ -278,8 +338,16 @@ impl Request {
         url
     }
 
-    /// The encoded form body, if the request has form fields.
-    pub(crate) fn body(&self) -> Option<String> {
+    /// The body and its content type: JSON for an operation with a JSON body, otherwise the
+    /// encoded form when there are form fields, otherwise none.
+    pub(crate) fn body(&self) -> Option<(&'static str, String)> {
+        if let Some(json) = &self.json {
+            let text = match &json.whole {
+                Some(whole) => whole.to_string(),
+                None => serde_json::Value::Object(json.fields.clone()).to_string(),
+            };
+            return Some((json.media_type, text));
+        }
         if self.form.is_empty() {
             return None;
         }
@@ -287,7 +355,10 @@ impl Request {
         for (k, v) in &self.form {
             f.append_pair(k, v);
         }
-        Some(space_as_pct20(f.finish()))
+        Some((
+            "application/x-www-form-urlencoded",
+            space_as_pct20(f.finish()),
+        ))
     }
 
     /// One attempt: send, then read the whole body (at most [`ERROR_BODY_LIMIT`] bytes of an
@@ -304,12 +375,9 @@ impl Request {
         for (k, v) in &self.headers {
             rb = rb.header(*k, v.as_str());
         }
-        if let Some(body) = self.body() {
+        if let Some((content_type, body)) = self.body() {
             rb = rb
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    "application/x-www-form-urlencoded",
-                )
+                .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body);
         }
         let mut resp = rb.send().await?;
@@ -430,23 +498,20 @@ impl Request {
     }
 
     /// Send and expect an empty (or ignored) body.
-    pub(crate) async fn send_empty(self) -> Result<(), Error> {
+    pub async fn send_empty(self) -> Result<(), Error> {
         let url = self.url();
         self.execute_url(&url).await.map(|_| ())
     }
 
     /// Send and decode the body as `T`.
-    pub(crate) async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
         let url = self.url();
         let body = self.execute_url(&url).await?;
         decode(&body)
     }
 
     /// Send and decode one list page.
-    pub(crate) async fn send_page<T: DeserializeOwned>(
-        self,
-        key: &'static str,
-    ) -> Result<Page<T>, Error> {
+    pub async fn send_page<T: DeserializeOwned>(self, key: &'static str) -> Result<Page<T>, Error> {
         let url = self.url();
         self.page_at(&url, key).await
     }
@@ -482,7 +547,7 @@ impl Request {
     /// Every item of every page, lazily: the next page is requested only when the previous
     /// one is used up, and only one page is held at a time. With a limit, no page is
     /// requested once that many items have been yielded. The stream ends after an error.
-    pub(crate) fn into_stream<T: DeserializeOwned + Send + 'static>(
+    pub fn into_stream<T: DeserializeOwned + Send + 'static>(
         self,
         key: &'static str,
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {

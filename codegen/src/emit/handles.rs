@@ -53,11 +53,28 @@ pub(crate) fn files(api: &Api) -> Vec<(String, TokenStream)> {
 
 fn walk(node: &Node, groups: &mut BTreeMap<String, TokenStream>) {
     let file = format!("{}.rs", crate::names::bare(&snake(&node.resource)));
-    let tokens = node_tokens(node);
+    let tokens = if pass_through(node) {
+        TokenStream::new()
+    } else {
+        node_tokens(node)
+    };
     groups.entry(file).or_default().extend(tokens);
     for c in &node.children {
         walk(c, groups);
     }
+}
+
+/// A literal node with no operation of its own whose children are all parameters
+/// (`/v1/Credentials` when only `/v1/Credentials/{Sid}` has operations): its children are
+/// reached straight from its parent (`client.credential(sid)`), so it gets neither a handle nor
+/// an accessor, which would lead to nothing.
+fn pass_through(node: &Node) -> bool {
+    matches!(node.segment, Segment::Literal(_))
+        && node.ops.is_empty()
+        && node
+            .children
+            .iter()
+            .all(|c| matches!(c.segment, Segment::Param(_)))
 }
 
 /// Accessor methods for the children of `node`, with the scopes each exists in.
@@ -78,15 +95,17 @@ fn child_accessors(
                     "The `{}` resources under this path (`.../{lit}`).",
                     c.resource
                 )]);
-                out.push((
-                    ctx,
-                    quote! {
-                        #d
-                        pub fn #name(&self) -> #ret {
-                            #handle::new(#base.child(#lit))
-                        }
-                    },
-                ));
+                if !pass_through(c) {
+                    out.push((
+                        ctx,
+                        quote! {
+                            #d
+                            pub fn #name(&self) -> #ret {
+                                #handle::new(#base.child(#lit))
+                            }
+                        },
+                    ));
+                }
                 for p in &c.children {
                     if let Segment::Param(pname) = &p.segment {
                         let ctx = ctx_of(p.scopes);
@@ -135,6 +154,31 @@ fn child_accessors(
     out
 }
 
+/// Like [`param_value`] for a JSON body field: the value keeps its type and serde writes it.
+fn json_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, TokenStream) {
+    let setter = if p.location == Location::JsonWhole {
+        quote!(json_whole)
+    } else {
+        quote!(json)
+    };
+    match &p.ty {
+        Ty::String => (
+            quote!(impl Into<String>),
+            quote!(Into::<String>::into(#v)),
+            setter,
+        ),
+        Ty::Array(item) if **item == Ty::String => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(#v.into_iter().map(Into::into).collect::<Vec<String>>()),
+            setter,
+        ),
+        other => {
+            let t = rust_ty(other);
+            (quote!(#t), quote!(#v), setter)
+        }
+    }
+}
+
 fn method_tokens(m: Method) -> TokenStream {
     match m {
         Method::Get => quote!(reqwest::Method::GET),
@@ -151,6 +195,7 @@ fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, 
         Location::Query => (quote!(query), quote!(query_all)),
         Location::Header => (quote!(header), quote!(header_all)),
         Location::Form => (quote!(form), quote!(form_all)),
+        Location::Json | Location::JsonWhole => return json_value(p, v),
     };
     match &p.ty {
         Ty::String => (quote!(impl Into<String>), quote!(#v.into()), single),
@@ -222,6 +267,9 @@ fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut args = Vec::new();
     let mut sets = Vec::new();
+    if let Some(media_type) = &op.json_media_type {
+        sets.push(quote!(req.json_media_type(#media_type);));
+    }
     for p in &required {
         let v = ident(&p.rust);
         let (ty, expr, setter) = param_value(p, &v);
@@ -517,6 +565,37 @@ fn root(api: &Api) -> TokenStream {
         .collect();
     let builders: Vec<TokenStream> = root.ops.iter().map(builder).collect();
     let base = &api.base_url;
+    // A spec with nothing under the scope segment gets no `service()` at all, rather than a
+    // handle that leads nowhere.
+    let service = if service_items.is_empty() && root_ops.is_empty() {
+        (quote!(), quote!())
+    } else {
+        let d = doc(&[&format!(
+            "Resources of one chosen service (`{prefix}/{scope_seg}/{{sid}}/...`): the same \
+             handle types as on the client, in the Service scope."
+        )]);
+        (
+            quote! {
+                #d
+                pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
+                    ServiceHandle { node: self.root_node().child(#scope_seg).param(sid.as_ref()) }
+                }
+            },
+            quote! {
+                /// One chosen service: its own operations plus every resource in the Service scope.
+                #[derive(Debug, Clone)]
+                pub struct ServiceHandle {
+                    node: crate::runtime::Node,
+                }
+
+                impl ServiceHandle {
+                    #(#root_ops)*
+                    #(#service_items)*
+                }
+            },
+        )
+    };
+    let (service_accessor, service_handle) = service;
     quote! {
         /// The API's server, from the spec.
         pub const BASE_URL: &str = #base;
@@ -526,25 +605,12 @@ fn root(api: &Api) -> TokenStream {
                 crate::runtime::Node::new(self.clone(), #prefix)
             }
 
-            /// Resources of one chosen service (`/v1/Services/{ChatServiceSid}/...`): the same
-            /// handle types as on the client, in the Service scope.
-            pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
-                ServiceHandle { node: self.root_node().child(#scope_seg).param(sid.as_ref()) }
-            }
+            #service_accessor
 
             #(#default_items)*
         }
 
-        /// One chosen service: its own operations plus every resource in the Service scope.
-        #[derive(Debug, Clone)]
-        pub struct ServiceHandle {
-            node: crate::runtime::Node,
-        }
-
-        impl ServiceHandle {
-            #(#root_ops)*
-            #(#service_items)*
-        }
+        #service_handle
 
         #(#builders)*
     }

@@ -14,8 +14,13 @@ use std::collections::BTreeMap;
 /// Token streams by file name (relative to `src/generated/`).
 pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
     let mut files = BTreeMap::new();
-    files.insert("models.rs".to_string(), types::models(api));
-    files.insert("enums.rs".to_string(), types::enums(api));
+    // An empty module would only add an unused `pub use` to the crate.
+    if !api.models.is_empty() {
+        files.insert("models.rs".to_string(), types::models(api));
+    }
+    if !api.enums.is_empty() {
+        files.insert("enums.rs".to_string(), types::enums(api));
+    }
     for (name, tokens) in handles::files(api) {
         files.insert(name, tokens);
     }

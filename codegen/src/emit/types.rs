@@ -39,7 +39,11 @@ pub(crate) fn models(api: &Api) -> TokenStream {
     let mut out = TokenStream::new();
     for model in api.models.values() {
         let name = ident(&model.name);
-        let fallback = format!("The `{}` resource as the API returns it.", model.name);
+        let fallback = if model.input {
+            format!("`{}`: a value sent in a JSON request body.", model.name)
+        } else {
+            format!("The `{}` resource as the API returns it.", model.name)
+        };
         let model_doc = doc(&[if model.doc.is_empty() {
             &fallback
         } else {
@@ -50,6 +54,11 @@ pub(crate) fn models(api: &Api) -> TokenStream {
             let ty = rust_ty(&f.ty);
             let optional = f.optional || matches!(f.ty, Ty::Enum(_));
             let ty = if optional { quote!(Option<#ty>) } else { ty };
+            let skip = if model.input && optional {
+                quote!(#[serde(skip_serializing_if = "Option::is_none")])
+            } else {
+                quote!()
+            };
             let wire = &f.wire;
             let rename = if crate::names::bare(&f.rust) == f.wire {
                 quote!()
@@ -66,14 +75,22 @@ pub(crate) fn models(api: &Api) -> TokenStream {
             quote! {
                 #fdoc
                 #rename
+                #skip
                 pub #fname: #ty,
             }
         });
+        // Users build input models with `..Default::default()`, so they cannot be
+        // non-exhaustive; a missing optional field is left out of the JSON, not sent as null.
+        let exhaustive = if model.input {
+            quote!()
+        } else {
+            quote!(#[non_exhaustive])
+        };
         out.extend(quote! {
             #model_doc
             #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
             #[serde(default)]
-            #[non_exhaustive]
+            #exhaustive
             pub struct #name {
                 #(#fields)*
             }
