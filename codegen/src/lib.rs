@@ -9,6 +9,7 @@ pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
+mod namespace;
 pub mod package;
 mod raw;
 pub mod render;

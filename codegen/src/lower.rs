@@ -4,7 +4,7 @@
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
-use crate::names::{camel, compound, singular, snake};
+use crate::names::{bare, camel, compound, singular, snake};
 use crate::raw::{RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sink};
 use openapiv3::{
@@ -54,7 +54,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
             d
         },
     };
-    Ok(Api {
+    let mut lowered = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         base_url,
@@ -65,7 +65,9 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
         enums: b.enums,
         report,
         operation_count,
-    })
+    };
+    crate::namespace::unique_type_names(&mut lowered);
+    Ok(lowered)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -846,7 +848,13 @@ impl Builder {
     fn define_model(&mut self, name: &str, doc: &str, fields: &[RawField]) {
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
-            let ty = self.ty(&f.ty, &compound(name, &f.wire), &f.doc);
+            // A field named like the end of its model (`status` of `ProvisioningStatus`) would
+            // give its enum or nested model the model's own name: a type containing itself.
+            let mut ctx = compound(name, &f.wire);
+            if ctx == name {
+                ctx = format!("{name}{}", camel(&f.wire));
+            }
+            let ty = self.ty(&f.ty, &ctx, &f.doc);
             out.push(Field {
                 wire: f.wire.clone(),
                 rust: snake(&f.wire),
@@ -1008,10 +1016,18 @@ impl Builder {
                 };
                 (snake(s), self.unique_handle(format!("{resource}{suffix}")))
             }
-            Segment::Param(_) => (
-                snake(&singular(parent_literal.unwrap_or("item"))),
-                self.unique_handle(format!("{resource}Handle")),
-            ),
+            Segment::Param(pname) => {
+                let list = parent_literal.unwrap_or("item");
+                let one = singular(list);
+                // `Content` and `Content/{Sid}`: a word that is its own singular would give the
+                // list and the item accessor one name; the item one says what it takes.
+                let accessor = if snake(&one) == snake(list) {
+                    format!("{}_by_{}", bare(&snake(&one)), bare(&snake(pname)))
+                } else {
+                    snake(&one)
+                };
+                (accessor, self.unique_handle(format!("{resource}Handle")))
+            }
         };
         let mut ops = Vec::with_capacity(merged.len());
         let mut scopes: Option<Scopes> = None;
@@ -1060,7 +1076,7 @@ impl Builder {
             }
             params.push(Param {
                 wire: p.wire.clone(),
-                rust: snake(&p.wire),
+                rust: crate::names::param_name(&p.wire),
                 location: p.location,
                 ty,
                 required: p.required,

@@ -52,6 +52,24 @@ fn escape(s: String) -> String {
     }
 }
 
+/// The Rust name of a parameter. Twilio writes range filters as the field name followed by a
+/// comparison (`StartTime<`, `StartTime>`, `DateCreated<=`); the comparison becomes words, so
+/// the three filters on one field stay three setters (`start_time_before`, ...).
+pub fn param_name(wire: &str) -> String {
+    const OPERATORS: [(&str, &str); 4] = [
+        ("<=", "_on_or_before"),
+        (">=", "_on_or_after"),
+        ("<", "_before"),
+        (">", "_after"),
+    ];
+    for (op, words) in OPERATORS {
+        if let Some(field) = wire.strip_suffix(op) {
+            return snake(&format!("{}{words}", field.trim_end()));
+        }
+    }
+    snake(wire)
+}
+
 /// The identifier without a raw prefix (for building other names from it).
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -94,6 +112,15 @@ pub fn compound(owner: &str, field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn range_filters_get_words() {
+        assert_eq!(param_name("StartTime"), "start_time");
+        assert_eq!(param_name("StartTime<"), "start_time_before");
+        assert_eq!(param_name("StartTime>"), "start_time_after");
+        assert_eq!(param_name("DateCreated<="), "date_created_on_or_before");
+        assert_eq!(param_name("DateCreated>="), "date_created_on_or_after");
+    }
 
     #[test]
     fn identifiers() {

@@ -130,3 +130,41 @@ fn a_summary_shared_by_both_scopes_is_printed_once() {
         "{code}"
     );
 }
+
+#[test]
+fn one_naming_pass_keeps_every_name_distinct() {
+    let g = generate("names.yaml");
+    let root = &g.files["root.rs"];
+    // A word that is its own singular: the list and the item accessor differ.
+    assert!(
+        root.contains("pub fn content(&self) -> ContentList"),
+        "{root}"
+    );
+    assert!(
+        root.contains("pub fn content_by_sid(&self, sid: impl AsRef<str>) -> ContentHandle"),
+        "{root}"
+    );
+    // Range filters: three setters, the comparison in words.
+    let content = &g.files["content.rs"];
+    for setter in ["start_time(", "start_time_before(", "start_time_after("] {
+        assert_eq!(
+            content.matches(&format!("pub fn {setter}")).count(),
+            1,
+            "{setter}"
+        );
+    }
+    assert!(
+        content.contains("self.req.query(\"StartTime<\""),
+        "{content}"
+    );
+    // `override.rs` is a reserved word as a module name.
+    assert!(g.files["mod.rs"].contains("mod r#override;"));
+    // `status` inside `OverrideStatus` does not make a type that contains itself.
+    let models = &g.files["models.rs"];
+    assert!(
+        models.contains("pub status: Option<OverrideStatusStatus>"),
+        "{models}"
+    );
+    // No `service()`: nothing lives under a scope segment in this spec.
+    assert!(!root.contains("pub fn service("), "{root}");
+}

@@ -43,7 +43,7 @@ impl fmt::Debug for Node {
 }
 
 impl Node {
-    pub(crate) fn new(client: Client, path: &str) -> Self {
+    pub fn new(client: Client, path: &str) -> Self {
         Node {
             client,
             path: path.to_string(),
@@ -52,7 +52,7 @@ impl Node {
     }
 
     /// `path/literal`.
-    pub(crate) fn child(&self, literal: &str) -> Node {
+    pub fn child(&self, literal: &str) -> Node {
         Node {
             client: self.client.clone(),
             path: format!("{}/{literal}", self.path),
@@ -82,7 +82,7 @@ impl Node {
         }
     }
 
-    pub(crate) fn request(&self, method: reqwest::Method, template: &'static str) -> Request {
+    pub fn request(&self, method: reqwest::Method, template: &'static str) -> Request {
         Request {
             client: self.client.clone(),
             method,

@@ -596,19 +596,27 @@ fn root(api: &Api) -> TokenStream {
         )
     };
     let (service_accessor, service_handle) = service;
+    // A spec without a single operation still gets a client, with nothing to reach.
+    let client_impl = if default_items.is_empty() && service_accessor.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            impl crate::Client {
+                fn root_node(&self) -> crate::runtime::Node {
+                    crate::runtime::Node::new(self.clone(), #prefix)
+                }
+
+                #service_accessor
+
+                #(#default_items)*
+            }
+        }
+    };
     quote! {
         /// The API's server, from the spec.
         pub const BASE_URL: &str = #base;
 
-        impl crate::Client {
-            fn root_node(&self) -> crate::runtime::Node {
-                crate::runtime::Node::new(self.clone(), #prefix)
-            }
-
-            #service_accessor
-
-            #(#default_items)*
-        }
+        #client_impl
 
         #service_handle
 

@@ -22,7 +22,10 @@ pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
         files.insert("enums.rs".to_string(), types::enums(api));
     }
     for (name, tokens) in handles::files(api) {
-        files.insert(name, tokens);
+        // A file whose nodes all pass through to their children has nothing in it.
+        if !tokens.is_empty() {
+            files.insert(name, tokens);
+        }
     }
     for tokens in files.values_mut() {
         let body = std::mem::take(tokens);
@@ -35,7 +38,8 @@ pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
     let modules: Vec<Ident> = files
         .keys()
         .filter_map(|f| f.strip_suffix(".rs"))
-        .map(ident)
+        // `override.rs` is `mod r#override;`.
+        .map(|stem| ident(&crate::names::snake(stem)))
         .collect();
     let doc = format!(
         " Code generated from the {} spec (version {}): models, enums, resource handles and request builders.",

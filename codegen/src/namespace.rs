@@ -1,0 +1,232 @@
+//! One type namespace for the generated crate. Models, enums, handles and builders are all
+//! re-exported at the crate root next to the runtime's own types, so two of them with one name
+//! make an ambiguous glob re-export (or, when a model's field enum takes the model's name, a
+//! type that contains itself). This stage, the last of lowering, renames what collides.
+//!
+//! Precedence: runtime types, then handles and builders (named from paths and operation ids),
+//! then models, then enums. A model that meets a runtime name gets the suffix `Resource`, an
+//! enum that meets anything gets `Value`; a number is added if that is taken too.
+
+use crate::ir::{Api, Node, ResponseKind, Ty};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Type names the runtime exports at the root of every generated crate.
+const RUNTIME_TYPES: &[&str] = &[
+    "ApiError",
+    "Client",
+    "ClientBuilder",
+    "DateTime",
+    "DefaultScope",
+    "Error",
+    "Page",
+    "PageMeta",
+    "RetryPolicy",
+    "Scope",
+    "ServiceScope",
+];
+
+pub(crate) fn unique_type_names(api: &mut Api) {
+    let mut taken: BTreeSet<String> = RUNTIME_TYPES.iter().map(|s| s.to_string()).collect();
+    collect_tree_names(&api.root, &mut taken);
+
+    let mut model_renames = BTreeMap::new();
+    for name in api.models.keys() {
+        if taken.contains(name) {
+            let new = free_name(name, "Resource", &taken, &api.models, &api.enums);
+            model_renames.insert(name.clone(), new);
+        }
+    }
+    let final_models: BTreeSet<String> = api
+        .models
+        .keys()
+        .map(|n| model_renames.get(n).unwrap_or(n).clone())
+        .collect();
+    taken.extend(final_models);
+    let mut enum_renames = BTreeMap::new();
+    for name in api.enums.keys() {
+        if taken.contains(name) {
+            let new = free_name(name, "Value", &taken, &api.models, &api.enums);
+            taken.insert(new.clone());
+            enum_renames.insert(name.clone(), new);
+        }
+    }
+    if model_renames.is_empty() && enum_renames.is_empty() {
+        return;
+    }
+
+    let rename = |ty: &mut Ty| rename_ty(ty, &model_renames, &enum_renames);
+    api.models = std::mem::take(&mut api.models)
+        .into_values()
+        .map(|mut m| {
+            if let Some(new) = model_renames.get(&m.name) {
+                m.name = new.clone();
+            }
+            for f in &mut m.fields {
+                rename(&mut f.ty);
+            }
+            (m.name.clone(), m)
+        })
+        .collect();
+    api.enums = std::mem::take(&mut api.enums)
+        .into_values()
+        .map(|mut e| {
+            if let Some(new) = enum_renames.get(&e.name) {
+                e.name = new.clone();
+            }
+            (e.name.clone(), e)
+        })
+        .collect();
+    rename_in_tree(&mut api.root, &rename);
+}
+
+fn collect_tree_names(node: &Node, out: &mut BTreeSet<String>) {
+    out.insert(node.handle.clone());
+    for op in &node.ops {
+        out.insert(op.builder.clone());
+    }
+    for c in &node.children {
+        collect_tree_names(c, out);
+    }
+}
+
+/// `name` + `suffix` (then + 2, 3, ...) that nothing else uses.
+fn free_name<M, E>(
+    name: &str,
+    suffix: &str,
+    taken: &BTreeSet<String>,
+    models: &BTreeMap<String, M>,
+    enums: &BTreeMap<String, E>,
+) -> String {
+    let free = |n: &String| !taken.contains(n) && !models.contains_key(n) && !enums.contains_key(n);
+    let first = format!("{name}{suffix}");
+    if free(&first) {
+        return first;
+    }
+    (2..)
+        .map(|i| format!("{name}{suffix}{i}"))
+        .find(free)
+        .unwrap_or(first)
+}
+
+fn rename_ty(ty: &mut Ty, models: &BTreeMap<String, String>, enums: &BTreeMap<String, String>) {
+    match ty {
+        Ty::Array(item) => rename_ty(item, models, enums),
+        Ty::Model(name) => {
+            if let Some(new) = models.get(name) {
+                *name = new.clone();
+            }
+        }
+        Ty::Enum(name) => {
+            if let Some(new) = enums.get(name) {
+                *name = new.clone();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
+    for op in &mut node.ops {
+        for p in &mut op.params {
+            rename(&mut p.ty);
+        }
+        match &mut op.response {
+            ResponseKind::Empty => {}
+            ResponseKind::One(ty) => rename(ty),
+            ResponseKind::List { item, .. } => rename(item),
+        }
+    }
+    for c in &mut node.children {
+        rename_in_tree(c, rename);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{EnumDef, Field, Model, ScopeReport, Scopes, Segment};
+
+    fn model(name: &str, fields: Vec<(&str, Ty)>) -> (String, Model) {
+        let fields = fields
+            .into_iter()
+            .map(|(n, ty)| Field {
+                wire: n.into(),
+                rust: n.into(),
+                ty,
+                optional: true,
+                scopes: Scopes::Both,
+                doc: String::new(),
+            })
+            .collect();
+        (
+            name.into(),
+            Model {
+                name: name.into(),
+                doc: String::new(),
+                fields,
+                input: false,
+            },
+        )
+    }
+
+    fn enum_def(name: &str) -> (String, EnumDef) {
+        (
+            name.into(),
+            EnumDef {
+                name: name.into(),
+                doc: String::new(),
+                variants: vec![("a".into(), "A".into())],
+            },
+        )
+    }
+
+    #[test]
+    fn an_enum_named_like_a_model_or_a_runtime_type_is_renamed_everywhere() {
+        let mut api = Api {
+            title: "t".into(),
+            version: "1".into(),
+            base_url: "https://x.test".into(),
+            path_prefix: "v1".into(),
+            scope_segment: "Services".into(),
+            root: Node {
+                segment: Segment::Root,
+                accessor: String::new(),
+                handle: "ServiceHandle".into(),
+                resource: String::new(),
+                scopes: Scopes::Both,
+                ops: Vec::new(),
+                children: Vec::new(),
+            },
+            models: [
+                model(
+                    "BuildStatus",
+                    vec![("status", Ty::Enum("BuildStatus".into()))],
+                ),
+                model(
+                    "Page",
+                    vec![("kind", Ty::Array(Box::new(Ty::Enum("Error".into()))))],
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            enums: [enum_def("BuildStatus"), enum_def("Error")]
+                .into_iter()
+                .collect(),
+            report: ScopeReport::default(),
+            operation_count: 0,
+        };
+        unique_type_names(&mut api);
+        let models: Vec<&String> = api.models.keys().collect();
+        assert_eq!(models, ["BuildStatus", "PageResource"]);
+        let enums: Vec<&String> = api.enums.keys().collect();
+        assert_eq!(enums, ["BuildStatusValue", "ErrorValue"]);
+        assert_eq!(
+            api.models["BuildStatus"].fields[0].ty,
+            Ty::Enum("BuildStatusValue".into())
+        );
+        assert_eq!(
+            api.models["PageResource"].fields[0].ty,
+            Ty::Array(Box::new(Ty::Enum("ErrorValue".into())))
+        );
+    }
+}
