@@ -56,7 +56,7 @@ impl ListConfigurationAddress {
         self.req.query("Type", value.into());
         self
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self
@@ -103,7 +103,7 @@ impl CreateConfigurationAddress {
     pub(crate) fn new(req: crate::runtime::Request) -> Self {
         Self { req }
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the address configuration, up to 256 characters.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self
@@ -250,7 +250,7 @@ impl UpdateConfigurationAddress {
     pub(crate) fn new(req: crate::runtime::Request) -> Self {
         Self { req }
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the address configuration, up to 256 characters.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self

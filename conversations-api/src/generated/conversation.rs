@@ -80,7 +80,7 @@ impl<S: crate::scope::Scope> ListConversation<S> {
         self.req.query("State", crate::runtime::ToParam::to_param(&value));
         self
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self
@@ -140,7 +140,7 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
             );
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the conversation, up to 256 characters; it need not be unique.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self
@@ -335,7 +335,7 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
             );
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the conversation, up to 256 characters; it need not be unique.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self

@@ -70,7 +70,7 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
         self.req.query("Order", crate::runtime::ToParam::to_param(&value));
         self
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self

@@ -59,7 +59,7 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
             );
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the conversation, up to 256 characters; it need not be unique.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self

@@ -44,7 +44,7 @@ impl ListCredential {
     pub(crate) fn new(req: crate::runtime::Request) -> Self {
         Self { req }
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self
@@ -89,7 +89,7 @@ impl CreateCredential {
     pub(crate) fn new(req: crate::runtime::Request) -> Self {
         Self { req }
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the push credential, up to 64 characters.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self
@@ -191,7 +191,7 @@ impl UpdateCredential {
         self.req.form("Type", crate::runtime::ToParam::to_param(&value));
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the push credential, up to 64 characters.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self

@@ -8,7 +8,7 @@ use super::*;
 #[serde(default)]
 #[non_exhaustive]
 pub struct Configuration {
-    /// `account_sid`.
+    /// Account (`AC...`) these settings apply to.
     pub account_sid: Option<String>,
     /// Service that receives conversations created without an explicit service.
     pub default_chat_service_sid: Option<String>,
@@ -18,7 +18,7 @@ pub struct Configuration {
     pub default_inactive_timer: Option<String>,
     /// ISO 8601 duration after which idle conversations are closed.
     pub default_closed_timer: Option<String>,
-    /// `url`.
+    /// Absolute API URL of this account-wide configuration (`/v1/Configuration`).
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,
@@ -28,23 +28,23 @@ pub struct Configuration {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConfigurationAddress {
-    /// `sid`.
+    /// This address configuration's own SID: `IG` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this address configuration.
     pub account_sid: Option<String>,
     /// Channel of the address, e.g. `sms` or `whatsapp`.
     pub r#type: Option<String>,
     /// The configured phone number, WhatsApp sender or other channel address.
     pub address: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the address configuration (up to 256 characters); null when none was set.
     pub friendly_name: Option<String>,
     /// How a conversation is opened for a new inbound message (`enabled`, `type`, service, webhook or Studio settings).
     pub auto_creation: Option<serde_json::Value>,
-    /// `date_created`.
+    /// Time this address configuration was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this address configuration, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this address configuration (`/v1/Configuration/Addresses/{Sid}`).
     pub url: Option<String>,
     /// Country of the address as ISO 3166-1 alpha-2; relevant to short codes.
     pub address_country: Option<String>,
@@ -54,7 +54,7 @@ pub struct ConfigurationAddress {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConfigurationWebhook {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this account-level webhook setup.
     pub account_sid: Option<String>,
     /// HTTP verb, spelled in upper case.
     pub method: Option<ConfigurationWebhookMethod>,
@@ -68,7 +68,7 @@ pub struct ConfigurationWebhook {
     ///
     /// Returned only in the default-service scope (see `DRIFT.md`).
     pub target: Option<ConfigurationWebhookTarget>,
-    /// `url`.
+    /// Absolute API URL of this account-level webhook setup (`/v1/Configuration/Webhooks`).
     pub url: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
@@ -80,15 +80,15 @@ pub struct ConfigurationWebhook {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Conversation {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this conversation.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
     /// Messaging service (`MG...`) that carries the non-chat traffic.
     pub messaging_service_sid: Option<String>,
-    /// `sid`.
+    /// This conversation's own SID: `CH` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the conversation (up to 256 characters); null when none was set.
     pub friendly_name: Option<String>,
     /// Application-chosen key that can stand in for the SID in URLs.
     pub unique_name: Option<String>,
@@ -96,13 +96,13 @@ pub struct Conversation {
     pub attributes: Option<String>,
     /// Lifecycle state of a conversation.
     pub state: Option<ConversationState>,
-    /// `date_created`.
+    /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this conversation, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
     /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
     pub timers: Option<serde_json::Value>,
-    /// `url`.
+    /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,
@@ -114,17 +114,17 @@ pub struct Conversation {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConversationMessage {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this message.
     pub account_sid: Option<String>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) the message was posted in.
     pub conversation_sid: Option<String>,
-    /// `sid`.
+    /// This message's own SID: `IM` followed by 32 hex digits.
     pub sid: Option<String>,
     /// Zero-based position of the message in its conversation.
     pub index: Option<i64>,
     /// Identity or address of the sender.
     pub author: Option<String>,
-    /// `body`.
+    /// Text of the message, at most 1,600 characters; null when the message only carries media.
     pub body: Option<String>,
     /// Attached media items (sid, content type, file name, size); null when there are none.
     pub media: Option<Vec<serde_json::Value>>,
@@ -132,11 +132,11 @@ pub struct ConversationMessage {
     pub attributes: Option<String>,
     /// Participant (`MB...`) concerned.
     pub participant_sid: Option<String>,
-    /// `date_created`.
+    /// Time this message was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last edit to this message, ISO 8601 in UTC; null when it was never edited.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this message, ending in `/Conversations/{ConversationSid}/Messages/{Sid}`.
     pub url: Option<String>,
     /// Aggregated delivery summary across non-chat recipients (total and per-status counts).
     pub delivery: Option<serde_json::Value>,
@@ -154,13 +154,13 @@ pub struct ConversationMessage {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConversationMessageReceipt {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this delivery receipt.
     pub account_sid: Option<String>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) that holds the message this receipt reports on.
     pub conversation_sid: Option<String>,
-    /// `sid`.
+    /// This delivery receipt's own SID: `DY` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `message_sid`.
+    /// Message (`IM...`) whose delivery to one recipient this receipt reports.
     pub message_sid: Option<String>,
     /// Identifier of the message on the delivery channel, such as an SMS SID.
     pub channel_message_sid: Option<String>,
@@ -170,11 +170,11 @@ pub struct ConversationMessageReceipt {
     pub status: Option<ConversationMessageReceiptStatus>,
     /// Channel error code; 0 when nothing failed.
     pub error_code: Option<i64>,
-    /// `date_created`.
+    /// Time this delivery receipt was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time this receipt last changed, ISO 8601 in UTC; null while it has not changed since it was created.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this delivery receipt, ending in `/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`.
     pub url: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
@@ -186,11 +186,11 @@ pub struct ConversationMessageReceipt {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConversationParticipant {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this participant.
     pub account_sid: Option<String>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) this participant takes part in.
     pub conversation_sid: Option<String>,
-    /// `sid`.
+    /// This participant's own SID: `MB` followed by 32 hex digits.
     pub sid: Option<String>,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
     pub identity: Option<String>,
@@ -200,11 +200,11 @@ pub struct ConversationParticipant {
     pub messaging_binding: Option<serde_json::Value>,
     /// Role (`RL...`) held.
     pub role_sid: Option<String>,
-    /// `date_created`.
+    /// Time this participant was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this participant, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this participant, ending in `/Conversations/{ConversationSid}/Participants/{Sid}`.
     pub url: Option<String>,
     /// Index of the newest message marked as read.
     pub last_read_message_index: Option<i64>,
@@ -220,21 +220,21 @@ pub struct ConversationParticipant {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConversationScopedWebhook {
-    /// `sid`.
+    /// This conversation webhook's own SID: `WH` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this conversation webhook.
     pub account_sid: Option<String>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) whose events this webhook receives.
     pub conversation_sid: Option<String>,
     /// What receives the events: a URL (`webhook`), a keyword `trigger`, or a `studio` flow.
     pub target: Option<String>,
-    /// `url`.
+    /// Absolute API URL of this conversation webhook, ending in `/Conversations/{ConversationSid}/Webhooks/{Sid}`.
     pub url: Option<String>,
     /// Target settings: `url`, `method`, `filters`, `triggers`, `flow_sid`, `replay_after`, as applicable.
     pub configuration: Option<serde_json::Value>,
-    /// `date_created`.
+    /// Time this conversation webhook was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this conversation webhook, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
@@ -246,15 +246,15 @@ pub struct ConversationScopedWebhook {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ConversationWithParticipants {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this conversation.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
     /// Messaging service (`MG...`) that carries the non-chat traffic.
     pub messaging_service_sid: Option<String>,
-    /// `sid`.
+    /// This conversation's own SID: `CH` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the conversation (up to 256 characters); null when none was set.
     pub friendly_name: Option<String>,
     /// Application-chosen key that can stand in for the SID in URLs.
     pub unique_name: Option<String>,
@@ -262,9 +262,9 @@ pub struct ConversationWithParticipants {
     pub attributes: Option<String>,
     /// Lifecycle state of a conversation.
     pub state: Option<ConversationWithParticipantsState>,
-    /// `date_created`.
+    /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this conversation, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
     /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
     pub timers: Option<serde_json::Value>,
@@ -272,7 +272,7 @@ pub struct ConversationWithParticipants {
     pub links: Option<std::collections::BTreeMap<String, String>>,
     /// Channel-specific settings of the conversation, e.g. an `email` entry.
     pub bindings: Option<serde_json::Value>,
-    /// `url`.
+    /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
     pub url: Option<String>,
 }
 /// The `Credential` resource as the API returns it.
@@ -280,21 +280,21 @@ pub struct ConversationWithParticipants {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Credential {
-    /// `sid`.
+    /// This push credential's own SID: `CR` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this push credential.
     pub account_sid: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the push credential (up to 64 characters); null when none was set.
     pub friendly_name: Option<String>,
     /// Push notification platform.
     pub r#type: Option<CredentialType>,
     /// For APN: whether Apple's sandbox gateway is used (the API returns it as text).
     pub sandbox: Option<String>,
-    /// `date_created`.
+    /// Time this push credential was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this push credential, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this push credential (`/v1/Credentials/{Sid}`).
     pub url: Option<String>,
 }
 /// The `ParticipantConversation` resource as the API returns it.
@@ -302,7 +302,7 @@ pub struct Credential {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ParticipantConversation {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this conversation.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
@@ -314,17 +314,17 @@ pub struct ParticipantConversation {
     pub participant_identity: Option<String>,
     /// Channel addressing of the participant when it is not a chat user.
     pub participant_messaging_binding: Option<serde_json::Value>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) the participant takes part in.
     pub conversation_sid: Option<String>,
-    /// `conversation_unique_name`.
+    /// The conversation's `unique_name`; null when the application never set one.
     pub conversation_unique_name: Option<String>,
-    /// `conversation_friendly_name`.
+    /// The conversation's display name (up to 256 characters); null when none was set.
     pub conversation_friendly_name: Option<String>,
     /// Free-form JSON of the conversation, as a string.
     pub conversation_attributes: Option<String>,
-    /// `conversation_date_created`.
+    /// Time the conversation was created, ISO 8601 in UTC.
     pub conversation_date_created: Option<crate::DateTime>,
-    /// `conversation_date_updated`.
+    /// Time the conversation last changed, ISO 8601 in UTC.
     pub conversation_date_updated: Option<crate::DateTime>,
     /// Creator of the conversation, as an identity.
     pub conversation_created_by: Option<String>,
@@ -340,23 +340,23 @@ pub struct ParticipantConversation {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Role {
-    /// `sid`.
+    /// This role's own SID: `RL` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this role.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
-    /// `friendly_name`.
+    /// Name given to the role when it was created (up to 64 characters).
     pub friendly_name: Option<String>,
     /// Whether a role applies inside conversations or across the service.
     pub r#type: Option<RoleType>,
     /// Actions this role allows.
     pub permissions: Option<Vec<String>>,
-    /// `date_created`.
+    /// Time this role was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this role, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this role, ending in `/Roles/{Sid}`.
     pub url: Option<String>,
 }
 /// The `Service` resource as the API returns it.
@@ -364,17 +364,17 @@ pub struct Role {
 #[serde(default)]
 #[non_exhaustive]
 pub struct Service {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this conversation service.
     pub account_sid: Option<String>,
-    /// `sid`.
+    /// This conversation service's own SID: `IS` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the conversation service (up to 256 characters); null when none was set.
     pub friendly_name: Option<String>,
-    /// `date_created`.
+    /// Time this conversation service was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this conversation service, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this conversation service (`/v1/Services/{Sid}`).
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,
@@ -384,17 +384,17 @@ pub struct Service {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ServiceBinding {
-    /// `sid`.
+    /// This push binding's own SID: `BS` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this push binding.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
     /// Push credential (`CR...`) used to reach the device.
     pub credential_sid: Option<String>,
-    /// `date_created`.
+    /// Time this push binding was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this push binding, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
     /// Device endpoint identifier registered by the SDK.
     pub endpoint: Option<String>,
@@ -404,7 +404,7 @@ pub struct ServiceBinding {
     pub binding_type: Option<ServiceBindingType>,
     /// Notification kinds delivered to this binding.
     pub message_types: Option<Vec<String>>,
-    /// `url`.
+    /// Absolute API URL of this push binding (`/v1/Services/{ChatServiceSid}/Bindings/{Sid}`).
     pub url: Option<String>,
 }
 /// The `ServiceConfiguration` resource as the API returns it.
@@ -420,7 +420,7 @@ pub struct ServiceConfiguration {
     pub default_conversation_role_sid: Option<String>,
     /// Role given to new users of the service.
     pub default_chat_service_role_sid: Option<String>,
-    /// `url`.
+    /// Absolute API URL of this service's settings (`/v1/Services/{ChatServiceSid}/Configuration`).
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,
@@ -432,7 +432,7 @@ pub struct ServiceConfiguration {
 #[serde(default)]
 #[non_exhaustive]
 pub struct ServiceNotification {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this service's push settings.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
@@ -444,7 +444,7 @@ pub struct ServiceNotification {
     pub removed_from_conversation: Option<serde_json::Value>,
     /// Whether push notification attempts are logged.
     pub log_enabled: Option<bool>,
-    /// `url`.
+    /// Absolute API URL of this service's push settings (`/v1/Services/{ChatServiceSid}/Configuration/Notifications`).
     pub url: Option<String>,
 }
 /// The `User` resource as the API returns it.
@@ -452,9 +452,9 @@ pub struct ServiceNotification {
 #[serde(default)]
 #[non_exhaustive]
 pub struct User {
-    /// `sid`.
+    /// This user's own SID: `US` followed by 32 hex digits.
     pub sid: Option<String>,
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this user.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
@@ -462,7 +462,7 @@ pub struct User {
     pub role_sid: Option<String>,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
     pub identity: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the user, distinct from its `identity`; null when none was set.
     pub friendly_name: Option<String>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
     pub attributes: Option<String>,
@@ -470,11 +470,11 @@ pub struct User {
     pub is_online: Option<bool>,
     /// Whether a push can reach the user; null unless reachability is on.
     pub is_notifiable: Option<bool>,
-    /// `date_created`.
+    /// Time this user was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time of the last change to this user, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
-    /// `url`.
+    /// Absolute API URL of this user, ending in `/Users/{Sid}`.
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,
@@ -484,11 +484,11 @@ pub struct User {
 #[serde(default)]
 #[non_exhaustive]
 pub struct UserConversation {
-    /// `account_sid`.
+    /// Account (`AC...`) that owns this user's entry for the conversation.
     pub account_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     pub chat_service_sid: Option<String>,
-    /// `conversation_sid`.
+    /// Conversation (`CH...`) this entry is about.
     pub conversation_sid: Option<String>,
     /// Messages this user has not read yet.
     pub unread_messages_count: Option<i64>,
@@ -498,7 +498,7 @@ pub struct UserConversation {
     pub participant_sid: Option<String>,
     /// User (`US...`) this view belongs to.
     pub user_sid: Option<String>,
-    /// `friendly_name`.
+    /// Display name of the conversation (up to 256 characters); null when none was set.
     pub friendly_name: Option<String>,
     /// State of a conversation as reported in participant and user listings.
     pub conversation_state: Option<UserConversationState>,
@@ -506,9 +506,9 @@ pub struct UserConversation {
     pub timers: Option<serde_json::Value>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
     pub attributes: Option<String>,
-    /// `date_created`.
+    /// Time the conversation was created, ISO 8601 in UTC.
     pub date_created: Option<crate::DateTime>,
-    /// `date_updated`.
+    /// Time the conversation last changed, ISO 8601 in UTC.
     pub date_updated: Option<crate::DateTime>,
     /// Creator of the conversation, as an identity.
     pub created_by: Option<String>,
@@ -516,7 +516,7 @@ pub struct UserConversation {
     pub notification_level: Option<UserConversationNotificationLevel>,
     /// Application-chosen key that can stand in for the SID in URLs.
     pub unique_name: Option<String>,
-    /// `url`.
+    /// Absolute API URL of this user's entry for the conversation, ending in `/Users/{UserSid}/Conversations/{ConversationSid}`.
     pub url: Option<String>,
     /// Related sub-resources, by name, as absolute URLs.
     pub links: Option<std::collections::BTreeMap<String, String>>,

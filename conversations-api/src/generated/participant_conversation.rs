@@ -60,7 +60,7 @@ impl<S: crate::scope::Scope> ListParticipantConversation<S> {
         self.req.query("Address", value.into());
         self
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self

@@ -37,7 +37,7 @@ impl<S: crate::scope::Scope> RoleList<S> {
     ///
     /// Sends `POST /v1/Roles` (`CreateRole`) or `POST /v1/Services/{ChatServiceSid}/Roles` (`CreateServiceRole`).
     ///
-    /// Required: `friendly_name` (FriendlyName); `type` (Whether a role applies inside conversations or across the service.); `permission` (Permissions the role grants; one value per permission, the full list on update.).
+    /// Required: `friendly_name` (Name of the role, up to 64 characters; shown when roles are listed.); `type` (Whether a role applies inside conversations or across the service.); `permission` (Permissions the role grants; one value per permission, the full list on update.).
     pub fn create(
         &self,
         friendly_name: impl Into<String>,
@@ -75,7 +75,7 @@ impl<S: crate::scope::Scope> ListRole<S> {
             _scope: std::marker::PhantomData,
         }
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self

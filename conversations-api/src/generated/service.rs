@@ -25,7 +25,7 @@ impl ServiceList {
     ///
     /// Sends `POST /v1/Services` (`CreateService`).
     ///
-    /// Required: `friendly_name` (FriendlyName).
+    /// Required: `friendly_name` (Display name for the new conversation service, up to 256 characters.).
     pub fn create(&self, friendly_name: impl Into<String>) -> CreateService {
         let mut req = self.node.request(reqwest::Method::POST, "/v1/Services");
         req.form("FriendlyName", friendly_name.into());
@@ -44,7 +44,7 @@ impl ListService {
     pub(crate) fn new(req: crate::runtime::Request) -> Self {
         Self { req }
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self

@@ -59,7 +59,7 @@ impl ListServiceBinding {
         self.req.query_all("Identity", value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self

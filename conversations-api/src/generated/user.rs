@@ -68,7 +68,7 @@ impl<S: crate::scope::Scope> ListUser<S> {
             _scope: std::marker::PhantomData,
         }
     }
-    /// Sets the `PageSize` query parameter.
+    /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
         self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
         self
@@ -126,7 +126,7 @@ impl<S: crate::scope::Scope> CreateUser<S> {
             );
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the user, kept apart from the `Identity` it signs in with.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self
@@ -266,7 +266,7 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
             );
         self
     }
-    /// Sets the `FriendlyName` form field.
+    /// Display name for the user, kept apart from the `Identity` it signs in with.
     pub fn friendly_name(mut self, value: impl Into<String>) -> Self {
         self.req.form("FriendlyName", value.into());
         self
