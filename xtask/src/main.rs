@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 mod bench;
+mod corpus;
 mod regen;
 mod spec_diff;
 mod test;
@@ -22,6 +23,9 @@ commands:
         TWILIO_REFERENCE_SPEC) also the upstream checks
   bench [--quick]
         measure the generator, the generated crate and the runtime (BENCHMARKS.md)
+  corpus DIR
+        generate and build a crate for every spec in DIR (Twilio's published
+        files, say) in one target dir; prints a table and a total
   spec-diff OLD NEW
         compare the API facts of two OpenAPI specs; exits 1 on any
         counted difference
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         "spec-diff" => spec_diff::run(rest),
         "test" => test::run(rest),
         "bench" => bench::run(rest),
+        "corpus" => corpus::run(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS
