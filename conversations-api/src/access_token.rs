@@ -64,8 +64,8 @@ pub enum AccessTokenError {
         field: &'static str,
         /// The prefix that kind of SID starts with.
         expected_prefix: &'static str,
-        /// The value given (SIDs are identifiers, not secrets).
-        value: String,
+        // The value itself is left out: a secret passed in the SID's place by mistake must
+        // not end up in an error message or a log.
     },
     /// The identity is empty (or only whitespace): the SDK would log in as nobody.
     EmptyIdentity,
@@ -105,10 +105,9 @@ impl fmt::Display for AccessTokenError {
             Self::InvalidSid {
                 field,
                 expected_prefix,
-                value,
             } => write!(
                 f,
-                "access token: {field} {value:?} is not a SID: expected `{expected_prefix}` \
+                "access token: {field} is not a SID of its kind: expected `{expected_prefix}` \
                  followed by 32 hexadecimal digits"
             ),
             Self::EmptyIdentity => f.write_str("access token: the identity is empty"),
@@ -441,7 +440,6 @@ fn check_sid(
         Err(AccessTokenError::InvalidSid {
             field,
             expected_prefix,
-            value: value.to_string(),
         })
     }
 }
