@@ -21,23 +21,25 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let mut values = Vec::new();
-    for name in [
-        "TWILIO_ACCOUNT_SID",
-        "TWILIO_API_KEY",
-        "TWILIO_API_SECRET",
-        "CONVERSATIONS_SERVICE_SID",
-    ] {
-        match std::env::var(name) {
-            Ok(value) if !value.is_empty() => values.push(value),
-            _ => {
-                eprintln!("{name} is not set\n{USAGE}");
-                return ExitCode::from(2);
-            }
+    let read = |name: &str| match std::env::var(name) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        _ => {
+            eprintln!("{name} is not set\n{USAGE}");
+            Err(ExitCode::from(2))
         }
-    }
-    let [account_sid, api_key, api_secret, service_sid] =
-        <[String; 4]>::try_from(values).unwrap_or_else(|_| unreachable!("four names were read"));
+    };
+    let settings = (|| {
+        Ok::<_, ExitCode>((
+            read("TWILIO_ACCOUNT_SID")?,
+            read("TWILIO_API_KEY")?,
+            read("TWILIO_API_SECRET")?,
+            read("CONVERSATIONS_SERVICE_SID")?,
+        ))
+    })();
+    let (account_sid, api_key, api_secret, service_sid) = match settings {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
     let token = AccessToken::builder(account_sid, api_key, api_secret)
         .identity(identity.as_str())
         .chat_service_sid(service_sid)
