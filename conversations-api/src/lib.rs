@@ -39,10 +39,13 @@
 //!   failures and decode errors that name the type and field.
 //! * A `tracing` span `conversations_api.request` per call with the method, path template,
 //!   attempt, status and `Twilio-Request-Id`.
+//! * [`AccessToken`]: signed JWTs for Twilio's browser and mobile Conversations SDKs (one
+//!   identity, a chat grant for one service), built offline from an API key.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod access_token;
 mod client;
 mod error;
 mod page;
@@ -55,6 +58,10 @@ pub mod scope;
 #[rustfmt::skip]
 mod generated;
 
+pub use access_token::{
+    AccessToken, AccessTokenBuilder, AccessTokenError, DEFAULT_TTL as ACCESS_TOKEN_DEFAULT_TTL,
+    MAX_TTL as ACCESS_TOKEN_MAX_TTL,
+};
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
 };
