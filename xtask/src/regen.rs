@@ -173,6 +173,33 @@ fn standalone_manifest(
             ));
             continue;
         }
+        // `name = { workspace = true, optional = true }`: the workspace's entry, with the
+        // crate's own keys (other than `workspace`) added.
+        if let Some((key, table)) = trimmed.split_once('=') {
+            let key = key.trim();
+            let table = table.trim();
+            if let Some(inner) = table.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                let own: Vec<&str> = inner.split(',').map(str::trim).collect();
+                if own.contains(&"workspace = true") {
+                    let value = ws_doc
+                        .get("workspace.dependencies", key)
+                        .ok_or_else(|| format!("workspace Cargo.toml has no `{key}`"))?;
+                    let mut keys = match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+                        Some(ws_inner) => ws_inner.trim().to_string(),
+                        None => format!("version = {value}"),
+                    };
+                    for extra in own
+                        .iter()
+                        .filter(|k| **k != "workspace = true" && !k.is_empty())
+                    {
+                        keys.push_str(", ");
+                        keys.push_str(extra);
+                    }
+                    out.push_str(&format!("{key} = {{ {keys} }}\n"));
+                    continue;
+                }
+            }
+        }
         if let Some((key, rest)) = trimmed.split_once('.') {
             if rest == "workspace = true" {
                 let value = if ["version", "edition", "license"].contains(&key) {
