@@ -50,6 +50,7 @@ mod retry;
 #[doc(hidden)]
 pub mod runtime;
 pub mod scope;
+pub mod webhook;
 pub mod webhook_signature;
 
 // Written by `cargo xtask regen`; formatted by the generator, not by rustfmt.
@@ -64,6 +65,7 @@ pub use generated::*;
 pub use page::{Page, PageMeta};
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
+pub use webhook::EventError;
 pub use webhook_signature::{SignatureError, SignatureValidator};
 
 /// Date-times on the wire are RFC 3339 in UTC.

@@ -5,15 +5,17 @@
 //! `crate::scope::{Scope, DefaultScope, ServiceScope}` and the `impl_string_enum!` macro.
 
 mod handles;
-mod types;
+pub(crate) mod types;
 
 use crate::ir::Api;
 use proc_macro2::{Ident, Span, TokenStream};
 use std::collections::BTreeMap;
 
-/// Token streams by file name (relative to `src/generated/`).
-pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
+/// Token streams by file name (relative to `src/generated/`). `events.rs` is always there:
+/// without an events spec it holds a `WebhookEvent` that only knows `Unknown`.
+pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<String, TokenStream> {
     let mut files = BTreeMap::new();
+    files.insert("events.rs".to_string(), crate::events::emit(events));
     files.insert("models.rs".to_string(), types::models(api));
     files.insert("enums.rs".to_string(), types::enums(api));
     for (name, tokens) in handles::files(api) {
@@ -33,7 +35,7 @@ pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
         .map(ident)
         .collect();
     let doc = format!(
-        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders.",
+        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders, and webhook events.",
         api.title, api.version
     );
     files.insert(
