@@ -43,6 +43,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "axum")]
+pub mod axum_webhook;
 mod client;
 mod error;
 mod page;
@@ -51,6 +53,7 @@ mod retry;
 pub mod runtime;
 pub mod scope;
 pub mod webhook;
+pub mod webhook_response;
 pub mod webhook_signature;
 
 // Written by `cargo xtask regen`; formatted by the generator, not by rustfmt.
@@ -65,7 +68,10 @@ pub use generated::*;
 pub use page::{Page, PageMeta};
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
-pub use webhook::EventError;
+pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};
+pub use webhook_response::{
+    ConversationChanges, MessageChanges, PreActionResponse, WebhookResponse,
+};
 pub use webhook_signature::{SignatureError, SignatureValidator};
 
 /// Date-times on the wire are RFC 3339 in UTC.

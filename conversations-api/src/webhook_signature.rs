@@ -196,6 +196,11 @@ pub fn body_sha256(body: &[u8]) -> String {
     out
 }
 
+/// `Ok` when `url` is an absolute `http` or `https` URL this module can sign.
+pub(crate) fn check_url(url: &str) -> Result<(), SignatureError> {
+    split_url(url).map(|_| ())
+}
+
 fn decode_header(header: Option<&str>) -> Result<Vec<u8>, SignatureError> {
     let header = header.ok_or(SignatureError::MissingHeader)?.trim();
     if header.is_empty() {

@@ -184,10 +184,17 @@ fn standalone_manifest(
     let ws_doc: toml_lite::Doc = toml_lite::parse(&ws);
     let mut out = String::new();
     let mut in_package = false;
+    // The examples (and the dev-dependencies they need) stay in this repository: the
+    // standalone crate has the library only.
+    let mut skipping = false;
     for line in krate.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             in_package = trimmed == "[package]";
+            skipping = trimmed == "[dev-dependencies]" || trimmed == "[[example]]";
+        }
+        if skipping {
+            continue;
         }
         if in_package && trimmed.starts_with("name =") {
             out.push_str(&format!("name = {}\n", toml_string(&package.name)));
