@@ -246,6 +246,27 @@ pub struct IncomingRequest<'a> {
 
 /// Checks and decodes webhook requests sent to one public URL.
 ///
+/// ```
+/// use conversations_api::{IncomingRequest, PreActionResponse, ReceiveError, WebhookEvent, WebhookReceiver, WebhookResponse};
+///
+/// fn handle(receiver: &WebhookReceiver, request: IncomingRequest<'_>) -> WebhookResponse {
+///     match receiver.receive(request) {
+///         Ok(WebhookEvent::MessageAdd(m)) if m.body.as_deref() == Some("spam") => {
+///             PreActionResponse::Reject.to_response()
+///         }
+///         Ok(event) => {
+///             println!("{}", event.event_type());
+///             WebhookResponse::ok()
+///         }
+///         Err(e) => WebhookResponse { status: e.status(), content_type: None, body: Vec::new() },
+///     }
+/// }
+///
+/// let receiver = WebhookReceiver::new("auth token", "https://bot.example.com/twilio").unwrap();
+/// let unsigned = IncomingRequest { query: None, content_type: None, body: b"EventType=onMessageAdd", signature: None };
+/// assert_eq!(handle(&receiver, unsigned).status, 403);
+/// ```
+///
 /// The URL is the one configured at Twilio (the URL Twilio calls), fixed when the receiver is
 /// made: behind a proxy or a load balancer the request's own `Host`, scheme and port differ
 /// from it, and a `Host` header is whatever the caller wrote, so it is never used. Only the
