@@ -438,7 +438,12 @@ fn unknown_events_and_values_are_kept() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // 512 cases, or `PROPTEST_CASES` (docs/fuzzing.md); no failure files are written.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Arbitrary fields, under known or unknown event types, decode or fail with a value.
     #[test]

@@ -204,7 +204,12 @@ fn the_auth_token_never_shows() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    // 256 cases, or `PROPTEST_CASES` (docs/fuzzing.md); no failure files are written.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     /// Whatever arrives (URL, fields, header, body), the check answers with a value.
     #[test]
