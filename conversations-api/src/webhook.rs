@@ -272,10 +272,31 @@ pub struct IncomingRequest<'a> {
 /// from it, and a `Host` header is whatever the caller wrote, so it is never used. Only the
 /// request's query string is taken from the request, because for a `GET` webhook Twilio puts
 /// the fields there.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct WebhookReceiver {
     validator: crate::SignatureValidator,
     public_url: String,
+}
+
+/// The auth token is redacted by the validator; basic-auth credentials that Twilio lets a
+/// webhook URL carry (`https://user:pass@host/...`) are redacted here.
+impl fmt::Debug for WebhookReceiver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = match self.public_url.split_once("://") {
+            Some((scheme, rest)) => {
+                let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+                match rest[..authority_end].rfind('@') {
+                    Some(at) => format!("{scheme}://<redacted>@{}", &rest[at + 1..]),
+                    None => self.public_url.clone(),
+                }
+            }
+            None => self.public_url.clone(),
+        };
+        f.debug_struct("WebhookReceiver")
+            .field("validator", &self.validator)
+            .field("public_url", &shown)
+            .finish()
+    }
 }
 
 impl WebhookReceiver {

@@ -115,10 +115,10 @@ fn a_json_webhook_is_checked_by_body_hash() {
     let sig =
         SignatureValidator::new(TOKEN).sign_form::<&str, &str>(&format!("{PUBLIC}?{query}"), &[]);
     let req = |body: &'static [u8]| IncomingRequest {
-        query: Some(Box::leak(query.clone().into_boxed_str())),
+        query: Some(query.as_str()),
         content_type: Some("application/json; charset=utf-8"),
         body,
-        signature: Some(Box::leak(sig.clone().into_boxed_str())),
+        signature: Some(sig.as_str()),
     };
     let WebhookEvent::UserUpdated(u) = r.receive(req(body)).unwrap() else {
         panic!()
@@ -153,6 +153,17 @@ fn genuine_but_malformed_is_400_and_bad_urls_are_refused_up_front() {
     ));
     let debug = format!("{r:?}");
     assert!(!debug.contains(TOKEN), "{debug}");
+    let with_credentials =
+        WebhookReceiver::new(TOKEN, "https://bot:s3cret-pass@bot.example.com/twilio?x=1").unwrap();
+    let debug = format!("{with_credentials:?}");
+    assert!(
+        !debug.contains("s3cret-pass") && !debug.contains(TOKEN),
+        "{debug}"
+    );
+    assert!(
+        debug.contains("https://<redacted>@bot.example.com/twilio?x=1"),
+        "{debug}"
+    );
 }
 
 #[test]
