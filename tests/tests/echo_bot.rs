@@ -242,9 +242,13 @@ async fn echo_bot_end_to_end() {
         sent,
         pairs(&[("Author", "echo-bot"), ("Body", "echo: hi there")])
     );
-    assert!(echo
-        .header("authorization")
-        .is_some_and(|a| a.starts_with("Basic ")));
+    // Account SID and auth token from the environment, as HTTP Basic credentials.
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{ACCOUNT}:{TOKEN}"));
+    assert_eq!(
+        echo.header("authorization"),
+        Some(format!("Basic {basic}").as_str())
+    );
 
     // 3. The same from the default service (no ChatServiceSid): the default scope.
     let event = message_added("bob", "ça va ✓", false);
