@@ -5,6 +5,7 @@
 
 pub mod emit;
 pub mod error;
+pub mod events;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -40,14 +41,16 @@ pub struct Summary {
     pub drift_items: usize,
     pub models: usize,
     pub enums: usize,
+    /// Webhook events (0 without an events spec).
+    pub events: usize,
 }
 
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} operations, {} resources, {} merged scope pairs, {} drift items, {} models, {} enums",
-            self.operations, self.resources, self.merged_pairs, self.drift_items, self.models, self.enums
+            "{} operations, {} resources, {} merged scope pairs, {} drift items, {} models, {} enums, {} webhook events",
+            self.operations, self.resources, self.merged_pairs, self.drift_items, self.models, self.enums, self.events
         )
     }
 }
@@ -65,13 +68,39 @@ pub struct Timings {
     pub format: std::time::Duration,
 }
 
-/// Spec text (YAML or JSON) -> generated files. `source` names the spec in preambles.
+/// Spec text (YAML or JSON) -> generated files. `source` names the spec in preambles. No
+/// webhook events: `events.rs` only knows `Unknown` (see [`generate_with_events`]).
 pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
     generate_timed(spec_text, source).map(|(g, _)| g)
 }
 
+/// A webhook events spec to generate `events.rs` from, and the name its preamble gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct EventsSpec<'a> {
+    pub text: &'a str,
+    pub source: &'a str,
+}
+
+/// [`generate`] with the webhook events of `events` (see [`events`]).
+pub fn generate_with_events(
+    spec_text: &str,
+    source: &str,
+    events: Option<EventsSpec<'_>>,
+) -> Result<Generated, Error> {
+    generate_timed_with_events(spec_text, source, events).map(|(g, _)| g)
+}
+
 /// [`generate`], also returning how long each stage took.
 pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timings), Error> {
+    generate_timed_with_events(spec_text, source, None)
+}
+
+/// [`generate_with_events`], also returning how long each stage took.
+pub fn generate_timed_with_events(
+    spec_text: &str,
+    source: &str,
+    events_spec: Option<EventsSpec<'_>>,
+) -> Result<(Generated, Timings), Error> {
     use std::time::Instant;
     let mut t = Timings::default();
     let start = Instant::now();
@@ -79,14 +108,25 @@ pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timin
     t.load = start.elapsed();
     let start = Instant::now();
     let ir = lower::lower(&api)?;
+    let events = match events_spec {
+        Some(e) => Some(events::lower(e.text).map_err(|err| Error {
+            message: format!("{} (in the events spec {})", err.message, e.source),
+            ..err
+        })?),
+        None => None,
+    };
     t.lower = start.elapsed();
     let start = Instant::now();
-    let tokens = emit::emit(&ir);
+    let tokens = emit::emit(&ir, events.as_ref());
     t.emit = start.elapsed();
     let start = Instant::now();
     let mut files = BTreeMap::new();
     for (name, tokens) in tokens {
-        files.insert(name.clone(), render::render(&name, tokens, source)?);
+        let from = match events_spec {
+            Some(e) if name == "events.rs" => e.source,
+            _ => source,
+        };
+        files.insert(name.clone(), render::render(&name, tokens, from)?);
     }
     let drift_report = report::drift_markdown(&ir, source);
     let package = package::package(&ir.title, &ir.path_prefix);
@@ -98,6 +138,7 @@ pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timin
         drift_items: ir.report.drift.len(),
         models: ir.models.len(),
         enums: ir.enums.len(),
+        events: events.as_ref().map_or(0, |e| e.events.len()),
     };
     Ok((
         Generated {

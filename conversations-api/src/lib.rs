@@ -46,6 +46,8 @@
 #![warn(missing_docs)]
 
 mod access_token;
+#[cfg(feature = "axum")]
+pub mod axum_webhook;
 mod client;
 mod error;
 mod page;
@@ -53,6 +55,9 @@ mod retry;
 #[doc(hidden)]
 pub mod runtime;
 pub mod scope;
+pub mod webhook;
+pub mod webhook_response;
+pub mod webhook_signature;
 
 // Written by `cargo xtask regen`; formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
@@ -70,6 +75,11 @@ pub use generated::*;
 pub use page::{Page, PageMeta};
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
+pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};
+pub use webhook_response::{
+    ConversationChanges, MessageChanges, PreActionResponse, WebhookResponse,
+};
+pub use webhook_signature::{SignatureError, SignatureValidator};
 
 /// Date-times on the wire are RFC 3339 in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

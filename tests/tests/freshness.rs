@@ -18,10 +18,19 @@ fn generate(spec: &Path, source: &str) -> codegen::Generated {
 
 #[test]
 fn checked_in_code_is_fresh() {
-    let g = generate(
-        &root().join("spec/conversations_v1.yaml"),
+    let text = std::fs::read_to_string(root().join("spec/conversations_v1.yaml")).unwrap();
+    let events =
+        std::fs::read_to_string(root().join("spec/conversations_webhooks_v1.yaml")).unwrap();
+    let g = codegen::generate_with_events(
+        &text,
         "spec/conversations_v1.yaml",
-    );
+        Some(codegen::EventsSpec {
+            text: &events,
+            source: "spec/conversations_webhooks_v1.yaml",
+        }),
+    )
+    .unwrap();
+    assert_eq!(g.summary.events, 23);
     let dir = root().join("conversations-api/src/generated");
     for (name, body) in &g.files {
         let on_disk = std::fs::read_to_string(dir.join(name)).unwrap_or_default();

@@ -12,7 +12,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  regen [--check] [--spec PATH] [--out DIR [--crate-name NAME] [--workspace-member]]
+  regen [--check] [--spec PATH] [--events PATH] [--out DIR [--crate-name NAME] [--workspace-member]]
         regenerate conversations-api/src/generated from spec/ (or write a
         standalone crate for any spec with --out, named for the spec's title
         and path prefix unless --crate-name says otherwise); --check fails

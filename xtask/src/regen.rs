@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check] [--spec PATH] [--out DIR [--crate-name NAME] [--workspace-member]]`.
+//! `cargo xtask regen [--check] [--spec PATH] [--events PATH] [--out DIR [--crate-name NAME] [--workspace-member]]`.
 //!
 //! One function both writes and checks: it computes every generated file in memory, then
 //! either compares (`--check`) or writes them and deletes stale ones.
@@ -8,16 +8,22 @@
 //! `--crate-name` overrides the name. Such a crate is its own workspace (an empty `[workspace]`
 //! table), so it builds wherever it is written; `--workspace-member` leaves that table out, for
 //! a crate that joins an existing workspace.
+//!
+//! Webhook events come from a second spec: `spec/conversations_webhooks_v1.yaml` when `--spec`
+//! is not given, else only the one named by `--events`. Without one, `events.rs` only knows
+//! `Unknown`, so a crate for another API's spec still builds with the webhook runtime.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const DEFAULT_SPEC: &str = "spec/conversations_v1.yaml";
+const DEFAULT_EVENTS_SPEC: &str = "spec/conversations_webhooks_v1.yaml";
 
 struct Args {
     check: bool,
     spec: PathBuf,
+    events: Option<PathBuf>,
     out: Option<PathBuf>,
     crate_name: Option<String>,
     workspace_member: bool,
@@ -28,15 +34,21 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     let mut a = Args {
         check: false,
         spec: root.join(DEFAULT_SPEC),
+        events: None,
         out: None,
         crate_name: None,
         workspace_member: false,
     };
+    let mut spec_given = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--check" => a.check = true,
-            "--spec" => a.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?),
+            "--spec" => {
+                a.spec = PathBuf::from(it.next().ok_or("--spec needs a path")?);
+                spec_given = true;
+            }
+            "--events" => a.events = Some(PathBuf::from(it.next().ok_or("--events needs a path")?)),
             "--out" => a.out = Some(PathBuf::from(it.next().ok_or("--out needs a directory")?)),
             "--workspace-member" => a.workspace_member = true,
             "--crate-name" => {
@@ -56,6 +68,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    if a.events.is_none() && !spec_given {
+        a.events = Some(root.join(DEFAULT_EVENTS_SPEC));
+    }
     if (a.crate_name.is_some() || a.workspace_member) && a.out.is_none() {
         return Err(
             "--crate-name and --workspace-member go with --out (the checked-in crate keeps its \
@@ -71,7 +86,7 @@ pub fn run(args: &[String]) -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
-                "regen: {e}\nusage: cargo xtask regen [--check] [--spec PATH] \
+                "regen: {e}\nusage: cargo xtask regen [--check] [--spec PATH] [--events PATH] \
                  [--out DIR [--crate-name NAME] [--workspace-member]]"
             );
             return ExitCode::from(2);
@@ -92,16 +107,28 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
     let spec = args.spec.as_path();
     let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let root = crate::project_root();
-    let source = spec
-        .strip_prefix(&root)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| {
-            spec.file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
-    let generated =
-        codegen::generate(&text, &source).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let source_name = |spec: &Path| {
+        spec.strip_prefix(&root)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| {
+                spec.file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            })
+    };
+    let source = source_name(spec);
+    let events = match &args.events {
+        Some(path) => Some((
+            std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?,
+            source_name(path),
+        )),
+        None => None,
+    };
+    let events_spec = events
+        .as_ref()
+        .map(|(text, source)| codegen::EventsSpec { text, source });
+    let generated = codegen::generate_with_events(&text, &source, events_spec)
+        .map_err(|e| format!("{}: {e}", spec.display()))?;
     let mut files = BTreeMap::new();
     for (name, body) in generated.files {
         files.insert(Path::new("src/generated").join(name), body);
@@ -157,10 +184,17 @@ fn standalone_manifest(
     let ws_doc: toml_lite::Doc = toml_lite::parse(&ws);
     let mut out = String::new();
     let mut in_package = false;
+    // The examples (and the dev-dependencies they need) stay in this repository: the
+    // standalone crate has the library only.
+    let mut skipping = false;
     for line in krate.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             in_package = trimmed == "[package]";
+            skipping = trimmed == "[dev-dependencies]" || trimmed == "[[example]]";
+        }
+        if skipping {
+            continue;
         }
         if in_package && trimmed.starts_with("name =") {
             out.push_str(&format!("name = {}\n", toml_string(&package.name)));
@@ -172,6 +206,33 @@ fn standalone_manifest(
                 toml_string(&package.description)
             ));
             continue;
+        }
+        // `name = { workspace = true, optional = true }`: the workspace's entry, with the
+        // crate's own keys (other than `workspace`) added.
+        if let Some((key, table)) = trimmed.split_once('=') {
+            let key = key.trim();
+            let table = table.trim();
+            if let Some(inner) = table.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                let own: Vec<&str> = inner.split(',').map(str::trim).collect();
+                if own.contains(&"workspace = true") {
+                    let value = ws_doc
+                        .get("workspace.dependencies", key)
+                        .ok_or_else(|| format!("workspace Cargo.toml has no `{key}`"))?;
+                    let mut keys = match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+                        Some(ws_inner) => ws_inner.trim().to_string(),
+                        None => format!("version = {value}"),
+                    };
+                    for extra in own
+                        .iter()
+                        .filter(|k| **k != "workspace = true" && !k.is_empty())
+                    {
+                        keys.push_str(", ");
+                        keys.push_str(extra);
+                    }
+                    out.push_str(&format!("{key} = {{ {keys} }}\n"));
+                    continue;
+                }
+            }
         }
         if let Some((key, rest)) = trimmed.split_once('.') {
             if rest == "workspace = true" {

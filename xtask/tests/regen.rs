@@ -93,3 +93,42 @@ fn a_bad_spec_is_an_error_naming_the_file_and_pointer() {
     assert!(!text.contains("panicked"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn events_come_from_the_events_spec_only_when_asked() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let spec = root.join("spec/conversations_v1.yaml");
+    let events = root.join("spec/conversations_webhooks_v1.yaml");
+    let dir = std::env::temp_dir().join(format!("xtask-regen-events-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (spec, events, out) = (
+        spec.to_str().unwrap(),
+        events.to_str().unwrap(),
+        dir.to_str().unwrap(),
+    );
+    let generated = dir.join("src/generated/events.rs");
+
+    // --spec without --events: a crate for any API, whose WebhookEvent only knows Unknown.
+    let (ok, text) = xtask(&["regen", "--spec", spec, "--out", out]);
+    assert!(ok && text.contains("0 webhook events"), "{text}");
+    let file = std::fs::read_to_string(&generated).unwrap();
+    assert!(file.contains("pub enum WebhookEvent") && !file.contains("OnMessageAdded"));
+    // The standalone manifest spells out the optional axum dependency and drops the example.
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("axum = { version = "), "{manifest}");
+    assert!(manifest.contains("optional = true"), "{manifest}");
+    assert!(!manifest.contains("[[example]]") && !manifest.contains("workspace = true"));
+
+    let (ok, text) = xtask(&["regen", "--spec", spec, "--events", events, "--out", out]);
+    assert!(ok && text.contains("23 webhook events"), "{text}");
+    assert!(std::fs::read_to_string(&generated)
+        .unwrap()
+        .contains("pub struct OnMessageAdded"));
+
+    let (ok, text) = xtask(&["regen", "--events", "/nonexistent/events.yaml", "--check"]);
+    assert!(!ok && text.contains("/nonexistent/events.yaml"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

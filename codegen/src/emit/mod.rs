@@ -5,15 +5,17 @@
 //! `crate::scope::{Scope, DefaultScope, ServiceScope}` and the `impl_string_enum!` macro.
 
 mod handles;
-mod types;
+pub(crate) mod types;
 
 use crate::ir::Api;
 use proc_macro2::{Ident, Span, TokenStream};
 use std::collections::BTreeMap;
 
-/// Token streams by file name (relative to `src/generated/`).
-pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
+/// Token streams by file name (relative to `src/generated/`). `events.rs` is always there:
+/// without an events spec it holds a `WebhookEvent` that only knows `Unknown`.
+pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<String, TokenStream> {
     let mut files = BTreeMap::new();
+    files.insert("events.rs".to_string(), crate::events::emit(events));
     // An empty module would only add an unused `pub use` to the crate.
     if !api.models.is_empty() {
         files.insert("models.rs".to_string(), types::models(api));
@@ -42,7 +44,7 @@ pub fn emit(api: &Api) -> BTreeMap<String, TokenStream> {
         .map(|stem| ident(&crate::names::snake(stem)))
         .collect();
     let doc = format!(
-        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders.",
+        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders, and webhook events.",
         api.title, api.version
     );
     files.insert(

@@ -1,7 +1,7 @@
 //! Models and enums.
 
 use super::{doc, ident};
-use crate::ir::{Api, Scopes, Ty};
+use crate::ir::{Api, EnumDef, Scopes, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -102,6 +102,15 @@ pub(crate) fn models(api: &Api) -> TokenStream {
 pub(crate) fn enums(api: &Api) -> TokenStream {
     let mut out = TokenStream::new();
     for e in api.enums.values() {
+        out.extend(enum_tokens(e));
+    }
+    out
+}
+
+/// One string enum with its `Unknown` fallback (REST enums and webhook event enums alike).
+pub(crate) fn enum_tokens(e: &EnumDef) -> TokenStream {
+    let mut out = TokenStream::new();
+    {
         let name = ident(&e.name);
         let fallback = format!("Values of `{}`.", e.name);
         let edoc = doc(&[
