@@ -30,6 +30,7 @@
 //! signature) rather than with a general JWT crate, so the header carries exactly the fields
 //! and order Twilio's format uses (`typ`, `alg`, `cty`, then `twr` for a region).
 
+use crate::client::Secret;
 use crate::DateTime;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -144,11 +145,11 @@ impl std::error::Error for AccessTokenError {}
 /// give, for tests and for tokens that must start at a known instant).
 ///
 /// `Debug` shows everything except the API key secret.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct AccessToken {
     account_sid: String,
     api_key_sid: String,
-    api_key_secret: String,
+    api_key_secret: Secret,
     identity: String,
     chat_service_sid: String,
     push_credential_sid: Option<String>,
@@ -158,31 +159,14 @@ pub struct AccessToken {
     region: Option<String>,
 }
 
-impl fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("account_sid", &self.account_sid)
-            .field("api_key_sid", &self.api_key_sid)
-            .field("api_key_secret", &"***")
-            .field("identity", &self.identity)
-            .field("chat_service_sid", &self.chat_service_sid)
-            .field("push_credential_sid", &self.push_credential_sid)
-            .field("endpoint_id", &self.endpoint_id)
-            .field("ttl", &self.ttl)
-            .field("not_before", &self.not_before)
-            .field("region", &self.region)
-            .finish()
-    }
-}
-
 /// Collects the settings of an [`AccessToken`]; [`build`](Self::build) checks them all.
 ///
 /// `Debug` shows everything except the API key secret.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct AccessTokenBuilder {
     account_sid: String,
     api_key_sid: String,
-    api_key_secret: String,
+    api_key_secret: Secret,
     identity: Option<String>,
     chat_service_sid: Option<String>,
     push_credential_sid: Option<String>,
@@ -190,23 +174,6 @@ pub struct AccessTokenBuilder {
     ttl: Duration,
     not_before: Option<DateTime>,
     region: Option<String>,
-}
-
-impl fmt::Debug for AccessTokenBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessTokenBuilder")
-            .field("account_sid", &self.account_sid)
-            .field("api_key_sid", &self.api_key_sid)
-            .field("api_key_secret", &"***")
-            .field("identity", &self.identity)
-            .field("chat_service_sid", &self.chat_service_sid)
-            .field("push_credential_sid", &self.push_credential_sid)
-            .field("endpoint_id", &self.endpoint_id)
-            .field("ttl", &self.ttl)
-            .field("not_before", &self.not_before)
-            .field("region", &self.region)
-            .finish()
-    }
 }
 
 impl AccessToken {
@@ -220,7 +187,7 @@ impl AccessToken {
         AccessTokenBuilder {
             account_sid: account_sid.into(),
             api_key_sid: api_key_sid.into(),
-            api_key_secret: api_key_secret.into(),
+            api_key_secret: Secret(api_key_secret.into()),
             identity: None,
             chat_service_sid: None,
             push_credential_sid: None,
@@ -303,7 +270,7 @@ impl AccessToken {
         URL_SAFE_NO_PAD.encode_string(json(&claims), &mut jwt);
         // HMAC takes a key of any length, so this never fails; the arm keeps library code
         // free of panics all the same.
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.api_key_secret.as_bytes())
+        let mut mac = Hmac::<Sha256>::new_from_slice(self.api_key_secret.expose().as_bytes())
             .map_err(|_| AccessTokenError::EmptySecret)?;
         mac.update(jwt.as_bytes());
         let signature = mac.finalize().into_bytes();
@@ -370,7 +337,7 @@ impl AccessTokenBuilder {
     pub fn build(self) -> Result<AccessToken, AccessTokenError> {
         check_sid("account_sid", "AC", &self.account_sid)?;
         check_sid("api_key_sid", "SK", &self.api_key_sid)?;
-        if self.api_key_secret.is_empty() {
+        if self.api_key_secret.expose().is_empty() {
             return Err(AccessTokenError::EmptySecret);
         }
         let identity = self

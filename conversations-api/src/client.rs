@@ -21,7 +21,7 @@ const DEFAULT_REGION: &str = "us1";
 
 /// A string that never shows in `Debug` or `Display`.
 #[derive(Clone)]
-pub(crate) struct Secret(String);
+pub(crate) struct Secret(pub(crate) String);
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -185,17 +185,8 @@ impl Work {
     async fn plain(self, http: &reqwest::Client, base: &str) {
         match self {
             Work::Fetch => {
-                let bytes = http
-                    .get(format!("{base}/v1/Conversations/{SID}"))
-                    .basic_auth(ACCOUNT, Some("token"))
-                    .header("Accept", "application/json")
-                    .send()
-                    .await
-                    .expect("get")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let conv: Conversation = serde_json::from_slice(&bytes).expect("decode");
+                let bytes = plain_get(http, &format!("{base}/v1/Conversations/{SID}")).await;
+                let conv: Conversation = serde_json::from_slice(bytes.as_ref()).expect("decode");
                 std::hint::black_box(conv);
             }
             Work::Create => {
@@ -220,22 +211,26 @@ impl Work {
                 std::hint::black_box(msg);
             }
             Work::List => {
-                let bytes = http
-                    .get(format!("{base}/v1/Conversations?PageSize=50"))
-                    .basic_auth(ACCOUNT, Some("token"))
-                    .header("Accept", "application/json")
-                    .send()
-                    .await
-                    .expect("get")
-                    .bytes()
-                    .await
-                    .expect("body");
-                let page: PlainPage = serde_json::from_slice(&bytes).expect("decode");
+                let bytes = plain_get(http, &format!("{base}/v1/Conversations?PageSize=50")).await;
+                let page: PlainPage = serde_json::from_slice(bytes.as_ref()).expect("decode");
                 assert_eq!(page.conversations.len(), 50);
                 std::hint::black_box((page.conversations, page.meta));
             }
         }
     }
+}
+
+/// A GET by hand: Basic auth, `Accept: application/json`, the whole body.
+async fn plain_get(http: &reqwest::Client, url: &str) -> impl AsRef<[u8]> {
+    http.get(url)
+        .basic_auth(ACCOUNT, Some("token"))
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .expect("get")
+        .bytes()
+        .await
+        .expect("body")
 }
 
 fn message_json() -> String {
