@@ -298,3 +298,41 @@ pub mod compile_checks;
 #[cfg(doctest)]
 #[doc = include_str!("../../docs/runtime.md")]
 pub struct RuntimeDocs;
+
+/// The path of a workspace example's executable, built by `cargo build --workspace --examples`
+/// in the shared target directory. That command asks for the features `cargo test
+/// --workspace` resolves (examples pull in dev-dependencies, as tests do), so after a
+/// workspace test build it finds everything fresh instead of compiling the dependencies again.
+///
+/// It runs without the `CARGO_*` variables cargo sets for a running test: some build scripts
+/// (ring's) track `CARGO_MANIFEST_DIR`, so inheriting the test's value would make every such
+/// build rebuild them, and the next outer build rebuild them back.
+pub fn example_executable(name: &str) -> std::path::PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut cmd = std::process::Command::new(cargo);
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy().into_owned();
+        if key.starts_with("CARGO_") && key != "CARGO_HOME" && key != "CARGO_TARGET_DIR" {
+            cmd.env_remove(key);
+        }
+    }
+    let out = cmd
+        .args([
+            "build",
+            "--quiet",
+            "--workspace",
+            "--examples",
+            "--message-format=json",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("run cargo build");
+    assert!(out.status.success(), "building the examples failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo names the {name} executable"))
+}

@@ -409,32 +409,7 @@ fn python_stdlib_script_verifies_the_token() {
 /// Build the example with the cargo running this test and return its path (from cargo's
 /// JSON messages, so any target directory works).
 fn example_binary() -> std::path::PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let out = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "conversations-api",
-            "--example",
-            "access_token",
-        ])
-        .arg("--message-format=json")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|msg| msg["target"]["name"] == "access_token")
-        .find_map(|msg| msg["executable"].as_str().map(Into::into))
-        .expect("cargo named the example's executable")
+    conversations_tests::example_executable("access_token")
 }
 
 #[test]

@@ -13,42 +13,8 @@ const PUBLIC_URL: &str = "https://bot.example.com/twilio";
 const IS: &str = "IS0123456789abcdef0123456789abcdef";
 const CH: &str = "CH0123456789abcdef0123456789abcdef";
 
-/// Build the example and return its path. It gets a target directory of its own inside the
-/// workspace's: a build of `-p conversations-api --features axum` unifies dependency features
-/// differently from the test build around it, and sharing one directory would make each
-/// rebuild what the other just built.
 fn echo_bot_binary() -> std::path::PathBuf {
-    // This test runs from <target>/<profile>/deps/.
-    let exe = std::env::current_exe().expect("test executable path");
-    let target = exe
-        .ancestors()
-        .nth(3)
-        .expect("target directory above the test executable")
-        .join("echo-bot-example");
-    let out = Command::new(env!("CARGO"))
-        .env("CARGO_TARGET_DIR", &target)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "conversations-api",
-            "--example",
-            "echo_bot",
-            "--features",
-            "axum",
-            "--message-format=json",
-        ])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run cargo build");
-    assert!(out.status.success(), "building echo_bot failed");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "echo_bot")
-        .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
-        .expect("cargo names the echo_bot executable")
+    conversations_tests::example_executable("echo_bot")
 }
 
 /// The running example; killed when dropped.
