@@ -28,11 +28,26 @@ use axum::routing::post;
 use axum::Router;
 use conversations_api::axum_webhook::TwilioWebhook;
 use conversations_api::{
-    Client, MessageChanges, PreActionResponse, WebhookEnabled, WebhookEvent, WebhookReceiver,
-    WebhookResponse,
+    Client, ConversationHandle, ConversationMessage, MessageChanges, PreActionResponse, Scope,
+    WebhookEnabled, WebhookEvent, WebhookReceiver, WebhookResponse,
 };
 
 const BOT: &str = "echo-bot";
+
+/// Post `text` as the bot, telling Twilio not to send webhooks for it (no echo of the echo).
+async fn post_echo<S: Scope>(
+    conversation: ConversationHandle<S>,
+    text: &str,
+) -> Result<ConversationMessage, conversations_api::Error> {
+    conversation
+        .messages()
+        .create()
+        .author(BOT)
+        .body(text)
+        .x_twilio_webhook_enabled(WebhookEnabled::False)
+        .send()
+        .await
+}
 
 #[derive(Clone)]
 struct App {
@@ -85,30 +100,16 @@ async fn hook(State(app): State<App>, TwilioWebhook(event): TwilioWebhook) -> We
     match &event {
         WebhookEvent::MessageAdded(m) if m.author.as_deref() != Some(BOT) => {
             let text = format!("echo: {}", m.body.as_deref().unwrap_or(""));
+            // The same handle type serves both scopes: the echo goes where the event came from.
             let sent = match &m.chat_service_sid {
                 Some(service) => {
-                    app.client
+                    let conversation = app
+                        .client
                         .service(service)
-                        .conversation(&m.conversation_sid)
-                        .messages()
-                        .create()
-                        .author(BOT)
-                        .body(&text)
-                        .x_twilio_webhook_enabled(WebhookEnabled::False)
-                        .send()
-                        .await
+                        .conversation(&m.conversation_sid);
+                    post_echo(conversation, &text).await
                 }
-                None => {
-                    app.client
-                        .conversation(&m.conversation_sid)
-                        .messages()
-                        .create()
-                        .author(BOT)
-                        .body(&text)
-                        .x_twilio_webhook_enabled(WebhookEnabled::False)
-                        .send()
-                        .await
-                }
+                None => post_echo(app.client.conversation(&m.conversation_sid), &text).await,
             };
             match sent {
                 Ok(_) => println!("onMessageAdded {}: echoed", m.conversation_sid),
