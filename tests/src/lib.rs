@@ -336,3 +336,12 @@ pub fn example_executable(name: &str) -> std::path::PathBuf {
         .find_map(|m| m["executable"].as_str().map(std::path::PathBuf::from))
         .unwrap_or_else(|| panic!("cargo names the {name} executable"))
 }
+
+/// Form fields as an `application/x-www-form-urlencoded` body, the way Twilio posts webhooks.
+pub fn form_body(fields: &[(String, String)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in fields {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}

@@ -53,14 +53,6 @@ fn fields() -> Vec<(String, String)> {
     .collect()
 }
 
-fn encode(fields: &[(String, String)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in fields {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
 fn form_post(signature: Option<&str>, host: &str) -> Request<Body> {
     let mut req = Request::post("/hooks/conversations")
         .header("host", host)
@@ -68,7 +60,8 @@ fn form_post(signature: Option<&str>, host: &str) -> Request<Body> {
     if let Some(sig) = signature {
         req = req.header("x-twilio-signature", sig);
     }
-    req.body(Body::from(encode(&fields()))).unwrap()
+    req.body(Body::from(conversations_tests::form_body(&fields())))
+        .unwrap()
 }
 
 async fn send(app: &Router, req: Request<Body>) -> (StatusCode, Option<String>, Vec<u8>) {
@@ -109,7 +102,7 @@ async fn bad_signatures_never_reach_the_handler() {
 #[tokio::test]
 async fn get_webhooks_and_malformed_events() {
     let app = app(Arc::new(AtomicUsize::new(0)));
-    let query = encode(&fields());
+    let query = conversations_tests::form_body(&fields());
     let sig =
         SignatureValidator::new(TOKEN).sign_form::<&str, &str>(&format!("{PUBLIC}?{query}"), &[]);
     let req = Request::get(format!("/hooks/conversations?{query}"))
@@ -129,7 +122,7 @@ async fn get_webhooks_and_malformed_events() {
     let req = Request::post("/hooks/conversations")
         .header("content-type", "application/x-www-form-urlencoded")
         .header("x-twilio-signature", &sig)
-        .body(Body::from(encode(&f)))
+        .body(Body::from(conversations_tests::form_body(&f)))
         .unwrap();
     let (status, _, body) = send(&app, req).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

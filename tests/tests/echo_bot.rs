@@ -79,14 +79,6 @@ fn pairs(fields: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn encode(fields: &[(String, String)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in fields {
-        s.append_pair(k, v);
-    }
-    s.finish()
-}
-
 struct Answer {
     status: u16,
     content_type: Option<String>,
@@ -98,7 +90,7 @@ async fn post(bot: &Bot, fields: &[(String, String)], signature: Option<String>)
     let res = reqwest::Client::new()
         .post(format!("http://{}/twilio", bot.addr))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(encode(fields));
+        .body(conversations_tests::form_body(fields));
     let res = match signature {
         Some(sig) => res.header("X-Twilio-Signature", sig),
         None => res,
