@@ -1,0 +1,124 @@
+//! Spec -> IR in three stages: [`extract`] reads every operation's facts (with [`schema`] for
+//! types), [`merge`] pairs the two scopes of each path (see [`crate::scope`]) and [`tree`]
+//! builds the resource tree and gives everything its Rust name ([`types`] for models and
+//! enums).
+
+mod extract;
+mod merge;
+mod schema;
+mod tree;
+mod types;
+
+use crate::error::{Ptr, Result};
+use crate::ir::*;
+use crate::load::Resolver;
+use crate::raw::RawField;
+use merge::MergedOp;
+use openapiv3::{OpenAPI, ReferenceOr};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Segment that introduces the Service scope (`/v1/Services/{ChatServiceSid}/...`).
+pub const SCOPE_SEGMENT: &str = "Services";
+const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
+
+/// Lower a parsed spec to the IR.
+pub fn lower(api: &OpenAPI) -> Result<Api> {
+    let resolver = Resolver { api };
+    let (prefix, ops) = extract::extract(api, &resolver)?;
+    let base_url = api
+        .servers
+        .first()
+        .map(|s| s.url.trim_end_matches('/').to_string())
+        .or_else(|| {
+            api.paths.paths.values().find_map(|p| match p {
+                ReferenceOr::Item(p) => p
+                    .servers
+                    .first()
+                    .map(|s| s.url.trim_end_matches('/').to_string()),
+                ReferenceOr::Reference { .. } => None,
+            })
+        })
+        .ok_or_else(|| {
+            Ptr::root()
+                .join("servers")
+                .err("the spec names no server URL")
+        })?;
+    let operation_count = ops.len();
+    let mut b = Builder::default();
+    b.pair_and_merge(ops);
+    let root = b.build_tree();
+    let report = ScopeReport {
+        merged: std::mem::take(&mut b.merged),
+        separate: std::mem::take(&mut b.separate),
+        drift: {
+            let mut d = std::mem::take(&mut b.drift);
+            d.sort();
+            d.dedup();
+            d
+        },
+    };
+    let mut lowered = Api {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        base_url,
+        path_prefix: prefix,
+        scope_segment: SCOPE_SEGMENT.to_string(),
+        root,
+        models: b.models,
+        enums: b.enums,
+        report,
+        operation_count,
+    };
+    crate::namespace::unique_type_names(&mut lowered);
+    Ok(lowered)
+}
+
+/// `text` with a final full stop.
+fn end_sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// Whether two summaries say the same thing once whitespace, case and a closing full stop are
+/// set aside: the same sentence is printed once, not once per scope.
+fn same_sentence(a: &str, b: &str) -> bool {
+    let key = |t: &str| first_line(t).trim_end_matches('.').to_lowercase();
+    key(a) == key(b)
+}
+
+/// The doc text: descriptions joined into one paragraph, whitespace folded.
+fn first_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A model's fields as seen in (the default-service scope, the Service scope).
+type ScopeSides = (Option<Vec<RawField>>, Option<Vec<RawField>>);
+
+/// The state the merge and tree stages build up.
+#[derive(Default)]
+struct Builder {
+    /// Normalised suffix -> ops.
+    nodes: BTreeMap<Vec<String>, Vec<MergedOp>>,
+    /// Resource model -> (default-scope shape, Service-scope shape).
+    model_sides: BTreeMap<String, ScopeSides>,
+    models: BTreeMap<String, Model>,
+    enums: BTreeMap<String, EnumDef>,
+    drift: Vec<Drift>,
+    merged: Vec<PairInfo>,
+    separate: Vec<PairInfo>,
+    handle_names: BTreeSet<String>,
+}
+
+fn strip_verb(id: &str) -> (&'static str, String) {
+    for v in VERBS {
+        if let Some(rest) = id.strip_prefix(v) {
+            if !rest.is_empty() {
+                return (v, rest.to_string());
+            }
+        }
+    }
+    ("", id.to_string())
+}

@@ -1,0 +1,119 @@
+//! Models and enums: every raw type gets its Rust type and name.
+
+use super::Builder;
+use crate::ir::*;
+use crate::names::{camel, compound, snake};
+use crate::raw::{RawField, RawTy};
+
+impl Builder {
+    /// Register a model (and nested models/enums) under `name`.
+    pub(super) fn define_model(&mut self, name: &str, doc: &str, fields: &[RawField]) {
+        let mut out = Vec::with_capacity(fields.len());
+        for f in fields {
+            // A field named like the end of its model (`status` of `ProvisioningStatus`) would
+            // give its enum or nested model the model's own name: a type containing itself.
+            let mut ctx = compound(name, &f.wire);
+            if ctx == name {
+                ctx = format!("{name}{}", camel(&f.wire));
+            }
+            let ty = self.ty(&f.ty, &ctx, &f.doc);
+            out.push(Field {
+                wire: f.wire.clone(),
+                rust: snake(&f.wire),
+                ty,
+                optional: f.nullable || !f.required,
+                scopes: f.scopes,
+                doc: f.doc.clone(),
+            });
+        }
+        self.models.insert(
+            name.to_string(),
+            Model {
+                name: name.to_string(),
+                doc: doc.to_string(),
+                fields: out,
+                input: false,
+            },
+        );
+    }
+
+    /// The Rust type of a raw type; enums and nested objects are named `ctx`.
+    pub(super) fn ty(&mut self, raw: &RawTy, ctx: &str, doc: &str) -> Ty {
+        match raw {
+            RawTy::String { .. } => Ty::String,
+            RawTy::Int { format } => {
+                if format.as_deref() == Some("int32") {
+                    Ty::I32
+                } else {
+                    Ty::I64
+                }
+            }
+            RawTy::Float => Ty::F64,
+            RawTy::Bool => Ty::Bool,
+            RawTy::DateTime => Ty::DateTime,
+            RawTy::Json => Ty::Json,
+            RawTy::UriMap => Ty::UriMap,
+            RawTy::Array(item) => Ty::Array(Box::new(self.ty(item, ctx, doc))),
+            RawTy::Enum(values) => Ty::Enum(self.define_enum(ctx, doc, values)),
+            RawTy::Object(fields) => {
+                if !self.models.contains_key(ctx) {
+                    self.define_model(ctx, doc, fields);
+                }
+                Ty::Model(ctx.to_string())
+            }
+        }
+    }
+
+    /// Mark the models a request value of type `ty` is built from (nested ones too) as input.
+    pub(super) fn mark_input(&mut self, ty: &Ty) {
+        match ty {
+            Ty::Array(item) => self.mark_input(item),
+            Ty::Model(name) => {
+                let Some(model) = self.models.get_mut(name) else {
+                    return;
+                };
+                if model.input {
+                    return; // already marked; also ends a recursive model
+                }
+                model.input = true;
+                let nested: Vec<Ty> = model.fields.iter().map(|f| f.ty.clone()).collect();
+                for t in &nested {
+                    self.mark_input(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn define_enum(&mut self, name: &str, doc: &str, values: &[String]) -> String {
+        let e = self
+            .enums
+            .entry(name.to_string())
+            .or_insert_with(|| EnumDef {
+                name: name.to_string(),
+                doc: doc.to_string(),
+                variants: Vec::new(),
+            });
+        for v in values {
+            if e.variants.iter().any(|(w, _)| w == v) {
+                continue;
+            }
+            let mut variant = camel(v);
+            if variant == "Unknown" {
+                variant = "UnknownValue".into();
+            }
+            while e.variants.iter().any(|(_, r)| *r == variant) {
+                variant.push('_');
+            }
+            e.variants.push((v.clone(), variant));
+        }
+        name.to_string()
+    }
+
+    pub(super) fn response_ty(&mut self, resource: &str, t: &RawTy) -> Ty {
+        match t {
+            RawTy::Object(f) if f.is_empty() => Ty::Model(resource.to_string()),
+            other => self.ty(other, resource, ""),
+        }
+    }
+}
