@@ -14,8 +14,11 @@ fn print(n: &codegen::ir::Node, depth: usize) {
             "  ".repeat(depth),
             op.name,
             op.builder,
-            op.scopes,
-            op.ids.iter().map(|x| &x.1).collect::<Vec<_>>(),
+            op.scopes(),
+            op.variants
+                .iter()
+                .map(|(_, v)| &v.operation_id)
+                .collect::<Vec<_>>(),
             op.params
                 .iter()
                 .map(|p| format!(

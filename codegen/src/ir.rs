@@ -41,6 +41,95 @@ impl Scopes {
     }
 }
 
+/// One of the two scopes: where a single path of the spec lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Default,
+    Service,
+}
+
+impl From<Side> for Scopes {
+    fn from(side: Side) -> Scopes {
+        match side {
+            Side::Default => Scopes::Default,
+            Side::Service => Scopes::Service,
+        }
+    }
+}
+
+/// A fact that exists in one scope, or in both with one value per scope: an operation's
+/// `(operation id, path template)` variants, say. There is no "in neither" state to paper over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scoped<T> {
+    Default(T),
+    Service(T),
+    Both { default: T, service: T },
+}
+
+impl<T> Scoped<T> {
+    /// `value` in one scope.
+    pub fn one(side: Side, value: T) -> Scoped<T> {
+        match side {
+            Side::Default => Scoped::Default(value),
+            Side::Service => Scoped::Service(value),
+        }
+    }
+
+    pub fn both(default: T, service: T) -> Scoped<T> {
+        Scoped::Both { default, service }
+    }
+
+    pub fn scopes(&self) -> Scopes {
+        match self {
+            Scoped::Default(_) => Scopes::Default,
+            Scoped::Service(_) => Scopes::Service,
+            Scoped::Both { .. } => Scopes::Both,
+        }
+    }
+
+    pub fn default_side(&self) -> Option<&T> {
+        match self {
+            Scoped::Default(v) | Scoped::Both { default: v, .. } => Some(v),
+            Scoped::Service(_) => None,
+        }
+    }
+
+    pub fn service_side(&self) -> Option<&T> {
+        match self {
+            Scoped::Service(v) | Scoped::Both { service: v, .. } => Some(v),
+            Scoped::Default(_) => None,
+        }
+    }
+
+    /// The value that names the thing: the default-service one where there is one.
+    pub fn primary(&self) -> &T {
+        match self {
+            Scoped::Default(v) | Scoped::Service(v) | Scoped::Both { default: v, .. } => v,
+        }
+    }
+
+    /// Every value with its scope, the default-service one first.
+    pub fn iter(&self) -> impl Iterator<Item = (Scopes, &T)> {
+        let d = self.default_side().map(|v| (Scopes::Default, v));
+        let s = self.service_side().map(|v| (Scopes::Service, v));
+        d.into_iter().chain(s)
+    }
+}
+
+/// The collection whose items are the second scope (`Services` in `/v1/Services/{Sid}/...`),
+/// found in the spec: paths under `/<prefix>/<segment>/{param}/X` that repeat a `/<prefix>/X`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopePair {
+    /// The literal segment, e.g. `Services`.
+    pub segment: String,
+    /// The parameter after it, e.g. `ChatServiceSid`.
+    pub param: String,
+    /// Client method that opens the scope, e.g. `service`.
+    pub accessor: String,
+    /// Type of the handle on one scope item, e.g. `ServiceHandle`.
+    pub handle: String,
+}
+
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -48,11 +137,12 @@ pub struct Api {
     pub version: String,
     /// Base URL of the first server, e.g. `https://conversations.twilio.com`.
     pub base_url: String,
-    /// First path segment shared by every path, e.g. `v1`.
+    /// Literal segments shared by every path, e.g. `v1` (empty when the paths share none).
     pub path_prefix: String,
-    /// Literal segment of the scope collection, e.g. `Services`.
-    pub scope_segment: String,
-    /// The scope root: its ops are the Service-scope root's (fetch/delete a service).
+    /// The second scope, when the spec pairs paths under a scope collection; `None` for an API
+    /// with one scope.
+    pub scope_pair: Option<ScopePair>,
+    /// The tree's root; its ops are those of one scope item (fetch/delete a service).
     pub root: Node,
     pub models: BTreeMap<String, Model>,
     pub enums: BTreeMap<String, EnumDef>,
@@ -111,18 +201,30 @@ pub struct Operation {
     pub name: String,
     /// Builder type name (from the default-scope operationId where there is one).
     pub builder: String,
-    /// Operation ids by scope.
-    pub ids: Vec<(Scopes, String)>,
-    pub scopes: Scopes,
-    /// Path templates by scope.
-    pub default_path: Option<String>,
-    pub service_path: Option<String>,
+    /// The operation's id and path in each scope it exists in.
+    pub variants: Scoped<Variant>,
     pub doc: String,
     pub params: Vec<Param>,
     /// The media type of a JSON request body (`application/json` or a `+json` type); `None`
     /// for a form body or no body.
     pub json_media_type: Option<String>,
     pub response: ResponseKind,
+}
+
+impl Operation {
+    pub fn scopes(&self) -> Scopes {
+        self.variants.scopes()
+    }
+}
+
+/// One scope's form of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub operation_id: String,
+    /// Path template as the spec writes it, e.g. `/v1/Conversations/{Sid}`.
+    pub path: String,
+    /// Text after the path's last segment, sent after it (`.json`; usually empty).
+    pub trailing: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -225,7 +327,11 @@ pub struct EnumDef {
 pub struct ScopeReport {
     pub merged: Vec<PairInfo>,
     pub separate: Vec<PairInfo>,
+    /// Where the two scopes' variants of one thing disagree.
     pub drift: Vec<Drift>,
+    /// Where two operations of one scope return different shapes of one resource model (the
+    /// model is their union).
+    pub shape_differences: Vec<Drift>,
 }
 
 #[derive(Debug, Clone)]

@@ -187,7 +187,7 @@ mod tests {
             version: "1".into(),
             base_url: "https://x.test".into(),
             path_prefix: "v1".into(),
-            scope_segment: "Services".into(),
+            scope_pair: None,
             root: Node {
                 segment: Segment::Root,
                 accessor: String::new(),

@@ -1,6 +1,6 @@
 //! Spec facts per operation, before scopes are merged and names are given.
 
-use crate::ir::{Location, Method, Scopes};
+use crate::ir::{Location, Method, Scopes, Side};
 
 /// A type as the spec states it, with the facts the drift report compares.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,11 +56,31 @@ pub(crate) struct RawParam {
     pub scopes: Scopes,
 }
 
+/// What a success answers; `T` is what a body holds: a [`RawTy`] as read, a [`Payload`] once
+/// the resource's model has been set apart.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum RawResponse {
+pub(crate) enum RawResponse<T = RawTy> {
     Empty,
-    One(RawTy),
-    List { key: String, item: RawTy },
+    One(T),
+    List { key: String, item: T },
+}
+
+impl<T> RawResponse<T> {
+    pub(crate) fn map<U>(self, mut f: impl FnMut(T) -> U) -> RawResponse<U> {
+        match self {
+            RawResponse::Empty => RawResponse::Empty,
+            RawResponse::One(t) => RawResponse::One(f(t)),
+            RawResponse::List { key, item } => RawResponse::List { key, item: f(item) },
+        }
+    }
+}
+
+/// A response body after merging: the resource's own model (whose shapes are merged across
+/// operations and scopes) or any other type.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Payload {
+    ResourceModel,
+    Other(RawTy),
 }
 
 #[derive(Debug, Clone)]
@@ -69,10 +89,12 @@ pub(crate) struct RawOp {
     pub path: String,
     pub id: String,
     pub doc: String,
-    /// Scope of the path this op was read from (Default or Service).
-    pub scope: Scopes,
+    /// Scope of the path this op was read from.
+    pub side: Side,
     /// Path segments after the scope prefix; params as `{Name}`.
     pub suffix: Vec<String>,
+    /// Text the path has after its last segment (`.json`), sent after it.
+    pub trailing: String,
     pub params: Vec<RawParam>,
     /// Media type of a JSON request body, when the body is JSON.
     pub json_media_type: Option<String>,

@@ -27,22 +27,39 @@ pub(crate) fn is_pair(shared: usize, total: usize) -> bool {
     total > 0 && shared as f64 / total as f64 >= PAIR_THRESHOLD
 }
 
-/// Records drift only when merging across scopes.
+/// Where the differences a merge finds are written, and what the two merged sides are called
+/// in them: the two scopes, or earlier answers and one more answer within one scope.
 pub(crate) struct Sink<'a> {
     pub resource: &'a str,
-    pub cross: bool,
+    /// Names of side `a` and side `b`, as in "only in the {name}".
+    pub sides: [&'a str; 2],
     pub out: &'a mut Vec<Drift>,
 }
 
-impl Sink<'_> {
-    pub(crate) fn note(&mut self, location: &str, detail: String) {
-        if self.cross {
-            self.out.push(Drift {
-                resource: self.resource.to_string(),
-                location: location.to_string(),
-                detail,
-            });
+impl<'a> Sink<'a> {
+    /// A sink for the default-service (`a`) and Service (`b`) variants of one thing.
+    pub(crate) fn across_scopes(resource: &'a str, out: &'a mut Vec<Drift>) -> Sink<'a> {
+        Sink {
+            resource,
+            sides: [Scopes::Default.label(), Scopes::Service.label()],
+            out,
         }
+    }
+
+    pub(crate) fn note(&mut self, location: &str, detail: String) {
+        self.out.push(Drift {
+            resource: self.resource.to_string(),
+            location: location.to_string(),
+            detail,
+        });
+    }
+
+    fn a(&self) -> &'a str {
+        self.sides[0]
+    }
+
+    fn b(&self) -> &'a str {
+        self.sides[1]
     }
 }
 
@@ -50,7 +67,8 @@ fn values_only_in(a: &[String], b: &[String]) -> Vec<String> {
     a.iter().filter(|v| !b.contains(v)).cloned().collect()
 }
 
-/// Merge the type of one thing seen in the default scope (`a`) and the Service scope (`b`).
+/// Merge the type of one thing seen on side `a` (the default scope) and side `b` (the Service
+/// scope).
 pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>) -> RawTy {
     match (a, b) {
         _ if a == b => a.clone(),
@@ -62,13 +80,10 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
             }
             let mut parts = Vec::new();
             if !only_a.is_empty() {
-                parts.push(format!(
-                    "only in the default-service scope: {}",
-                    only_a.join(", ")
-                ));
+                parts.push(format!("only in the {}: {}", sink.a(), only_a.join(", ")));
             }
             if !only_b.is_empty() {
-                parts.push(format!("only in the Service scope: {}", only_b.join(", ")));
+                parts.push(format!("only in the {}: {}", sink.b(), only_b.join(", ")));
             }
             sink.note(
                 location,
@@ -84,9 +99,11 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
             sink.note(
                 location,
                 format!(
-                    "format differs: {} in the default-service scope, {} in the Service scope",
+                    "format differs: {} in the {}, {} in the {}",
                     show(fa),
-                    show(fb)
+                    sink.a(),
+                    show(fb),
+                    sink.b()
                 ),
             );
             RawTy::String { format: None }
@@ -110,9 +127,11 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
             sink.note(
                 location,
                 format!(
-                    "type differs: {} in the default-service scope, {} in the Service scope; decoded as any JSON",
+                    "type differs: {} in the {}, {} in the {}; decoded as any JSON",
                     a.describe(),
-                    b.describe()
+                    sink.a(),
+                    b.describe(),
+                    sink.b()
                 ),
             );
             RawTy::Json
@@ -135,14 +154,9 @@ pub(crate) fn merge_fields(
     prefix: &str,
     sink: &mut Sink<'_>,
 ) -> Vec<RawField> {
-    // The scope where a fact that holds in only one of them holds (`a` is the default side).
-    let side = |in_a: bool| {
-        if in_a {
-            Scopes::Default.label()
-        } else {
-            Scopes::Service.label()
-        }
-    };
+    // The side where a fact that holds in only one of them holds.
+    let [name_a, name_b] = sink.sides;
+    let side = |in_a: bool| if in_a { name_a } else { name_b };
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     for fa in a {
         let location = field_location(prefix, &fa.wire);
@@ -174,7 +188,7 @@ pub(crate) fn merge_fields(
                 });
             }
             None => {
-                sink.note(&location, format!("only in the {}", fa.scopes.label()));
+                sink.note(&location, format!("only in the {name_a}"));
                 out.push(fa.clone());
             }
         }
@@ -183,7 +197,7 @@ pub(crate) fn merge_fields(
         if !a.iter().any(|fa| fa.wire == fb.wire) {
             sink.note(
                 &field_location(prefix, &fb.wire),
-                format!("only in the {}", fb.scopes.label()),
+                format!("only in the {name_b}"),
             );
             out.push(fb.clone());
         }
@@ -218,7 +232,7 @@ pub(crate) fn merge_params(
             None => {
                 sink.note(
                     &loc(pa),
-                    "only in the default-service scope; settable only there".into(),
+                    format!("only in the {}; settable only there", sink.a()),
                 );
                 out.push(pa.clone());
             }
@@ -231,7 +245,7 @@ pub(crate) fn merge_params(
         {
             sink.note(
                 &loc(pb),
-                "only in the Service scope; settable only there".into(),
+                format!("only in the {}; settable only there", sink.b()),
             );
             out.push(pb.clone());
         }

@@ -172,12 +172,31 @@ fn a_declared_path_parameter_must_be_in_the_path() {
 }
 
 #[test]
-fn text_around_a_placeholder_is_refused_not_dropped() {
-    // Sending `/v1/A/CA123` for `/v1/A/{Sid}.json` would call another resource.
+fn text_around_a_placeholder_inside_the_path_is_refused_not_dropped() {
+    // An extension on the last segment (`/v1/A/{Sid}.json`) is kept and sent; elsewhere,
+    // sending `/v1/A/CA123/B` for `/v1/A/{Sid}.json/B` would call another resource.
     let e = err(&one_get(
-        "/v1/A/{Sid}.json",
+        "/v1/A/{Sid}.json/B",
         "{name: Sid, in: path, required: true, schema: {type: string}}",
     ));
-    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}.json", "{e}");
+    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}.json~1B", "{e}");
     assert!(e.message.contains("`{Sid}.json` mixes a parameter"), "{e}");
+}
+
+#[test]
+fn two_placeholders_in_one_segment_are_refused() {
+    let e = err(&one_get(
+        "/v1/A/{From}-{To}",
+        "{name: From, in: path, required: true, schema: {type: string}}, \
+         {name: To, in: path, required: true, schema: {type: string}}",
+    ));
+    assert_eq!(e.pointer, "/paths/~1v1~1A~1{From}-{To}", "{e}");
+    assert!(e.message.contains("`{From}-{To}` mixes a parameter"), "{e}");
+}
+
+#[test]
+fn a_path_with_an_empty_segment_is_refused() {
+    let e = err(&one_get("/v1//A", ""));
+    assert_eq!(e.pointer, "/paths/~1v1~1~1A", "{e}");
+    assert!(e.message.contains("empty segment"), "{e}");
 }

@@ -43,6 +43,9 @@ snapshot_case!(header_param, "header_param.yaml", false);
 snapshot_case!(delete_204, "delete_204.yaml", false);
 snapshot_case!(created_and_accepted, "multi_2xx.yaml", false);
 snapshot_case!(json_request_bodies, "json_body.yaml", false);
+snapshot_case!(trailing_extension, "trailing_extension.yaml", false);
+snapshot_case!(scope_pair_found_in_the_spec, "other_scope_pair.yaml", true);
+snapshot_case!(paths_without_a_shared_prefix, "no_shared_prefix.yaml", true);
 
 #[test]
 fn output_is_byte_identical_across_runs() {

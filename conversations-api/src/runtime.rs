@@ -82,6 +82,16 @@ impl Node {
         }
     }
 
+    /// `path<text>`: text some APIs put after the last segment (`/Calls/{Sid}.json`). It is
+    /// literal text from the spec, so it is appended as it is.
+    pub fn with_trailing(&self, text: &str) -> Node {
+        Node {
+            client: self.client.clone(),
+            path: format!("{}{text}", self.path),
+            invalid: self.invalid.clone(),
+        }
+    }
+
     pub fn request(&self, method: reqwest::Method, template: &'static str) -> Request {
         Request {
             client: self.client.clone(),

@@ -119,6 +119,15 @@ fn lines(dir: &Path) -> (usize, usize) {
 }
 
 pub fn run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "--scale") {
+        return match crate::scale::bench(&crate::project_root()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench --scale: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let quick = args.iter().any(|a| a == "--quick");
     match bench(quick) {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 mod bench;
 mod corpus;
 mod regen;
+mod scale;
 mod spec_diff;
 mod test;
 
@@ -21,8 +22,9 @@ commands:
         run every test (regen --check, fmt, clippy, cargo test, generated
         crates, Prism conformance); with Twilio's published spec (PATH or
         TWILIO_REFERENCE_SPEC) also the upstream checks
-  bench [--quick]
-        measure the generator, the generated crate and the runtime (BENCHMARKS.md)
+  bench [--quick | --scale]
+        measure the generator, the generated crate and the runtime (BENCHMARKS.md);
+        --scale: only how the generator grows with the spec (1, 11, 88 copies)
   corpus DIR
         generate and build a crate for every spec in DIR (Twilio's published
         files, say) in one target dir; prints a table and a total
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "bench" => bench::run(rest),
         "corpus" => corpus::run(rest),
+        "bench-scale-one" => scale::run_one(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             ExitCode::SUCCESS

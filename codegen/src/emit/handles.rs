@@ -2,7 +2,10 @@
 
 use super::types::{param_scope_note, rust_ty};
 use super::{doc, ident};
-use crate::ir::{Api, Location, Method, Node, Operation, Param, ResponseKind, Scopes, Segment, Ty};
+use crate::ir::{
+    Api, Location, Method, Node, Operation, Param, ResponseKind, ScopePair, Scoped, Scopes,
+    Segment, Ty, Variant,
+};
 use crate::names::snake;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -45,22 +48,24 @@ fn type_in(name: &str, generic: bool, ctx: Ctx) -> TokenStream {
 pub(crate) fn files(api: &Api) -> Vec<(String, TokenStream)> {
     let mut groups: BTreeMap<String, TokenStream> = BTreeMap::new();
     groups.insert("root.rs".into(), root(api));
+    let paired = api.scope_pair.is_some();
     for child in &api.root.children {
-        walk(child, &mut groups);
+        walk(child, paired, &mut groups);
     }
     groups.into_iter().collect()
 }
 
-fn walk(node: &Node, groups: &mut BTreeMap<String, TokenStream>) {
+/// `paired`: the API has two scopes, so handle docs say which one a handle serves.
+fn walk(node: &Node, paired: bool, groups: &mut BTreeMap<String, TokenStream>) {
     let file = format!("{}.rs", crate::names::bare(&snake(&node.resource)));
     let tokens = if pass_through(node) {
         TokenStream::new()
     } else {
-        node_tokens(node)
+        node_tokens(node, paired)
     };
     groups.entry(file).or_default().extend(tokens);
     for c in &node.children {
-        walk(c, groups);
+        walk(c, paired, groups);
     }
 }
 
@@ -225,10 +230,7 @@ fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, 
 
 fn op_doc(op: &Operation) -> String {
     if op.doc.is_empty() {
-        format!(
-            "`{}`.",
-            op.ids.first().map(|(_, id)| id.as_str()).unwrap_or("")
-        )
+        format!("`{}`.", op.variants.primary().operation_id)
     } else {
         op.doc.clone()
     }
@@ -236,16 +238,12 @@ fn op_doc(op: &Operation) -> String {
 
 fn op_paths_doc(op: &Operation) -> String {
     let mut parts = Vec::new();
-    for (scope, id) in &op.ids {
-        let path = if *scope == Scopes::Service {
-            &op.service_path
-        } else {
-            &op.default_path
-        };
+    for (_, v) in op.variants.iter() {
         parts.push(format!(
-            "`{} {}` (`{id}`)",
+            "`{} {}` (`{}`)",
             op.method.as_str(),
-            path.as_deref().unwrap_or("")
+            v.path,
+            v.operation_id
         ));
     }
     format!("Sends {}.", parts.join(" or "))
@@ -255,14 +253,27 @@ fn op_paths_doc(op: &Operation) -> String {
 fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder);
-    let generic = op.scopes == Scopes::Both;
+    let generic = op.scopes() == Scopes::Both;
     let ret = type_in(&op.builder, generic, ctx);
     let method = method_tokens(op.method);
-    let template = match (op.scopes, &op.default_path, &op.service_path) {
-        (Scopes::Both, Some(d), Some(s)) => quote!(<S as crate::scope::Scope>::pick(#d, #s)),
-        (_, Some(d), _) => quote!(#d),
-        (_, None, Some(s)) => quote!(#s),
-        (_, None, None) => quote!(""),
+    // Each scope's own value of a per-variant fact, picked by the scope type where they differ.
+    let per_scope = |fact: fn(&Variant) -> &str| match &op.variants {
+        Scoped::Both { default, service } if fact(default) != fact(service) => {
+            let (d, s) = (fact(default), fact(service));
+            quote!(<S as crate::scope::Scope>::pick(#d, #s))
+        }
+        one => {
+            let v = fact(one.primary());
+            quote!(#v)
+        }
+    };
+    let template = per_scope(|v| &v.path);
+    // Text after the last segment (`.json`) is part of every request's path.
+    let node = if op.variants.iter().all(|(_, v)| v.trailing.is_empty()) {
+        quote!(self.node)
+    } else {
+        let trailing = per_scope(|v| &v.trailing);
+        quote!(self.node.with_trailing(#trailing))
     };
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut args = Vec::new();
@@ -305,7 +316,7 @@ fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
     quote! {
         #d
         pub fn #name(&self, #(#args),*) -> #ret {
-            let #mutability req = self.node.request(#method, #template);
+            let #mutability req = #node.request(#method, #template);
             #(#sets)*
             #builder::new(req)
         }
@@ -413,10 +424,11 @@ fn constructor(generic: bool, field: TokenStream, arg: TokenStream) -> TokenStre
     }
 }
 
-fn node_tokens(node: &Node) -> TokenStream {
+fn node_tokens(node: &Node, paired: bool) -> TokenStream {
     let generic = node.scopes == Scopes::Both;
     let ctx_of = |s: Scopes| if generic { ctx_for(s) } else { Ctx::Plain };
     let where_ = match node.scopes {
+        _ if !paired => "",
         Scopes::Both => "Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the type parameter says which.",
         Scopes::Default => "Exists in the default-service scope only.",
         Scopes::Service => "Exists in the Service scope only (`client.service(sid).…`).",
@@ -434,7 +446,7 @@ fn node_tokens(node: &Node) -> TokenStream {
     );
     let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
     for op in &node.ops {
-        items.push((ctx_of(op.scopes), op_starter(op, ctx_of(op.scopes))));
+        items.push((ctx_of(op.scopes()), op_starter(op, ctx_of(op.scopes()))));
     }
     items.extend(child_accessors(node, &quote!(self.node), ctx_of));
     let ctor = constructor(generic, quote!(node), quote!(node: crate::runtime::Node));
@@ -446,7 +458,7 @@ fn node_tokens(node: &Node) -> TokenStream {
 }
 
 fn builder(op: &Operation) -> TokenStream {
-    let generic = op.scopes == Scopes::Both;
+    let generic = op.scopes() == Scopes::Both;
     let docs = doc(&[
         &format!("Request builder for `{}`: {}", op.builder, op_doc(op)),
         "Set optional parameters with the methods of the same name, then `.send().await`.",
@@ -532,21 +544,10 @@ fn builder(op: &Operation) -> TokenStream {
     out
 }
 
-fn root(api: &Api) -> TokenStream {
-    let prefix = format!("/{}", api.path_prefix);
-    let scope_seg = &api.scope_segment;
+/// `client.<accessor>(sid)` and the handle on one scope item: its own operations plus every
+/// resource in the second scope. Empty when the scope holds nothing.
+fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
     let root = &api.root;
-    let default_items: Vec<TokenStream> = child_accessors(root, &quote!(self.root_node()), |s| {
-        if s.has_default() {
-            Ctx::Default
-        } else {
-            Ctx::Generic
-        }
-    })
-    .into_iter()
-    .filter(|(c, _)| *c == Ctx::Default)
-    .map(|(_, t)| t)
-    .collect();
     let service_items: Vec<TokenStream> = child_accessors(root, &quote!(self.node), |s| {
         if s.has_service() {
             Ctx::Service
@@ -563,37 +564,68 @@ fn root(api: &Api) -> TokenStream {
         .iter()
         .map(|op| op_starter(op, Ctx::Service))
         .collect();
+    if service_items.is_empty() && root_ops.is_empty() {
+        return (quote!(), quote!());
+    }
+    let segment = &pair.segment;
+    let accessor = ident(&pair.accessor);
+    let handle = ident(&root.handle);
+    let d = doc(&[&format!(
+        "Resources of one chosen item of `{prefix}/{segment}` (`{prefix}/{segment}/{{{}}}/...`): \
+         the same handle types as on the client, in the Service scope.",
+        pair.param
+    )]);
+    let hd = doc(&[&format!(
+        "One item of `{prefix}/{segment}`: its own operations plus every resource in the Service \
+         scope."
+    )]);
+    (
+        quote! {
+            #d
+            pub fn #accessor(&self, sid: impl AsRef<str>) -> #handle {
+                #handle { node: self.root_node().child(#segment).param(sid.as_ref()) }
+            }
+        },
+        quote! {
+            #hd
+            #[derive(Debug, Clone)]
+            pub struct #handle {
+                node: crate::runtime::Node,
+            }
+
+            impl #handle {
+                #(#root_ops)*
+                #(#service_items)*
+            }
+        },
+    )
+}
+
+fn root(api: &Api) -> TokenStream {
+    let prefix = if api.path_prefix.is_empty() {
+        String::new()
+    } else {
+        format!("/{}", api.path_prefix)
+    };
+    let root = &api.root;
+    let default_items: Vec<TokenStream> = child_accessors(root, &quote!(self.root_node()), |s| {
+        if s.has_default() {
+            Ctx::Default
+        } else {
+            Ctx::Generic
+        }
+    })
+    .into_iter()
+    .filter(|(c, _)| *c == Ctx::Default)
+    .map(|(_, t)| t)
+    .collect();
     let builders: Vec<TokenStream> = root.ops.iter().map(builder).collect();
     let base = &api.base_url;
-    // A spec with nothing under the scope segment gets no `service()` at all, rather than a
-    // handle that leads nowhere.
-    let service = if service_items.is_empty() && root_ops.is_empty() {
-        (quote!(), quote!())
-    } else {
-        let d = doc(&[&format!(
-            "Resources of one chosen service (`{prefix}/{scope_seg}/{{sid}}/...`): the same \
-             handle types as on the client, in the Service scope."
-        )]);
-        (
-            quote! {
-                #d
-                pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
-                    ServiceHandle { node: self.root_node().child(#scope_seg).param(sid.as_ref()) }
-                }
-            },
-            quote! {
-                /// One chosen service: its own operations plus every resource in the Service scope.
-                #[derive(Debug, Clone)]
-                pub struct ServiceHandle {
-                    node: crate::runtime::Node,
-                }
-
-                impl ServiceHandle {
-                    #(#root_ops)*
-                    #(#service_items)*
-                }
-            },
-        )
+    // Only an API whose spec pairs paths under a scope collection gets the accessor into the
+    // second scope, and only when something is there: not a handle that leads nowhere.
+    let service = match &api.scope_pair {
+        Some(pair) => scope_root(api, pair, &prefix),
+        None => (quote!(), quote!()),
     };
     let (service_accessor, service_handle) = service;
     // A spec without a single operation still gets a client, with nothing to reach.

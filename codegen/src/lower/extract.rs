@@ -1,56 +1,61 @@
 //! Read every operation's facts from the spec: path, scope, parameters, body and response.
 
+use super::first_line;
 use super::schema::lower_schema;
-use super::{first_line, SCOPE_SEGMENT};
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
 use crate::raw::{RawOp, RawParam, RawResponse, RawTy};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 const FORM: &str = "application/x-www-form-urlencoded";
 
-pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String, Vec<RawOp>)> {
+/// What extraction found: the shared path prefix, the scope pair (if the spec has one) and
+/// every operation.
+pub(super) struct Extracted {
+    pub prefix: String,
+    /// `(segment, parameter)` of the scope pair: `("Services", "ChatServiceSid")`.
+    pub scope_pair: Option<(String, String)>,
+    pub ops: Vec<RawOp>,
+}
+
+pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracted> {
     let paths_ptr = Ptr::root().join("paths");
-    let mut prefix: Option<String> = None;
-    let mut out = Vec::new();
+    if api.paths.paths.is_empty() {
+        return Err(paths_ptr.err("the spec has no paths"));
+    }
+    let mut templates = Vec::with_capacity(api.paths.paths.len());
     for (path, item) in &api.paths.paths {
         let pptr = paths_ptr.join(path);
-        let item = match item {
-            ReferenceOr::Item(i) => i,
-            ReferenceOr::Reference { .. } => {
-                return Err(pptr.err("a $ref path item is not supported"))
-            }
+        if !path.starts_with('/') || path.trim_matches('/').is_empty() {
+            return Err(pptr.err("a path must start with `/` and name at least one segment"));
+        }
+        if path.trim_matches('/').split('/').any(str::is_empty) {
+            return Err(pptr.err("a path cannot have an empty segment (`//`)"));
+        }
+        if let ReferenceOr::Reference { .. } = item {
+            return Err(pptr.err("a $ref path item is not supported"));
+        }
+        templates.push(PathShape::new(path));
+    }
+    let prefix = shared_prefix(&templates);
+    let scope_pair = find_scope_pair(&templates, prefix.is_some());
+    let mut out = Vec::new();
+    for ((path, item), shape) in api.paths.paths.iter().zip(&templates) {
+        let pptr = paths_ptr.join(path);
+        let ReferenceOr::Item(item) = item else {
+            continue; // refused above
         };
-        let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let first = segs.first().copied().unwrap_or("");
-        if first.is_empty() || first.starts_with('{') {
-            return Err(pptr.err("a path must start with a literal version segment such as /v1"));
-        }
-        match &prefix {
-            None => prefix = Some(first.to_string()),
-            Some(p) if p != first => {
-                return Err(pptr.err(format!(
-                    "every path must start with /{p}; this one does not"
-                )))
+        let placeholders = path_placeholders(shape, &pptr)?;
+        let rest = &shape.segments[usize::from(prefix.is_some())..];
+        let (side, suffix): (Side, Vec<String>) = match &scope_pair {
+            Some((seg, _)) if rest.len() >= 2 && rest[0] == *seg && is_param(&rest[1]) => {
+                (Side::Service, rest[2..].to_vec())
             }
-            Some(_) => {}
-        }
-        let placeholders = path_placeholders(path, &pptr)?;
-        let rest = &segs[1..];
-        let (scope, suffix): (Scopes, Vec<String>) =
-            if rest.len() >= 2 && rest[0] == SCOPE_SEGMENT && rest[1].starts_with('{') {
-                (
-                    Scopes::Service,
-                    rest[2..].iter().map(|s| s.to_string()).collect(),
-                )
-            } else {
-                (
-                    Scopes::Default,
-                    rest.iter().map(|s| s.to_string()).collect(),
-                )
-            };
+            _ => (Side::Default, rest.to_vec()),
+        };
+        let trailing = shape.trailing.clone();
         for (name, op) in [
             ("head", &item.head),
             ("options", &item.options),
@@ -130,7 +135,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String,
                     ty,
                     required: data.required,
                     doc: first_line(data.description.as_deref().unwrap_or("")),
-                    scopes: scope,
+                    scopes: side.into(),
                 });
             }
             if let Some(missing) = placeholders.iter().find(|p| !declared.contains(*p)) {
@@ -158,7 +163,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String,
                                     ty: f.ty,
                                     required: f.required,
                                     doc: f.doc,
-                                    scopes: scope,
+                                    scopes: side.into(),
                                 });
                             }
                         }
@@ -173,7 +178,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String,
                             ty: whole,
                             required: body.required,
                             doc: first_line(body.description.as_deref().unwrap_or("")),
-                            scopes: scope,
+                            scopes: side.into(),
                         }),
                     }
                 }
@@ -184,24 +189,120 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String,
                 path: path.clone(),
                 id,
                 doc,
-                scope,
+                side,
                 suffix: suffix.clone(),
+                trailing: trailing.clone(),
                 params,
                 json_media_type,
                 response,
             });
         }
     }
-    let prefix = prefix.ok_or_else(|| paths_ptr.err("the spec has no paths"))?;
-    Ok((prefix, out))
+    Ok(Extracted {
+        prefix: prefix.unwrap_or_default(),
+        scope_pair,
+        ops: out,
+    })
 }
 
-/// The `{name}` placeholders of a path template. A segment is either literal text or one
-/// whole placeholder: text around a placeholder (`{Sid}.json`) or two in one segment would be
-/// lost by the segment-per-parameter handles, so it is refused rather than sent wrong.
-fn path_placeholders<'p>(path: &'p str, at: &Ptr) -> Result<BTreeSet<&'p str>> {
+/// A path template cut into segments, with text after the last segment's end set apart
+/// (`.json` in `/2010-04-01/Accounts/{Sid}.json`): the resource is `Accounts/{Sid}`, and each
+/// request appends the text.
+struct PathShape {
+    segments: Vec<String>,
+    trailing: String,
+}
+
+impl PathShape {
+    fn new(path: &str) -> PathShape {
+        let mut segments: Vec<String> = path
+            .trim_matches('/')
+            .split('/')
+            .map(String::from)
+            .collect();
+        let mut trailing = String::new();
+        if let Some(last) = segments.last_mut() {
+            if let Some(dot) = last.rfind('.') {
+                let (stem, ext) = last.split_at(dot);
+                let stem_ok = !stem.is_empty() && (!stem.contains(['{', '}']) || is_param(stem));
+                let ext_ok = ext.len() > 1 && ext[1..].chars().all(|c| c.is_ascii_alphanumeric());
+                if stem_ok && ext_ok {
+                    trailing = ext.to_string();
+                    *last = stem.to_string();
+                }
+            }
+        }
+        PathShape { segments, trailing }
+    }
+}
+
+fn is_param(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+/// The first segment, when every path starts with the same literal one (`v1`); `None` when
+/// they do not (the first segments are then resources of the tree's root).
+fn shared_prefix(paths: &[PathShape]) -> Option<String> {
+    let first = paths.first()?.segments.first()?;
+    let shared = !is_param(first)
+        && paths
+            .iter()
+            .all(|p| p.segments.len() > 1 && p.segments.first() == Some(first));
+    shared.then(|| first.clone())
+}
+
+/// The literal segment `S` of the scope pair, if the spec has one: a path
+/// `/<prefix>/S/{param}/X...` whose `X...` is also a path `/<prefix>/X...` is a resource that
+/// exists in both scopes. The segment with the most such repeated resources wins (ties by
+/// name), with the parameter name most of them use; a spec where no path repeats has one scope.
+fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+    let skip = usize::from(has_prefix);
+    let keys: BTreeSet<Vec<&str>> = paths
+        .iter()
+        .map(|p| normalised(&p.segments[skip.min(p.segments.len())..]))
+        .collect();
+    let mut repeats: BTreeMap<&str, BTreeSet<Vec<&str>>> = BTreeMap::new();
+    let mut params: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for p in paths {
+        let rest = &p.segments[skip.min(p.segments.len())..];
+        if rest.len() >= 3 && !is_param(&rest[0]) && is_param(&rest[1]) && !is_param(&rest[2]) {
+            let inner = normalised(&rest[2..]);
+            if keys.contains(&inner) {
+                repeats.entry(rest[0].as_str()).or_default().insert(inner);
+                *params
+                    .entry((rest[0].as_str(), rest[1].as_str()))
+                    .or_default() += 1;
+            }
+        }
+    }
+    let (segment, _) = repeats
+        .into_iter()
+        .max_by(|(a, ra), (b, rb)| ra.len().cmp(&rb.len()).then(b.cmp(a)))?;
+    let (_, param) = params
+        .iter()
+        .filter(|((seg, _), _)| *seg == segment)
+        .max_by(|((_, a), na), ((_, b), nb)| na.cmp(nb).then(b.cmp(a)))
+        .map(|(k, _)| *k)?;
+    Some((
+        segment.to_string(),
+        param.trim_matches(|c| c == '{' || c == '}').to_string(),
+    ))
+}
+
+fn normalised(segments: &[String]) -> Vec<&str> {
+    segments
+        .iter()
+        .map(|s| if is_param(s) { "{}" } else { s.as_str() })
+        .collect()
+}
+
+/// The `{name}` placeholders of a path. A segment is either literal text or one whole
+/// placeholder (the last one may end in an extension such as `.json`, see [`PathShape`]);
+/// other text around a placeholder, or two in one segment, would be lost by the
+/// segment-per-parameter handles, so it is refused rather than sent wrong.
+fn path_placeholders<'p>(shape: &'p PathShape, at: &Ptr) -> Result<BTreeSet<&'p str>> {
     let mut names = BTreeSet::new();
-    for seg in path.split('/') {
+    for seg in &shape.segments {
         if !seg.contains(['{', '}']) {
             continue;
         }

@@ -3,25 +3,36 @@
 
 use super::{end_sentence, same_sentence, strip_verb, Builder};
 use crate::ir::*;
-use crate::raw::{RawField, RawOp, RawParam, RawResponse, RawTy};
+use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sink};
 use std::collections::BTreeMap;
 
 /// An operation after scope merging, before naming.
 pub(super) struct MergedOp {
     pub(super) method: Method,
-    pub(super) ids: Vec<(Scopes, String)>,
-    pub(super) scopes: Scopes,
-    pub(super) default_path: Option<String>,
-    pub(super) service_path: Option<String>,
+    pub(super) variants: Scoped<Variant>,
     pub(super) doc: String,
     pub(super) params: Vec<RawParam>,
     pub(super) json_media_type: Option<String>,
-    /// Response with the item type replaced by the model of `resource`.
-    pub(super) response: RawResponse,
+    /// Response, with the resource's own model set apart.
+    pub(super) response: RawResponse<Payload>,
     pub(super) resource: String,
     /// Raw path suffix (with param names) of one variant, for naming path params.
     pub(super) suffix: Vec<String>,
+}
+
+impl MergedOp {
+    pub(super) fn scopes(&self) -> Scopes {
+        self.variants.scopes()
+    }
+}
+
+fn variant(op: &RawOp) -> Variant {
+    Variant {
+        operation_id: op.id.clone(),
+        path: op.path.clone(),
+        trailing: op.trailing.clone(),
+    }
 }
 
 fn normalise(suffix: &[String]) -> Vec<String> {
@@ -43,10 +54,9 @@ impl Builder {
         let mut groups: BTreeMap<Vec<String>, (Vec<RawOp>, Vec<RawOp>)> = BTreeMap::new();
         for op in ops {
             let g = groups.entry(normalise(&op.suffix)).or_default();
-            if op.scope == Scopes::Default {
-                g.0.push(op);
-            } else {
-                g.1.push(op);
+            match op.side {
+                Side::Default => g.0.push(op),
+                Side::Service => g.1.push(op),
             }
         }
         for (key, (d, s)) in groups {
@@ -120,90 +130,80 @@ impl Builder {
         }
         // Merge each model's two scope shapes, recording drift.
         let sides = std::mem::take(&mut self.model_sides);
-        let mut shapes = BTreeMap::new();
-        for (name, (d, s)) in sides {
-            let fields = match (d, s) {
-                (Some(d), Some(s)) => {
-                    let mut sink = Sink {
-                        resource: &name,
-                        cross: true,
-                        out: &mut self.drift,
-                    };
-                    scope::merge_fields(&d, &s, "model", &mut sink)
+        for (name, shapes) in sides {
+            let fields = match shapes {
+                Scoped::Both { default, service } => {
+                    let mut sink = Sink::across_scopes(&name, &mut self.drift);
+                    scope::merge_fields(&default, &service, "model", &mut sink)
                 }
                 // A model returned in one scope only has nothing to drift from: its handle is
                 // reachable in that scope alone, so its fields are present wherever it is.
-                (Some(f), None) | (None, Some(f)) => f
+                Scoped::Default(f) | Scoped::Service(f) => f
                     .into_iter()
                     .map(|f| RawField {
                         scopes: Scopes::Both,
                         ..f
                     })
                     .collect(),
-                (None, None) => Vec::new(),
             };
-            shapes.insert(name, fields);
-        }
-        for (name, fields) in shapes {
             self.define_model(&name, "", &fields);
         }
     }
 
-    /// Record `item` as one shape of `resource`'s model in `scope`; returns the response with
-    /// the item replaced by a model reference marker.
-    fn add_model(&mut self, resource: &str, scope: Scopes, response: RawResponse) -> RawResponse {
-        let mut record = |ty: RawTy| -> RawTy {
-            match ty {
-                RawTy::Object(fields) => {
-                    let fields: Vec<RawField> = fields
-                        .into_iter()
-                        .map(|f| RawField { scopes: scope, ..f })
-                        .collect();
-                    let side = self.model_sides.entry(resource.to_string()).or_default();
-                    let slot = if scope == Scopes::Default {
-                        &mut side.0
-                    } else {
-                        &mut side.1
-                    };
-                    *slot = Some(match slot.take() {
-                        None => fields,
-                        Some(prev) => {
-                            let mut sink = Sink {
-                                resource,
-                                cross: false,
-                                out: &mut Vec::new(),
-                            };
-                            scope::merge_fields(&prev, &fields, "model", &mut sink)
+    /// Record an object body of `op` as one shape of `resource`'s model in `op`'s scope (shapes
+    /// from several operations of one scope are merged, their differences reported apart from
+    /// drift); returns the response with that body set apart as [`Payload::ResourceModel`].
+    fn add_model(&mut self, resource: &str, op: &RawOp) -> RawResponse<Payload> {
+        let side = op.side;
+        let answer = format!("answer of `{}`", op.id);
+        let earlier = format!("answers read before `{}`", op.id);
+        op.response.clone().map(|ty| match ty {
+            RawTy::Object(fields) => {
+                let fields: Vec<RawField> = fields
+                    .into_iter()
+                    .map(|f| RawField {
+                        scopes: side.into(),
+                        ..f
+                    })
+                    .collect();
+                let mut sink = Sink {
+                    resource,
+                    sides: [&earlier, &answer],
+                    out: &mut self.shape_differences,
+                };
+                let shapes = match self.model_sides.remove(resource) {
+                    None => Scoped::one(side, fields),
+                    Some(prev) => match (prev, side) {
+                        (Scoped::Default(d), Side::Default) => {
+                            Scoped::Default(scope::merge_fields(&d, &fields, "model", &mut sink))
                         }
-                    });
-                    RawTy::Object(Vec::new()) // marker: "the resource model"
-                }
-                other => other,
+                        (Scoped::Service(s), Side::Service) => {
+                            Scoped::Service(scope::merge_fields(&s, &fields, "model", &mut sink))
+                        }
+                        (Scoped::Default(d), Side::Service) => Scoped::both(d, fields),
+                        (Scoped::Service(s), Side::Default) => Scoped::both(fields, s),
+                        (Scoped::Both { default, service }, Side::Default) => Scoped::both(
+                            scope::merge_fields(&default, &fields, "model", &mut sink),
+                            service,
+                        ),
+                        (Scoped::Both { default, service }, Side::Service) => Scoped::both(
+                            default,
+                            scope::merge_fields(&service, &fields, "model", &mut sink),
+                        ),
+                    },
+                };
+                self.model_sides.insert(resource.to_string(), shapes);
+                Payload::ResourceModel
             }
-        };
-        match response {
-            RawResponse::Empty => RawResponse::Empty,
-            RawResponse::One(t) => RawResponse::One(record(t)),
-            RawResponse::List { key, item } => RawResponse::List {
-                key,
-                item: record(item),
-            },
-        }
+            other => Payload::Other(other),
+        })
     }
 
     fn single(&mut self, resource: &str, op: RawOp) -> MergedOp {
-        let response = self.add_model(resource, op.scope, op.response);
-        let (default_path, service_path) = if op.scope == Scopes::Default {
-            (Some(op.path), None)
-        } else {
-            (None, Some(op.path))
-        };
+        let response = self.add_model(resource, &op);
         MergedOp {
             method: op.method,
-            ids: vec![(op.scope, op.id)],
-            scopes: op.scope,
-            default_path,
-            service_path,
+            variants: Scoped::one(op.side, variant(&op)),
             doc: op.doc,
             params: op.params,
             json_media_type: op.json_media_type,
@@ -214,11 +214,7 @@ impl Builder {
     }
 
     fn merge_pair(&mut self, resource: &str, d: RawOp, s: RawOp) -> MergedOp {
-        let mut sink = Sink {
-            resource,
-            cross: true,
-            out: &mut self.drift,
-        };
+        let mut sink = Sink::across_scopes(resource, &mut self.drift);
         let params = scope::merge_params(&d.id, &d.params, &s.params, &mut sink);
         if d.json_media_type != s.json_media_type {
             let show = |m: &Option<String>| m.clone().unwrap_or_else(|| "a form".to_string());
@@ -232,14 +228,21 @@ impl Builder {
                 ),
             );
         }
-        let response = self.add_model(resource, Scopes::Default, d.response);
-        let _ = self.add_model(resource, Scopes::Service, s.response);
+        if d.trailing != s.trailing {
+            sink.note(
+                &format!("`{}` path", d.id),
+                format!(
+                    "ends in `{}` in the default-service scope, `{}` in the Service scope; each \
+                     scope sends its own",
+                    d.trailing, s.trailing
+                ),
+            );
+        }
+        let response = self.add_model(resource, &d);
+        let _ = self.add_model(resource, &s);
         MergedOp {
             method: d.method,
-            ids: vec![(Scopes::Default, d.id), (Scopes::Service, s.id)],
-            scopes: Scopes::Both,
-            default_path: Some(d.path),
-            service_path: Some(s.path),
+            variants: Scoped::both(variant(&d), variant(&s)),
             doc: match (d.doc.is_empty(), s.doc.is_empty()) {
                 (false, false) if !same_sentence(&d.doc, &s.doc) => {
                     format!(

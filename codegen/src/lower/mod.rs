@@ -12,19 +12,22 @@ mod types;
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
+use crate::names::{camel, singular, snake};
 use crate::raw::RawField;
 use merge::MergedOp;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Segment that introduces the Service scope (`/v1/Services/{ChatServiceSid}/...`).
-pub const SCOPE_SEGMENT: &str = "Services";
 const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 
 /// Lower a parsed spec to the IR.
 pub fn lower(api: &OpenAPI) -> Result<Api> {
     let resolver = Resolver { api };
-    let (prefix, ops) = extract::extract(api, &resolver)?;
+    let extract::Extracted {
+        prefix,
+        scope_pair,
+        ops,
+    } = extract::extract(api, &resolver)?;
     let base_url = api
         .servers
         .first()
@@ -44,25 +47,35 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
                 .err("the spec names no server URL")
         })?;
     let operation_count = ops.len();
+    let scope_pair = scope_pair.map(|(segment, param)| {
+        let one = singular(&segment);
+        ScopePair {
+            accessor: snake(&one),
+            handle: format!("{}Handle", camel(&one)),
+            segment,
+            param,
+        }
+    });
     let mut b = Builder::default();
     b.pair_and_merge(ops);
-    let root = b.build_tree();
+    let root = b.build_tree(scope_pair.as_ref().map(|p| p.handle.as_str()));
+    let sorted = |mut d: Vec<Drift>| {
+        d.sort();
+        d.dedup();
+        d
+    };
     let report = ScopeReport {
         merged: std::mem::take(&mut b.merged),
         separate: std::mem::take(&mut b.separate),
-        drift: {
-            let mut d = std::mem::take(&mut b.drift);
-            d.sort();
-            d.dedup();
-            d
-        },
+        drift: sorted(std::mem::take(&mut b.drift)),
+        shape_differences: sorted(std::mem::take(&mut b.shape_differences)),
     };
     let mut lowered = Api {
         title: api.info.title.clone(),
         version: api.info.version.clone(),
         base_url,
         path_prefix: prefix,
-        scope_segment: SCOPE_SEGMENT.to_string(),
+        scope_pair,
         root,
         models: b.models,
         enums: b.enums,
@@ -94,19 +107,17 @@ fn first_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A model's fields as seen in (the default-service scope, the Service scope).
-type ScopeSides = (Option<Vec<RawField>>, Option<Vec<RawField>>);
-
 /// The state the merge and tree stages build up.
 #[derive(Default)]
 struct Builder {
     /// Normalised suffix -> ops.
     nodes: BTreeMap<Vec<String>, Vec<MergedOp>>,
-    /// Resource model -> (default-scope shape, Service-scope shape).
-    model_sides: BTreeMap<String, ScopeSides>,
+    /// Resource model -> its fields as each scope returns them.
+    model_sides: BTreeMap<String, Scoped<Vec<RawField>>>,
     models: BTreeMap<String, Model>,
     enums: BTreeMap<String, EnumDef>,
     drift: Vec<Drift>,
+    shape_differences: Vec<Drift>,
     merged: Vec<PairInfo>,
     separate: Vec<PairInfo>,
     handle_names: BTreeSet<String>,

@@ -17,7 +17,9 @@ impl Builder {
         name
     }
 
-    pub(super) fn build_tree(&mut self) -> Node {
+    /// The tree of every merged operation; `scope_handle` names the handle of one scope item
+    /// (the root's ops), when the API has a scope pair.
+    pub(super) fn build_tree(&mut self, scope_handle: Option<&str>) -> Node {
         // Make sure every ancestor of a node exists.
         let keys: Vec<Vec<String>> = self.nodes.keys().cloned().collect();
         for k in keys {
@@ -26,11 +28,19 @@ impl Builder {
             }
         }
         self.nodes.entry(Vec::new()).or_default();
-        self.handle_names.insert("ServiceHandle".into());
-        self.build_node(&[], None)
+        let root_handle = match scope_handle {
+            Some(h) => self.unique_handle(h.to_string()),
+            None => String::new(),
+        };
+        self.build_node(&[], None, &root_handle)
     }
 
-    fn build_node(&mut self, key: &[String], parent_literal: Option<&str>) -> Node {
+    fn build_node(
+        &mut self,
+        key: &[String],
+        parent_literal: Option<&str>,
+        root_handle: &str,
+    ) -> Node {
         let merged = self.nodes.remove(key).unwrap_or_default();
         let child_keys: Vec<Vec<String>> = self
             .nodes
@@ -55,7 +65,7 @@ impl Builder {
         };
         let resource = merged
             .iter()
-            .find(|m| m.scopes.has_default())
+            .find(|m| m.scopes().has_default())
             .or(merged.first())
             .map(|m| m.resource.clone())
             .unwrap_or_else(|| camel(&singular(last_literal.unwrap_or("Api"))));
@@ -66,7 +76,7 @@ impl Builder {
             .iter()
             .any(|k| k.last().is_some_and(|s| s == "{}"));
         let (accessor, handle) = match &segment {
-            Segment::Root => (String::new(), "ServiceHandle".to_string()),
+            Segment::Root => (String::new(), root_handle.to_string()),
             Segment::Literal(s) => {
                 let suffix = if is_list || has_param_child {
                     "List"
@@ -91,7 +101,7 @@ impl Builder {
         let mut ops = Vec::with_capacity(merged.len());
         let mut scopes: Option<Scopes> = None;
         for m in merged {
-            scopes = Some(scopes.map_or(m.scopes, |s| s.union(m.scopes)));
+            scopes = Some(scopes.map_or(m.scopes(), |s| s.union(m.scopes())));
             ops.push(self.finish_op(m));
         }
         let lit = match &segment {
@@ -100,7 +110,7 @@ impl Builder {
         };
         let mut children = Vec::new();
         for ck in child_keys {
-            let child = self.build_node(&ck, lit.as_deref());
+            let child = self.build_node(&ck, lit.as_deref(), root_handle);
             scopes = Some(scopes.map_or(child.scopes, |s| s.union(child.scopes)));
             children.push(child);
         }
@@ -116,7 +126,7 @@ impl Builder {
     }
 
     fn finish_op(&mut self, m: MergedOp) -> Operation {
-        let primary = m.ids.first().map(|(_, id)| id.clone()).unwrap_or_default();
+        let primary = m.variants.primary().operation_id.clone();
         let (verb, _) = strip_verb(&primary);
         let name = if verb.is_empty() {
             snake(&primary)
@@ -155,10 +165,7 @@ impl Builder {
             method: m.method,
             name,
             builder: camel(&primary),
-            ids: m.ids,
-            scopes: m.scopes,
-            default_path: m.default_path,
-            service_path: m.service_path,
+            variants: m.variants,
             doc: m.doc,
             params,
             json_media_type: m.json_media_type,

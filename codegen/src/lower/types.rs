@@ -3,7 +3,7 @@
 use super::Builder;
 use crate::ir::*;
 use crate::names::{camel, compound, snake};
-use crate::raw::{RawField, RawTy};
+use crate::raw::{Payload, RawField, RawTy};
 
 impl Builder {
     /// Register a model (and nested models/enums) under `name`.
@@ -110,10 +110,11 @@ impl Builder {
         name.to_string()
     }
 
-    pub(super) fn response_ty(&mut self, resource: &str, t: &RawTy) -> Ty {
-        match t {
-            RawTy::Object(f) if f.is_empty() => Ty::Model(resource.to_string()),
-            other => self.ty(other, resource, ""),
+    /// The Rust type of a response body of `resource`'s operations.
+    pub(super) fn response_ty(&mut self, resource: &str, body: &Payload) -> Ty {
+        match body {
+            Payload::ResourceModel => Ty::Model(resource.to_string()),
+            Payload::Other(other) => self.ty(other, resource, ""),
         }
     }
 }

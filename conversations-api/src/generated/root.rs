@@ -9,7 +9,7 @@ impl crate::Client {
     fn root_node(&self) -> crate::runtime::Node {
         crate::runtime::Node::new(self.clone(), "/v1")
     }
-    /// Resources of one chosen service (`/v1/Services/{sid}/...`): the same handle types as on the client, in the Service scope.
+    /// Resources of one chosen item of `/v1/Services` (`/v1/Services/{ChatServiceSid}/...`): the same handle types as on the client, in the Service scope.
     pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
         ServiceHandle {
             node: self.root_node().child("Services").param(sid.as_ref()),
@@ -77,7 +77,7 @@ impl crate::Client {
         UserHandle::new(self.root_node().child("Users").param(sid.as_ref()))
     }
 }
-/// One chosen service: its own operations plus every resource in the Service scope.
+/// One item of `/v1/Services`: its own operations plus every resource in the Service scope.
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
     node: crate::runtime::Node,
