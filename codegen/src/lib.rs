@@ -120,14 +120,17 @@ pub fn generate_timed_with_events(
     let tokens = emit::emit(&ir, events.as_ref());
     t.emit = start.elapsed();
     let start = Instant::now();
-    let mut files = BTreeMap::new();
-    for (name, tokens) in tokens {
-        let from = match events_spec {
-            Some(e) if name == "events.rs" => e.source,
-            _ => source,
-        };
-        files.insert(name.clone(), render::render(&name, tokens, from)?);
-    }
+    let jobs = tokens
+        .into_iter()
+        .map(|(name, tokens)| {
+            let from = match events_spec {
+                Some(e) if name == "events.rs" => e.source,
+                _ => source,
+            };
+            (name, tokens, from)
+        })
+        .collect();
+    let files: BTreeMap<String, String> = render::render_all(jobs)?.into_iter().collect();
     let drift_report = report::drift_markdown(&ir, source);
     let package = package::package(&ir.title, &ir.path_prefix);
     t.format = start.elapsed();

@@ -66,7 +66,7 @@ fn peak_rss_kib() -> Option<u64> {
 }
 
 /// `xtask bench-scale-one FILE`: one generator run on FILE in this process; prints
-/// `operations seconds peak_kib` for the parent to read.
+/// `operations seconds peak_kib load/lower/emit/format` (stages in ms) for the parent to read.
 pub fn run_one(args: &[String]) -> ExitCode {
     let Some(file) = args.first() else {
         eprintln!("usage: xtask bench-scale-one FILE");
@@ -80,13 +80,17 @@ pub fn run_one(args: &[String]) -> ExitCode {
         }
     };
     let start = Instant::now();
-    match codegen::generate(&text, "scaled.yaml") {
-        Ok(g) => {
+    match codegen::generate_timed(&text, "scaled.yaml") {
+        Ok((g, t)) => {
             let secs = start.elapsed().as_secs_f64();
             println!(
-                "{} {secs:.3} {}",
+                "{} {secs:.3} {} {:.0}/{:.0}/{:.0}/{:.0}",
                 g.summary.operations,
-                peak_rss_kib().unwrap_or(0)
+                peak_rss_kib().unwrap_or(0),
+                t.load.as_secs_f64() * 1e3,
+                t.lower.as_secs_f64() * 1e3,
+                t.emit.as_secs_f64() * 1e3,
+                t.format.as_secs_f64() * 1e3,
             );
             ExitCode::SUCCESS
         }
@@ -104,7 +108,9 @@ pub fn bench(root: &Path) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let dir = root.join("target/bench-scale");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    println!("| copies | operations | spec | generator run | per operation | peak memory | per MB of spec |");
+    println!(
+        "| copies | operations | spec | generator run (load/lower/emit/format ms) | per operation | peak memory | per MB of spec |"
+    );
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     for copies in COPIES {
         let spec = scaled_spec(&text, copies)?;
@@ -124,7 +130,9 @@ pub fn bench(root: &Path) -> Result<(), String> {
         }
         let line = String::from_utf8_lossy(&out.stdout);
         let mut f = line.split_whitespace();
-        let (Some(ops), Some(secs), Some(kib)) = (f.next(), f.next(), f.next()) else {
+        let (Some(ops), Some(secs), Some(kib), Some(stages)) =
+            (f.next(), f.next(), f.next(), f.next())
+        else {
             return Err(format!("{copies} copies: unexpected output `{line}`"));
         };
         let ops: f64 = ops.parse().map_err(|_| format!("bad count `{ops}`"))?;
@@ -134,7 +142,7 @@ pub fn bench(root: &Path) -> Result<(), String> {
             .map_err(|_| format!("bad memory `{kib}`"))?
             / 1024.0;
         println!(
-            "| {copies} | {ops} | {mb:.1} MB | {:.0} ms | {:.2} ms | {mib:.0} MiB | {:.1} MiB |",
+            "| {copies} | {ops} | {mb:.1} MB | {:.0} ms ({stages}) | {:.2} ms | {mib:.0} MiB | {:.1} MiB |",
             secs * 1e3,
             secs * 1e3 / ops,
             mib / mb

@@ -42,10 +42,14 @@ impl Builder {
         root_handle: &str,
     ) -> Node {
         let merged = self.nodes.remove(key).unwrap_or_default();
+        // Keys are ordered, so everything under `key` follows it in one run: reading that run
+        // alone keeps the tree build linear in the number of nodes.
         let child_keys: Vec<Vec<String>> = self
             .nodes
-            .keys()
-            .filter(|k| k.len() == key.len() + 1 && k.starts_with(key))
+            .range(key.to_vec()..)
+            .map(|(k, _)| k)
+            .take_while(|k| k.starts_with(key))
+            .filter(|k| k.len() == key.len() + 1)
             .cloned()
             .collect();
         let segment = match key.last() {
