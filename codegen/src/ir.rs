@@ -130,6 +130,17 @@ pub struct ScopePair {
     pub handle: String,
 }
 
+/// A collection item that every other path sits under (`Accounts/{AccountSid}` in
+/// `/2010-04-01/Accounts/{AccountSid}/Calls.json`): its resources are also reachable straight
+/// from the client, with the item's id supplied by the client (its own account).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpliedParent {
+    /// The collection's literal segment, e.g. `Accounts`.
+    pub segment: String,
+    /// The parameter the client supplies, e.g. `AccountSid`.
+    pub param: String,
+}
+
 /// The whole API.
 #[derive(Debug, Clone)]
 pub struct Api {
@@ -142,6 +153,8 @@ pub struct Api {
     /// The second scope, when the spec pairs paths under a scope collection; `None` for an API
     /// with one scope.
     pub scope_pair: Option<ScopePair>,
+    /// The parent item of every resource, when the spec has one.
+    pub implied_parent: Option<ImpliedParent>,
     /// The tree's root; its ops are those of one scope item (fetch/delete a service).
     pub root: Node,
     pub models: BTreeMap<String, Model>,

@@ -188,6 +188,7 @@ mod tests {
             base_url: "https://x.test".into(),
             path_prefix: "v1".into(),
             scope_pair: None,
+            implied_parent: None,
             root: Node {
                 segment: Segment::Root,
                 accessor: String::new(),

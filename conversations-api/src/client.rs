@@ -162,6 +162,12 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The value of a path parameter the client can supply itself: its account SID for
+    /// `AccountSid`, the one parent Twilio's account-wide APIs put every resource under.
+    pub(crate) fn path_value(&self, name: &str) -> Option<String> {
+        (name == "AccountSid").then(|| self.account_sid().to_string())
+    }
+
     /// The account SID this client acts for.
     pub fn account_sid(&self) -> &str {
         &self.inner.credentials.account_sid

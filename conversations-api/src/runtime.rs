@@ -82,6 +82,25 @@ impl Node {
         }
     }
 
+    /// `path/<the client's value of name>`, for a parent every path of an API sits under
+    /// (`AccountSid` in `/2010-04-01/Accounts/{AccountSid}/...`): the client supplies the id it
+    /// is configured with. A name the client holds no value for makes requests from here fail
+    /// with [`Error::InvalidArgument`] before anything is sent, as an empty value would.
+    pub fn client_param(&self, name: &str) -> Node {
+        match self.client.path_value(name) {
+            Some(value) => self.param(&value),
+            None => Node {
+                client: self.client.clone(),
+                path: format!("{}/{{{name}}}", self.path),
+                invalid: self.invalid.clone().or_else(|| {
+                    Some(format!(
+                        "the client has no value for `{name}`; pass one to the item's accessor"
+                    ))
+                }),
+            },
+        }
+    }
+
     /// `path<text>`: text some APIs put after the last segment (`/Calls/{Sid}.json`). It is
     /// literal text from the spec, so it is appended as it is.
     pub fn with_trailing(&self, text: &str) -> Node {

@@ -544,6 +544,43 @@ fn builder(op: &Operation) -> TokenStream {
     out
 }
 
+/// The resources under the implied parent item (`Accounts/{AccountSid}`), reached straight from
+/// the client with the item's id from the client: `client.calls()` for
+/// `client.account(<the client's account>).calls()`.
+fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
+    let Some(parent) = &api.implied_parent else {
+        return Vec::new();
+    };
+    let item = api
+        .root
+        .children
+        .iter()
+        .filter(|c| c.segment == Segment::Literal(parent.segment.clone()))
+        .flat_map(|c| &c.children)
+        .find(|c| matches!(c.segment, Segment::Param(_)));
+    let Some(item) = item else {
+        return Vec::new();
+    };
+    let (segment, param) = (&parent.segment, &parent.param);
+    let base = quote!(self.root_node().child(#segment).client_param(#param));
+    let note = format!(
+        "Under the client's own `{param}` (`.../{segment}/{{{param}}}/...`, the value from the \
+         client; `{}(sid)` names another).",
+        item.accessor
+    );
+    child_accessors(item, &base, |_| Ctx::Plain)
+        .into_iter()
+        .map(|(_, tokens)| {
+            let d = doc(&[&note]);
+            quote! {
+                #d
+                #[doc = ""]
+                #tokens
+            }
+        })
+        .collect()
+}
+
 /// `client.<accessor>(sid)` and the handle on one scope item: its own operations plus every
 /// resource in the second scope. Empty when the scope holds nothing.
 fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
@@ -619,6 +656,8 @@ fn root(api: &Api) -> TokenStream {
     .filter(|(c, _)| *c == Ctx::Default)
     .map(|(_, t)| t)
     .collect();
+    let mut default_items = default_items;
+    default_items.extend(implied_parent_shortcuts(api));
     let builders: Vec<TokenStream> = root.ops.iter().map(builder).collect();
     let base = &api.base_url;
     // Only an API whose spec pairs paths under a scope collection gets the accessor into the

@@ -17,6 +17,8 @@ pub(super) struct Extracted {
     pub prefix: String,
     /// `(segment, parameter)` of the scope pair: `("Services", "ChatServiceSid")`.
     pub scope_pair: Option<(String, String)>,
+    /// `(segment, parameter)` of the item every other path is under.
+    pub implied_parent: Option<(String, String)>,
     pub ops: Vec<RawOp>,
 }
 
@@ -41,6 +43,10 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
     }
     let prefix = shared_prefix(&templates);
     let scope_pair = find_scope_pair(&templates, prefix.is_some());
+    let implied_parent = match scope_pair {
+        None => find_implied_parent(&templates, prefix.is_some()),
+        Some(_) => None,
+    };
     let mut out = Vec::new();
     for ((path, item), shape) in api.paths.paths.iter().zip(&templates) {
         let pptr = paths_ptr.join(path);
@@ -201,6 +207,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
     Ok(Extracted {
         prefix: prefix.unwrap_or_default(),
         scope_pair,
+        implied_parent,
         ops: out,
     })
 }
@@ -287,6 +294,33 @@ fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, Str
         segment.to_string(),
         param.trim_matches(|c| c == '{' || c == '}').to_string(),
     ))
+}
+
+/// `(L, P)` when every path (after the prefix) is `L`, `L/{..}` or under `L/{P}/...`, and some
+/// are under it: the one parent all resources share. An API with a scope pair has none.
+fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+    let skip = usize::from(has_prefix);
+    fn after(p: &PathShape, skip: usize) -> &[String] {
+        &p.segments[skip.min(p.segments.len())..]
+    }
+    let rest = |p| after(p, skip);
+    let deep = paths.iter().map(rest).find(|r| r.len() > 2)?;
+    let (segment, param) = (&deep[0], &deep[1]);
+    if is_param(segment) || !is_param(param) {
+        return None;
+    }
+    let all_under = paths.iter().map(rest).all(|r| match r.len() {
+        0 => false,
+        1 => r[0] == *segment,
+        2 => r[0] == *segment && is_param(&r[1]),
+        _ => r[0] == *segment && r[1] == *param,
+    });
+    all_under.then(|| {
+        (
+            segment.clone(),
+            param.trim_matches(|c| c == '{' || c == '}').to_string(),
+        )
+    })
 }
 
 fn normalised(segments: &[String]) -> Vec<&str> {

@@ -26,6 +26,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
     let extract::Extracted {
         prefix,
         scope_pair,
+        implied_parent,
         ops,
     } = extract::extract(api, &resolver)?;
     let base_url = api
@@ -76,6 +77,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
         base_url,
         path_prefix: prefix,
         scope_pair,
+        implied_parent: implied_parent.map(|(segment, param)| ImpliedParent { segment, param }),
         root,
         models: b.models,
         enums: b.enums,

@@ -74,3 +74,29 @@ async fn the_list_path_keeps_its_extension_before_the_query() {
     );
     assert_eq!(requests[1].body_str(), "To=%2B15550002");
 }
+
+#[tokio::test]
+async fn the_account_comes_from_the_client_unless_named() {
+    let server = MockServer::always(Reply::json(200, CALL)).await;
+    let c = client(&server);
+    c.call("CA00000000000000000000000000000001")
+        .fetch()
+        .send()
+        .await
+        .expect("fetch on the client's account");
+    c.account("AC00000000000000000000000000000009")
+        .call("CA00000000000000000000000000000001")
+        .fetch()
+        .send()
+        .await
+        .expect("fetch on another account");
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].target,
+        "/2010-04-01/Accounts/AC00000000000000000000000000000001/Calls/CA00000000000000000000000000000001.json"
+    );
+    assert_eq!(
+        requests[1].target,
+        "/2010-04-01/Accounts/AC00000000000000000000000000000009/Calls/CA00000000000000000000000000000001.json"
+    );
+}
