@@ -27,9 +27,10 @@ use axum::extract::{FromRef, State};
 use axum::routing::post;
 use axum::Router;
 use conversations_api::axum_webhook::TwilioWebhook;
+use conversations_api::handles::ConversationHandle;
 use conversations_api::{
-    Client, ConversationHandle, ConversationMessage, MessageChanges, PreActionResponse, Scope,
-    WebhookEnabled, WebhookEvent, WebhookReceiver, WebhookResponse,
+    Client, ConversationMessage, MessageChanges, PreActionResponse, Scope, WebhookEnabled,
+    WebhookEvent, WebhookReceiver, WebhookResponse,
 };
 
 const BOT: &str = "echo-bot";

@@ -26,6 +26,18 @@
 //! [`ServiceScope`]). A parameter the API accepts in one scope only can only be set there.
 //! `DRIFT.md` lists every difference between the two variants in the spec.
 //!
+//! # The shape of the API
+//!
+//! | where | what |
+//! | --- | --- |
+//! | [`Client`] | `client.conversations()`, `client.conversation(sid)`, ... and `client.service(sid)` for the Service scope |
+//! | [`handles`] | one type per resource, reached from the client and from each other (`ConversationHandle<S>`) |
+//! | [`builders`] | one request type per operation: required values in the call, optional ones as methods, then `.send()` |
+//! | [`models`] (also at the root) | what the API answers with: [`Conversation`], [`ConversationMessage`], ... |
+//! | [`enums`] (also at the root) | string values, each keeping a value this version does not know |
+//! | [`events`], [`WebhookEvent`], [`webhook`] | Conversations webhooks, typed; signature checks in [`webhook_signature`] |
+//! | [`AccessToken`] | tokens for Twilio's browser and mobile SDKs |
+//!
 //! The runtime under the generated code:
 //!
 //! * [`Client`] / [`ClientBuilder`]: account SID with auth token or API key, region and edge,

@@ -1,5 +1,5 @@
 //! Receiving Conversations webhooks: decoding the form fields of a request into a
-//! [`WebhookEvent`](crate::WebhookEvent) (generated from `spec/conversations_webhooks_v1.yaml`).
+//! [`WebhookEvent`] (generated from `spec/conversations_webhooks_v1.yaml`).
 //!
 //! Decoding is strict for the events this version knows, so a handler can trust a typed field:
 //! a missing required field, a SID with the wrong prefix, a date or number that does not parse

@@ -3,7 +3,8 @@
 //! their fields; arbitrary bodies never panic.
 
 use conversations_api::{
-    EventError, WebhookConversationState, WebhookDeliveryStatus, WebhookEvent, WebhookSource,
+    events::{WebhookConversationState, WebhookDeliveryStatus, WebhookSource},
+    EventError, WebhookEvent,
 };
 use proptest::prelude::*;
 use std::collections::BTreeSet;

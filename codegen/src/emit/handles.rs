@@ -45,27 +45,57 @@ fn type_in(name: &str, generic: bool, ctx: Ctx) -> TokenStream {
     }
 }
 
-pub(crate) fn files(api: &Api) -> Vec<(String, TokenStream)> {
+/// The public types of the handle files by kind, each with the module (file stem) it is in:
+/// what the crate's `handles` and `builders` modules re-export.
+#[derive(Debug, Default)]
+pub(crate) struct Exports {
+    pub handles: Vec<(String, String)>,
+    pub builders: Vec<(String, String)>,
+}
+
+pub(crate) fn files(api: &Api) -> (Vec<(String, TokenStream)>, Exports) {
     let mut groups: BTreeMap<String, TokenStream> = BTreeMap::new();
-    groups.insert("root.rs".into(), root(api));
+    let mut exports = Exports::default();
+    let root_tokens = root(api);
+    if api.scope_pair.is_some() && root_tokens.has_scope_handle {
+        exports
+            .handles
+            .push(("root".into(), api.root.handle.clone()));
+    }
+    for op in &api.root.ops {
+        exports.builders.push(("root".into(), op.builder.clone()));
+    }
+    groups.insert("root.rs".into(), root_tokens.tokens);
     let paired = api.scope_pair.is_some();
     for child in &api.root.children {
-        walk(child, paired, &mut groups);
+        walk(child, paired, &mut groups, &mut exports);
     }
-    groups.into_iter().collect()
+    (groups.into_iter().collect(), exports)
 }
 
 /// `paired`: the API has two scopes, so handle docs say which one a handle serves.
-fn walk(node: &Node, paired: bool, groups: &mut BTreeMap<String, TokenStream>) {
-    let file = format!("{}.rs", crate::names::bare(&snake(&node.resource)));
+fn walk(
+    node: &Node,
+    paired: bool,
+    groups: &mut BTreeMap<String, TokenStream>,
+    exports: &mut Exports,
+) {
+    let stem = crate::names::bare(&snake(&node.resource)).to_string();
     let tokens = if pass_through(node) {
         TokenStream::new()
     } else {
+        exports.handles.push((stem.clone(), node.handle.clone()));
+        for op in &node.ops {
+            exports.builders.push((stem.clone(), op.builder.clone()));
+        }
         node_tokens(node, paired)
     };
-    groups.entry(file).or_default().extend(tokens);
+    groups
+        .entry(format!("{stem}.rs"))
+        .or_default()
+        .extend(tokens);
     for c in &node.children {
-        walk(c, paired, groups);
+        walk(c, paired, groups, exports);
     }
 }
 
@@ -638,7 +668,13 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
     )
 }
 
-fn root(api: &Api) -> TokenStream {
+/// `root.rs`, and whether it holds the handle on one scope item.
+struct RootFile {
+    tokens: TokenStream,
+    has_scope_handle: bool,
+}
+
+fn root(api: &Api) -> RootFile {
     let prefix = if api.path_prefix.is_empty() {
         String::new()
     } else {
@@ -683,7 +719,8 @@ fn root(api: &Api) -> TokenStream {
             }
         }
     };
-    quote! {
+    let has_scope_handle = !service_handle.is_empty();
+    let tokens = quote! {
         /// The API's server, from the spec.
         pub const BASE_URL: &str = #base;
 
@@ -692,5 +729,9 @@ fn root(api: &Api) -> TokenStream {
         #service_handle
 
         #(#builders)*
+    };
+    RootFile {
+        tokens,
+        has_scope_handle,
     }
 }

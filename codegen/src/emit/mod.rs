@@ -23,7 +23,8 @@ pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<Strin
     if !api.enums.is_empty() {
         files.insert("enums.rs".to_string(), types::enums(api));
     }
-    for (name, tokens) in handles::files(api) {
+    let (handle_files, exports) = handles::files(api);
+    for (name, tokens) in handle_files {
         // A file whose nodes all pass through to their children has nothing in it.
         if !tokens.is_empty() {
             files.insert(name, tokens);
@@ -37,25 +38,101 @@ pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<Strin
             #body
         };
     }
-    let modules: Vec<Ident> = files
-        .keys()
-        .filter_map(|f| f.strip_suffix(".rs"))
-        // `override.rs` is `mod r#override;`.
-        .map(|stem| ident(&crate::names::snake(stem)))
+    files.insert("mod.rs".to_string(), module_tree(api, &files, &exports));
+    files
+}
+
+/// `mod.rs`: a root a user can scan. Models, enums and webhook events are public modules
+/// (re-exported at the root, as the types users name most); the handle and builder types of
+/// the per-resource files are gathered in the `handles` and `builders` modules, which say what
+/// they hold; the per-resource files themselves stay private. They see each other through a
+/// private glob import here, which their `use super::*` picks up.
+fn module_tree(
+    api: &Api,
+    files: &BTreeMap<String, TokenStream>,
+    exports: &handles::Exports,
+) -> TokenStream {
+    const PUBLIC: [&str; 3] = ["models", "enums", "events"];
+    let stems: Vec<&str> = files.keys().filter_map(|f| f.strip_suffix(".rs")).collect();
+    let public: Vec<TokenStream> = stems
+        .iter()
+        .filter(|s| PUBLIC.contains(s))
+        .map(|s| {
+            let what = match *s {
+                "models" => " Resource models: what the API answers with, and the JSON values requests carry.",
+                "enums" => " String enums; each keeps a value this version does not know instead of failing.",
+                _ => " Webhook events: one struct per event type, and [`WebhookEvent`] over all of them.",
+            };
+            let m = ident(s);
+            quote::quote!(#[doc = #what] pub mod #m;)
+        })
         .collect();
+    // `override.rs` is `mod r#override;`.
+    let private: Vec<Ident> = stems
+        .iter()
+        .filter(|s| !PUBLIC.contains(s))
+        .map(|s| ident(&crate::names::snake(s)))
+        .collect();
+    let reexport = |items: &[(String, String)]| -> Vec<TokenStream> {
+        let mut items: Vec<&(String, String)> = items.iter().collect();
+        items.sort_by(|a, b| a.1.cmp(&b.1));
+        items
+            .into_iter()
+            .filter(|(stem, _)| files.contains_key(&format!("{stem}.rs")))
+            .map(|(stem, name)| {
+                let m = ident(&crate::names::snake(stem));
+                let n = ident(name);
+                quote::quote!(pub use super::#m::#n;)
+            })
+            .collect()
+    };
+    let handles = reexport(&exports.handles);
+    let builders = reexport(&exports.builders);
     let doc = format!(
         " Code generated from the {} spec (version {}): models, enums, resource handles and request builders, and webhook events.",
         api.title, api.version
     );
-    files.insert(
-        "mod.rs".to_string(),
-        quote::quote! {
-            #![doc = #doc]
-            #(mod #modules;)*
-            #(pub use self::#modules::*;)*
-        },
-    );
-    files
+    let root_items = [
+        (
+            "models",
+            quote::quote!(
+                pub use self::models::*;
+            ),
+        ),
+        (
+            "enums",
+            quote::quote!(
+                pub use self::enums::*;
+            ),
+        ),
+        (
+            "events",
+            quote::quote!(
+                pub use self::events::WebhookEvent;
+            ),
+        ),
+    ]
+    .into_iter()
+    .filter(|(m, _)| stems.contains(m))
+    .map(|(_, t)| t);
+    quote::quote! {
+        #![doc = #doc]
+        #(mod #private;)*
+        #(#public)*
+        #[allow(unused_imports)]
+        use self::{#(#private::*),*};
+        /// Handles on resources, reached from the client (`client.conversation(sid)`) and from
+        /// each other; the type parameter of a handle that serves two scopes says which.
+        pub mod handles {
+            #(#handles)*
+        }
+        /// Request builders, one per operation: set optional parameters, then `.send().await`.
+        pub mod builders {
+            #(#builders)*
+        }
+        #(#root_items)*
+        pub use self::root::BASE_URL;
+    }
 }
 
 /// An identifier; `r#` names become raw identifiers. Names come from [`crate::names`], which

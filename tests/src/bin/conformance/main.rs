@@ -30,15 +30,19 @@ mod proxy;
 mod spec;
 
 use chrono::TimeZone;
+use conversations_api::handles::{
+    ConfigurationWebhookHandle, ConversationHandle, ConversationList,
+    ConversationWithParticipantsHandle, ParticipantConversationList, RoleHandle, RoleList,
+    UserHandle, UserList,
+};
 use conversations_api::{
     Client, ConfigurationAddressAutoCreationType as AutoCreationType,
     ConfigurationAddressAutoCreationWebhookMethod as AutoCreationMethod, ConfigurationAddressType,
-    ConfigurationWebhookHandle, ConfigurationWebhookTarget, ConversationHandle, ConversationList,
-    ConversationMessageOrder, ConversationScopedWebhookConfigurationMethod as HookMethod,
-    ConversationScopedWebhookTarget, ConversationState, ConversationWithParticipantsHandle,
-    ConversationWithParticipantsState, CredentialType, DateTime, Error, Page,
-    ParticipantConversationList, RetryPolicy, RoleHandle, RoleList, RoleType, Scope,
-    ServiceBindingType, UserConversationNotificationLevel, UserHandle, UserList, WebhookEnabled,
+    ConfigurationWebhookTarget, ConversationMessageOrder,
+    ConversationScopedWebhookConfigurationMethod as HookMethod, ConversationScopedWebhookTarget,
+    ConversationState, ConversationWithParticipantsState, CredentialType, DateTime, Error, Page,
+    RetryPolicy, RoleType, Scope, ServiceBindingType, UserConversationNotificationLevel,
+    WebhookEnabled,
 };
 use futures::{Stream, TryStreamExt};
 use proxy::{Exchange, Proxy};
