@@ -29,7 +29,7 @@ use axum::Router;
 use conversations_api::axum_webhook::TwilioWebhook;
 use conversations_api::{
     Client, ConversationHandle, ConversationMessage, MessageChanges, PreActionResponse, Scope,
-    WebhookEnabled, WebhookEvent, WebhookReceiver, WebhookResponse,
+    WebhookEvent, WebhookReceiver, WebhookResponse,
 };
 
 const BOT: &str = "echo-bot";
@@ -44,7 +44,7 @@ async fn post_echo<S: Scope>(
         .create()
         .author(BOT)
         .body(text)
-        .x_twilio_webhook_enabled(WebhookEnabled::False)
+        .webhook_enabled(false)
         .send()
         .await
 }

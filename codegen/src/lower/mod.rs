@@ -44,7 +44,10 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
                 .err("the spec names no server URL")
         })?;
     let operation_count = ops.len();
-    let mut b = Builder::default();
+    let mut b = Builder {
+        vendor: crate::names::vendor_word(&base_url),
+        ..Builder::default()
+    };
     b.pair_and_merge(ops);
     let root = b.build_tree();
     let report = ScopeReport {
@@ -110,6 +113,8 @@ struct Builder {
     merged: Vec<PairInfo>,
     separate: Vec<PairInfo>,
     handle_names: BTreeSet<String>,
+    /// The spec's vendor word, dropped from header names (names.rs `vendor_word`).
+    vendor: Option<String>,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

@@ -95,6 +95,13 @@ impl FetchConfiguration {
     pub async fn send(self) -> Result<Configuration, crate::Error> {
         self.req.send_json().await
     }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Configuration>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 /// Request builder for `UpdateConfiguration`: Change the account-wide defaults applied to newly created conversations.
 ///
@@ -132,6 +139,13 @@ impl UpdateConfiguration {
     pub async fn send(self) -> Result<Configuration, crate::Error> {
         self.req.send_json().await
     }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Configuration>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 /// Request builder for `FetchServiceConfiguration`: Read a service's settings: default roles and reachability.
 ///
@@ -148,6 +162,13 @@ impl FetchServiceConfiguration {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
         self.req.send_json().await
+    }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 /// Request builder for `UpdateServiceConfiguration`: Change a service's default roles or turn reachability tracking on or off.
@@ -188,5 +209,12 @@ impl UpdateServiceConfiguration {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
         self.req.send_json().await
+    }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }

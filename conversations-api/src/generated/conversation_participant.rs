@@ -80,20 +80,29 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
         self.req.query("PageToken", value.into());
         self
     }
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(
         self,
     ) -> Result<crate::Page<ConversationParticipant>, crate::Error> {
         self.req.send_page("participants").await
     }
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<ConversationParticipant>>, crate::Error> {
+        self.req.send_page_with_metadata("participants").await
+    }
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -119,7 +128,7 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
         }
     }
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -173,6 +182,13 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
+    }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 /// Handle on the `ConversationParticipant` resource.
@@ -256,6 +272,13 @@ impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
     }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 /// Request builder for `UpdateConversationParticipant`: Default service: Modify a participant of a default-service conversation. Service scope: Modify a participant of a conversation in the given service.
 ///
@@ -274,7 +297,7 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
         }
     }
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -334,6 +357,13 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
     }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 /// Request builder for `DeleteConversationParticipant`: Default service: Take a participant out of a default-service conversation. Service scope: Take a participant out of a conversation in the given service.
 ///
@@ -352,7 +382,7 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
         }
     }
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -363,5 +393,10 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }
