@@ -16,7 +16,7 @@ use std::marker::PhantomData;
 /// With `limit(n)` set on the list builder, pages hold at most `n` items in all: the page that
 /// reaches `n` is cut there and is the last one (no request is made after it). `meta` always
 /// says what the server sent, so `items.len()` can be below `meta.page_size`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Page<T> {
     /// The items on this page.
@@ -29,7 +29,7 @@ pub struct Page<T> {
 
 /// The request that fetches the page after this one. Kept with the page so that paging by hand
 /// goes through the same path as a stream: same client, same rules for the link.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct NextPage {
     /// The list request as built (client, headers, limit); only its URL changes from page to page.
     pub(crate) request: Request,
@@ -39,6 +39,18 @@ pub(crate) struct NextPage {
     pub(crate) url: String,
     /// Items the limit still allows (`None`: no limit).
     pub(crate) remaining: Option<usize>,
+}
+
+/// Shows whether there is a next page, not the request behind it: like `Request`'s own `Debug`,
+/// nothing prints the parameter values a list was filtered by.
+impl<T: fmt::Debug> fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Page")
+            .field("items", &self.items)
+            .field("meta", &self.meta)
+            .field("has_next_page", &self.has_next_page())
+            .finish()
+    }
 }
 
 /// Pages are equal when their items and meta are: how the next one would be fetched follows

@@ -421,3 +421,17 @@ async fn limit_below_the_first_page_cuts_send_and_ends_paging() {
     assert!(page.next_page().await.expect("no request").is_none());
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_page_debug_shows_no_credentials_and_says_whether_more_follow() {
+    let server = three_pages_and_more().await;
+    let page = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect("page");
+    let shown = format!("{page:?}");
+    assert!(shown.contains("has_next_page: true"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
+}
