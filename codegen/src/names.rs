@@ -97,7 +97,8 @@ pub fn vendor_word(server_url: &str) -> Option<String> {
 /// [`vendor_word`]) when it is the next word and something is left after it. So
 /// `X-Twilio-Webhook-Enabled` in a spec served from `twilio.com` is `Webhook-Enabled`, while
 /// `X-Request-Id` or `Idempotency-Key` keep every word but the `X-`. Matching is
-/// case-insensitive, as header names are.
+/// case-insensitive, as header names are. When the shorter name is one another parameter of
+/// the same operation already has, the header keeps its whole name (lower/tree.rs).
 pub fn header_words<'a>(wire: &'a str, vendor: Option<&str>) -> &'a str {
     let rest = match wire.get(..2) {
         Some(p) if p.eq_ignore_ascii_case("x-") => &wire[2..],

@@ -129,7 +129,7 @@ impl Builder {
             // parameters' types are named after their resource.
             let (name_source, ctx) = match p.location {
                 Location::Header => {
-                    let words = header_words(&p.wire, self.vendor.as_deref());
+                    let words = header_name_source(p, &m.params, self.vendor.as_deref());
                     (words, camel(words))
                 }
                 _ => (p.wire.as_str(), compound(&m.resource, &p.wire)),
@@ -169,5 +169,27 @@ impl Builder {
             json_media_type: m.json_media_type,
             response,
         }
+    }
+}
+
+/// What a header's names are built from: its [`header_words`], unless that shorter name is one
+/// another parameter of the operation already has (`X-Twilio-Mode` next to a `Mode` field, or
+/// next to `X-Mode`), in which case the header keeps its whole name.
+fn header_name_source<'a>(
+    header: &'a crate::raw::RawParam,
+    all: &[crate::raw::RawParam],
+    vendor: Option<&str>,
+) -> &'a str {
+    let short = header_words(&header.wire, vendor);
+    let short_name = crate::names::param_name(short);
+    let clash = all.iter().filter(|q| q.wire != header.wire).any(|q| {
+        crate::names::param_name(&q.wire) == short_name
+            || (q.location == Location::Header
+                && crate::names::param_name(header_words(&q.wire, vendor)) == short_name)
+    });
+    if clash {
+        &header.wire
+    } else {
+        short
     }
 }
