@@ -37,7 +37,7 @@ use conversations_api::{
     ConversationMessageOrder, ConversationScopedWebhookConfigurationMethod as HookMethod,
     ConversationScopedWebhookTarget, ConversationState, ConversationWithParticipantsHandle,
     ConversationWithParticipantsState, CredentialType, DateTime, Error, Page,
-    ParticipantConversationList, RetryPolicy, RoleHandle, RoleList, RoleType, Scope,
+    ParticipantConversationList, Response, RetryPolicy, RoleHandle, RoleList, RoleType, Scope,
     ServiceBindingType, UserConversationNotificationLevel, UserHandle, UserList,
 };
 use futures::{Stream, TryStreamExt};
@@ -384,6 +384,46 @@ impl Run {
         self.judge(label, result);
     }
 
+    /// A `send_with_metadata()` call: the value is judged as [`Run::one`] judges it, and the
+    /// status it reports must be the one the server answered with.
+    async fn one_with_metadata<T: Serialize>(
+        &mut self,
+        label: &str,
+        call: impl Future<Output = Result<Response<T>, Error>>,
+    ) {
+        let result = call.await;
+        self.check_reported_status(label, result.as_ref().ok().map(|r| r.status));
+        self.judge(label, result.map(|r| Decoded::One(to_json(&r.value))));
+    }
+
+    /// [`Run::page`] through `send_with_metadata()`, with the status check of
+    /// [`Run::one_with_metadata`].
+    async fn page_with_metadata<T: Serialize>(
+        &mut self,
+        label: &str,
+        call: impl Future<Output = Result<Response<Page<T>>, Error>>,
+    ) {
+        let result = call.await;
+        self.check_reported_status(label, result.as_ref().ok().map(|r| r.status));
+        let result = result.map(|r| Decoded::Page {
+            items: to_json(&r.value.items),
+            meta: to_json(&r.value.meta),
+        });
+        self.judge(label, result);
+    }
+
+    fn check_reported_status(&mut self, label: &str, reported: Option<u16>) {
+        let served = self.proxy.last_status();
+        if let Some(reported) = reported {
+            if Some(reported) != served {
+                self.problem(
+                    None,
+                    format!("{label}: the client reports status {reported}, the server answered {served:?}"),
+                );
+            }
+        }
+    }
+
     async fn page<T: Serialize>(
         &mut self,
         label: &str,
@@ -602,14 +642,14 @@ async fn default_only(run: &mut Run, c: &Client) {
 
     // Push credentials.
     let credentials = c.credentials();
-    run.page(
-        "credentials: list",
+    run.page_with_metadata(
+        "credentials: list, with metadata",
         credentials
             .list()
             .page_size(50)
             .page(1)
             .page_token("PTcredentials1")
-            .send(),
+            .send_with_metadata(),
     )
     .await;
     run.items("credentials: stream", credentials.list().limit(2).stream())
@@ -822,9 +862,9 @@ async fn conversations<S: Scope>(
             .send(),
     )
     .await;
-    run.one(
-        &format!("{scope}: conversations: create nothing set"),
-        list.create().send(),
+    run.one_with_metadata(
+        &format!("{scope}: conversations: create nothing set, with metadata"),
+        list.create().send_with_metadata(),
     )
     .await;
     run.one(
