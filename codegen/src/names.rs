@@ -70,6 +70,48 @@ pub fn param_name(wire: &str) -> String {
     snake(wire)
 }
 
+/// The vendor word of a spec: the name its first server's domain is registered under, the
+/// label before the top-level domain (`twilio` for `https://conversations.twilio.com`). `None`
+/// for a host without one (`localhost`, an IP address).
+pub fn vendor_word(server_url: &str) -> Option<String> {
+    let after_scheme = server_url
+        .split_once("://")
+        .map_or(server_url, |(_, rest)| rest);
+    let authority = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("").trim_end_matches('.');
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 || labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    let word = labels[labels.len() - 2];
+    (!word.is_empty()).then(|| word.to_ascii_lowercase())
+}
+
+/// The part of a header's name its Rust names are built from: the setter
+/// ([`param_name`]) and the type of its values ([`camel`]) come from the same words, so
+/// `.webhook_enabled(...)` takes a `WebhookEnabled` when the values are an enum.
+///
+/// The rule, from the spec alone: a leading `X-` goes (the old mark of a non-standard header,
+/// which says nothing about what the header holds), then the spec's vendor word (see
+/// [`vendor_word`]) when it is the next word and something is left after it. So
+/// `X-Twilio-Webhook-Enabled` in a spec served from `twilio.com` is `Webhook-Enabled`, while
+/// `X-Request-Id` or `Idempotency-Key` keep every word but the `X-`. Matching is
+/// case-insensitive, as header names are. When the shorter name is one another parameter of
+/// the same operation already has, the header keeps its whole name (lower/tree.rs).
+pub fn header_words<'a>(wire: &'a str, vendor: Option<&str>) -> &'a str {
+    let rest = match wire.get(..2) {
+        Some(p) if p.eq_ignore_ascii_case("x-") => &wire[2..],
+        _ => wire,
+    };
+    if let (Some(vendor), Some((first, after))) = (vendor, rest.split_once('-')) {
+        if first.eq_ignore_ascii_case(vendor) && !after.is_empty() {
+            return after;
+        }
+    }
+    rest
+}
+
 /// The identifier without a raw prefix (for building other names from it).
 pub fn bare(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
@@ -120,6 +162,47 @@ mod tests {
         assert_eq!(param_name("StartTime>"), "start_time_after");
         assert_eq!(param_name("DateCreated<="), "date_created_on_or_before");
         assert_eq!(param_name("DateCreated>="), "date_created_on_or_after");
+    }
+
+    #[test]
+    fn header_names_drop_x_and_the_vendor_word() {
+        let vendor = vendor_word("https://conversations.twilio.com");
+        assert_eq!(vendor.as_deref(), Some("twilio"));
+        let v = vendor.as_deref();
+        let wire = "X-Twilio-Webhook-Enabled";
+        assert_eq!(header_words(wire, v), "Webhook-Enabled");
+        // The setter and the type come from the same words.
+        assert_eq!(param_name(header_words(wire, v)), "webhook_enabled");
+        assert_eq!(camel(header_words(wire, v)), "WebhookEnabled");
+        // Header names are case-insensitive.
+        assert_eq!(
+            header_words("x-twilio-webhook-enabled", v),
+            "webhook-enabled"
+        );
+        // Only a leading vendor word goes, and only with something after it.
+        assert_eq!(header_words("X-Twilio", v), "Twilio");
+        assert_eq!(header_words("X-Request-Twilio-Id", v), "Request-Twilio-Id");
+        assert_eq!(header_words("Twilio-Trace", v), "Trace");
+        // Another vendor's spec keeps `Twilio`, and `X-` goes everywhere.
+        let other = vendor_word("https://api.example.com/v2");
+        assert_eq!(other.as_deref(), Some("example"));
+        assert_eq!(
+            header_words("X-Twilio-Webhook-Enabled", other.as_deref()),
+            "Twilio-Webhook-Enabled"
+        );
+        assert_eq!(header_words("X-Request-Id", other.as_deref()), "Request-Id");
+        assert_eq!(header_words("Idempotency-Key", v), "Idempotency-Key");
+        // No vendor word on a bare host or an address; no `X-` means nothing to strip.
+        assert_eq!(vendor_word("http://localhost:4010"), None);
+        assert_eq!(vendor_word("http://127.0.0.1:4010/v1"), None);
+        assert_eq!(
+            vendor_word("https://user@api.example.com:8443"),
+            Some("example".into())
+        );
+        assert_eq!(
+            header_words("X-Twilio-Webhook-Enabled", None),
+            "Twilio-Webhook-Enabled"
+        );
     }
 
     #[test]

@@ -165,6 +165,16 @@ fn one_naming_pass_keeps_every_name_distinct() {
         content.contains("self.req.query(\"StartTime<\""),
         "{content}"
     );
+    // A header drops `X-` and the vendor word, unless the shorter name is taken by another
+    // parameter: then it keeps its whole name.
+    for setter in ["x_twilio_region(", "region(", "trace("] {
+        assert_eq!(
+            content.matches(&format!("pub fn {setter}")).count(),
+            1,
+            "{setter}: {content}"
+        );
+    }
+    assert!(!content.contains("pub fn x_twilio_trace("), "{content}");
     // `override.rs` is a reserved word as a module name.
     assert!(g.files["mod.rs"].contains("mod r#override;"));
     // `status` inside `OverrideStatus` does not make a type that contains itself.

@@ -29,8 +29,8 @@ use axum::Router;
 use conversations_api::axum_webhook::TwilioWebhook;
 use conversations_api::handles::ConversationHandle;
 use conversations_api::{
-    Client, ConversationMessage, MessageChanges, PreActionResponse, Scope, WebhookEnabled,
-    WebhookEvent, WebhookReceiver, WebhookResponse,
+    Client, ConversationMessage, MessageChanges, PreActionResponse, Scope, WebhookEvent,
+    WebhookReceiver, WebhookResponse,
 };
 
 const BOT: &str = "echo-bot";
@@ -45,7 +45,7 @@ async fn post_echo<S: Scope>(
         .create()
         .author(BOT)
         .body(text)
-        .x_twilio_webhook_enabled(WebhookEnabled::False)
+        .webhook_enabled(false)
         .send()
         .await
 }

@@ -14,7 +14,7 @@
 //! // The same handle types, scoped to one service:
 //! let svc = client.service("IS00000000000000000000000000000000");
 //! let page = svc.conversations().list().page_size(50).send().await?;
-//! println!("{} conversations on the first page", page.items.len());
+//! println!("{} conversations on the first page", page.len());
 //! let all: Vec<_> = svc.conversations().list().stream().try_collect().await?;
 //! # let _ = all;
 //! # Ok(())
@@ -45,8 +45,11 @@
 //! * [`RetryPolicy`]: 429 and 503 are retried for every method (honouring `Retry-After`),
 //!   other 5xx, timeouts and broken connections for `GET`/`DELETE` only, so a `POST` the
 //!   server may have acted on is never sent twice.
-//! * [`Page`] from `list().send()`, or every item lazily from `list().stream()` (one page in
-//!   memory at a time; `limit(n)` stops fetching once `n` items are out).
+//! * [`Page`] from `list().send()`, with [`Page::next_page`] for the one after it, or every
+//!   item lazily from `list().stream()` (one page in memory at a time); `limit(n)` means at
+//!   most `n` items in all either way, and no page is fetched past it.
+//! * [`Response`] from `send_with_metadata()`: the value plus status, `Twilio-Request-Id` and
+//!   headers, for the calls that need them (`send()` returns the value alone).
 //! * [`Error`]: Twilio's error body ([`ApiError`]), non-JSON error pages, timeouts, transport
 //!   failures and decode errors that name the type and field.
 //! * A `tracing` span `conversations_api.request` per call with the method, path template,
@@ -63,6 +66,7 @@ pub mod axum_webhook;
 mod client;
 mod error;
 mod page;
+mod response;
 mod retry;
 #[doc(hidden)]
 pub mod runtime;
@@ -85,6 +89,7 @@ pub use client::{
 pub use error::{ApiError, Error};
 pub use generated::*;
 pub use page::{Page, PageMeta};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
 pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};

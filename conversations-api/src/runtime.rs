@@ -4,9 +4,9 @@
 //! form bodies must not turn paging or form encoding into dead-code warnings.
 
 use crate::error::Error;
-use crate::page::{Page, PageSeed};
+use crate::page::{NextPage, Page, PageSeed};
 use crate::retry::{self, Failure};
-use crate::Client;
+use crate::{Client, Response};
 use futures::Stream;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
@@ -344,7 +344,8 @@ impl Request {
         })
     }
 
-    /// Stop streams after `n` items.
+    /// At most `n` items in all from this list request, whether its pages are read with
+    /// `send()` and [`Page::next_page`] or as a stream.
     pub fn limit(&mut self, n: usize) {
         self.limit = Some(n);
     }
@@ -411,8 +412,10 @@ impl Request {
         }
         let mut resp = rb.send().await?;
         let status = resp.status().as_u16();
+        // Taken rather than cloned: reading the body does not need them.
+        let headers = std::mem::take(resp.headers_mut());
         let header = |name| {
-            resp.headers()
+            headers
                 .get(name)
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
@@ -437,6 +440,7 @@ impl Request {
             status,
             request_id,
             retry_after,
+            headers,
             body,
         })
     }
@@ -444,7 +448,7 @@ impl Request {
     /// Send to `url`, retrying by the client's policy (rules in `retry.rs`), inside a
     /// `tracing` span that records the method, path template, attempt, status and request
     /// id: never the URL's values, the credentials or a body.
-    async fn execute_url(&self, url: &str) -> Result<bytes::Bytes, Error> {
+    async fn execute_url(&self, url: &str) -> Result<Answer, Error> {
         if let Some(why) = &self.invalid {
             return Err(Error::InvalidArgument(why.clone()));
         }
@@ -461,11 +465,7 @@ impl Request {
             .await
     }
 
-    async fn execute_with_retries(
-        &self,
-        url: &str,
-        span: &tracing::Span,
-    ) -> Result<bytes::Bytes, Error> {
+    async fn execute_with_retries(&self, url: &str, span: &tracing::Span) -> Result<Answer, Error> {
         let policy = self.client.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let started = Instant::now();
@@ -481,7 +481,7 @@ impl Request {
                     }
                     if (200..300).contains(&answer.status) {
                         tracing::debug!(attempt, status = answer.status, "response");
-                        return Ok(answer.body);
+                        return Ok(answer);
                     }
                     let error =
                         Error::from_response(answer.status, answer.request_id, &answer.body);
@@ -528,30 +528,49 @@ impl Request {
 
     /// Send and expect an empty (or ignored) body.
     pub async fn send_empty(self) -> Result<(), Error> {
+        self.send_empty_with_metadata().await.map(|r| r.value)
+    }
+
+    /// [`send_empty`](Self::send_empty), keeping the status, request id and headers.
+    pub async fn send_empty_with_metadata(self) -> Result<Response<()>, Error> {
         let url = self.url();
-        self.execute_url(&url).await.map(|_| ())
+        Ok(self.execute_url(&url).await?.into_response(()))
     }
 
     /// Send and decode the body as `T`.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let url = self.url();
-        let body = self.execute_url(&url).await?;
-        decode(&body)
+        self.send_json_with_metadata().await.map(|r| r.value)
     }
 
-    /// Send and decode one list page.
+    /// [`send_json`](Self::send_json), keeping the status, request id and headers.
+    pub async fn send_json_with_metadata<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        let url = self.url();
+        let answer = self.execute_url(&url).await?;
+        let value = decode(&answer.body)?;
+        Ok(answer.into_response(value))
+    }
+
+    /// Send and decode the first list page; the page knows how to fetch the next one.
     pub async fn send_page<T: DeserializeOwned>(self, key: &'static str) -> Result<Page<T>, Error> {
-        let url = self.url();
-        self.page_at(&url, key).await
+        self.send_page_with_metadata(key).await.map(|r| r.value)
     }
 
-    async fn page_at<T: DeserializeOwned>(
-        &self,
-        url: &str,
+    /// [`send_page`](Self::send_page), keeping the status, request id and headers.
+    pub async fn send_page_with_metadata<T: DeserializeOwned>(
+        self,
         key: &'static str,
-    ) -> Result<Page<T>, Error> {
-        let body = self.execute_url(url).await?;
-        decode_page(&body, key)
+    ) -> Result<Response<Page<T>>, Error> {
+        self.into_first_page(key).fetch().await
+    }
+
+    /// The first page's request: this request's own URL, with the whole limit still to go.
+    fn into_first_page(self, key: &'static str) -> NextPage {
+        NextPage {
+            url: self.url(),
+            remaining: self.limit,
+            request: self,
+            key,
+        }
     }
 
     /// Same path and query on this client's base URL: next-page links are followed as given,
@@ -574,52 +593,34 @@ impl Request {
     }
 
     /// Every item of every page, lazily: the next page is requested only when the previous
-    /// one is used up, and only one page is held at a time. With a limit, no page is
-    /// requested once that many items have been yielded. The stream ends after an error.
+    /// one is used up, and only one page is held at a time. Pages are fetched exactly as
+    /// [`Page::next_page`] fetches them, so the limit and the link rules are the same. The
+    /// stream ends after an error.
     pub fn into_stream<T: DeserializeOwned + Send + 'static>(
         self,
         key: &'static str,
     ) -> impl Stream<Item = Result<T, Error>> + Send + 'static {
         struct State<T> {
-            req: Request,
-            next: Option<String>,
+            pending: Option<NextPage>,
             buf: VecDeque<T>,
-            remaining: Option<usize>,
         }
-        let first = self.url();
-        let remaining = self.limit;
+        // A limit of 0 asks for nothing, so nothing is requested.
+        let pending = Some(self.into_first_page(key)).filter(|p| p.remaining != Some(0));
         let state = State {
-            req: self,
-            next: Some(first),
+            pending,
             buf: VecDeque::new(),
-            remaining,
         };
         futures::stream::unfold(state, move |mut st| async move {
             loop {
-                if st.remaining == Some(0) {
-                    return None;
-                }
                 if let Some(item) = st.buf.pop_front() {
-                    if let Some(n) = st.remaining.as_mut() {
-                        *n -= 1;
-                    }
                     return Some((Ok(item), st));
                 }
-                let url = st.next.take()?;
-                match st.req.page_at::<T>(&url, key).await {
-                    Ok(page) => {
-                        // A link back to the same page would loop forever: treat it as the end.
-                        st.next = page
-                            .meta
-                            .next_page_url
-                            .as_deref()
-                            .filter(|n| !n.trim().is_empty())
-                            .map(|n| st.req.rebase(n))
-                            .filter(|n| *n != url);
+                let next = st.pending.take()?;
+                match next.fetch::<T>().await {
+                    Ok(response) => {
+                        let mut page = response.value;
+                        st.pending = page.next.take();
                         st.buf = page.items.into();
-                        if let Some(n) = st.remaining {
-                            st.buf.truncate(n);
-                        }
                     }
                     Err(e) => return Some((Err(e), st)),
                 }
@@ -628,12 +629,56 @@ impl Request {
     }
 }
 
+impl NextPage {
+    /// Fetch this page, cut it to the limit, and note how to fetch the one after: its link is
+    /// moved onto the client's host ([`Request::rebase`]); a blank link, a link back to this
+    /// same page (which would loop forever) or a used-up limit make this the last page.
+    pub(crate) async fn fetch<T: DeserializeOwned>(&self) -> Result<Response<Page<T>>, Error> {
+        let answer = self.request.execute_url(&self.url).await?;
+        let mut page: Page<T> = decode_page(&answer.body, self.key)?;
+        if let Some(n) = self.remaining {
+            page.items.truncate(n);
+        }
+        let remaining = self.remaining.map(|n| n.saturating_sub(page.items.len()));
+        page.next = if remaining == Some(0) {
+            None
+        } else {
+            page.meta
+                .next_page_url
+                .as_deref()
+                .filter(|link| !link.trim().is_empty())
+                .map(|link| self.request.rebase(link))
+                .filter(|url| *url != self.url)
+                .map(|url| NextPage {
+                    request: self.request.clone(),
+                    key: self.key,
+                    url,
+                    remaining,
+                })
+        };
+        Ok(answer.into_response(page))
+    }
+}
+
 /// A complete response to one attempt.
 struct Answer {
     status: u16,
     request_id: Option<String>,
     retry_after: Option<Duration>,
+    headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
+}
+
+impl Answer {
+    /// The caller's view of a successful answer: `value` decoded from the body.
+    fn into_response<T>(self, value: T) -> Response<T> {
+        Response {
+            status: self.status,
+            request_id: self.request_id,
+            headers: self.headers,
+            value,
+        }
+    }
 }
 
 fn millis(d: Duration) -> u64 {

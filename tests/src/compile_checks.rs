@@ -39,3 +39,41 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! A header whose values are `true`/`false` takes a `bool`, under the name its type rule gives
+//! (no `x_twilio_` prefix):
+//!
+//! ```
+//! # fn f(client: conversations_api::Client) {
+//! let _ = client.conversation("CH1").delete().webhook_enabled(false);
+//! let _ = client.conversations().create().webhook_enabled(true);
+//! # }
+//! ```
+//!
+//! `send_with_metadata()` gives the value `send()` gives, inside a [`Response`]; a page asks for
+//! the next one, iterates, and its future can be spawned:
+//!
+//! ```
+//! # async fn f(client: conversations_api::Client) -> Result<(), conversations_api::Error> {
+//! use conversations_api::{Conversation, Page, Response};
+//! let r: Response<Conversation> = client.conversation("CH1").fetch().send_with_metadata().await?;
+//! let (_status, _id, _headers): (u16, Option<String>, &reqwest::header::HeaderMap) =
+//!     (r.status, r.request_id.clone(), &r.headers);
+//! let _: Conversation = r.into_value();
+//! let _: Response<()> = client.conversation("CH1").delete().send_with_metadata().await?;
+//! let first: Response<Page<Conversation>> =
+//!     client.conversations().list().limit(10).send_with_metadata().await?;
+//! let page: Page<Conversation> = first.value;
+//! for c in &page {
+//!     let _: &Conversation = c;
+//! }
+//! let next: Option<Page<Conversation>> = page.next_page().await?;
+//! let _: Option<Response<Page<Conversation>>> = page.next_page_with_metadata().await?;
+//! fn spawnable<F: std::future::Future + Send + 'static>(_: F) {}
+//! spawnable(async move { page.next_page().await });
+//! let _: Vec<Conversation> = next.into_iter().flatten().collect();
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`Response`]: conversations_api::Response

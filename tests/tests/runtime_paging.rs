@@ -1,5 +1,6 @@
-//! Pagination against the in-process server: one page with `send()`, every item with
-//! `stream()`, `limit(n)`, laziness, next-page links rebased onto the configured host.
+//! Pagination against the in-process server: one page with `send()`, the pages after it by
+//! hand with `next_page()`, every item with `stream()`, `limit(n)` for both, laziness,
+//! next-page links rebased onto the configured host.
 
 use conversations_api::{Client, Error, RetryPolicy};
 use conversations_tests::{MockServer, Reply};
@@ -250,4 +251,187 @@ async fn links_keep_the_base_url_path_prefix_in_the_service_scope() {
             format!("/twilio/v1/Services/{SERVICE}/Conversations?PageSize=1&Page=1&PageToken=PT1"),
         ]
     );
+}
+
+#[tokio::test]
+async fn next_page_walks_the_same_pages_as_stream_and_stops_on_the_last() {
+    let server = MockServer::sequence(vec![
+        page(&[1, 2], Some(NEXT1)),
+        page(&[3, 4], Some(NEXT2)),
+        page(&[5], None),
+    ])
+    .await;
+    let mut page = client(&server)
+        .conversations()
+        .list()
+        .page_size(2)
+        .send()
+        .await
+        .expect("first page");
+    let mut seen = Vec::new();
+    let mut pages = 1;
+    loop {
+        // A page iterates by reference and by value.
+        assert_eq!(page.iter().count(), page.len());
+        seen.extend((&page).into_iter().filter_map(|c| c.sid.clone()));
+        match page.next_page().await.expect("next page") {
+            Some(next) => {
+                page = next;
+                pages += 1;
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, (1..=5).map(sid).collect::<Vec<_>>());
+    assert!(!page.has_next_page());
+    let last: Vec<String> = page.into_iter().filter_map(|c| c.sid).collect();
+    assert_eq!(last, vec![sid(5)]);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    // The same requests `stream()` makes (see the test above), and none after the last page.
+    assert_eq!(targets, vec!["/v1/Conversations?PageSize=2", NEXT1, NEXT2]);
+}
+
+#[tokio::test]
+async fn next_page_sends_a_link_to_another_host_to_the_configured_one_with_credentials() {
+    let server = MockServer::sequence(vec![
+        Reply::json(
+            200,
+            r#"{"conversations": [{"sid": "CH00000000000000000000000000000001"}],
+                "meta": {"key": "conversations",
+                         "next_page_url": "https://collector.example/v1/Conversations?Page=1&PageToken=PT1"}}"#,
+        ),
+        page(&[2], None),
+    ])
+    .await;
+    let first = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect("first page");
+    assert!(first.has_next_page());
+    let second = first
+        .next_page()
+        .await
+        .expect("second page")
+        .expect("there is one");
+    assert_eq!(sids(&second.items), vec![sid(2)]);
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].target, "/v1/Conversations?Page=1&PageToken=PT1");
+    assert_eq!(
+        reqs[1].header("authorization"),
+        reqs[0].header("authorization")
+    );
+    assert!(reqs[1].header("authorization").is_some());
+}
+
+#[tokio::test]
+async fn next_page_retries_by_the_client_policy() {
+    let server = MockServer::sequence(vec![
+        page(&[1, 2], Some(NEXT1)),
+        Reply::json(503, r#"{"code": 20503, "message": "busy", "status": 503}"#),
+        page(&[3], None),
+    ])
+    .await;
+    let client = Client::builder()
+        .account_sid(ACCOUNT)
+        .auth_token(TOKEN)
+        .base_url(server.url())
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .base_delay(std::time::Duration::from_millis(1))
+                .max_delay(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .expect("client");
+    let first = client.conversations().list().send().await.expect("first");
+    let second = first.next_page().await.expect("retried").expect("a page");
+    assert_eq!(sids(&second.items), vec![sid(3)]);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, vec!["/v1/Conversations", NEXT1, NEXT1]);
+}
+
+#[tokio::test]
+async fn an_error_from_next_page_is_returned_and_the_page_can_ask_again() {
+    let server = MockServer::sequence(vec![
+        page(&[1, 2], Some(NEXT1)),
+        Reply::json(
+            400,
+            r#"{"code": 20001, "message": "bad token", "status": 400}"#,
+        ),
+        page(&[3], None),
+    ])
+    .await;
+    let first = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect("first");
+    let err = first.next_page().await.expect_err("the server refused");
+    assert_eq!(err.code(), Some(20001));
+    // The page is unchanged, so asking again sends the same request.
+    let second = first
+        .next_page()
+        .await
+        .expect("second try")
+        .expect("a page");
+    assert_eq!(sids(&second.items), vec![sid(3)]);
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets, vec!["/v1/Conversations", NEXT1, NEXT1]);
+}
+
+#[tokio::test]
+async fn limit_means_the_same_for_send_and_next_page_as_for_stream() {
+    let server = three_pages_and_more().await;
+    let first = client(&server)
+        .conversations()
+        .list()
+        .page_size(2)
+        .limit(3)
+        .send()
+        .await
+        .expect("first page");
+    assert_eq!(sids(&first.items), vec![sid(1), sid(2)]);
+    let second = first.next_page().await.expect("second").expect("a page");
+    // Cut at the limit; the meta still says what the server sent.
+    assert_eq!(sids(&second.items), vec![sid(3)]);
+    assert_eq!(second.meta.page_size, Some(2));
+    assert_eq!(second.meta.next_page_url, Some(format!("{TWILIO}{NEXT2}")));
+    assert!(!second.has_next_page());
+    assert!(second.next_page().await.expect("no request").is_none());
+    assert_eq!(server.requests().len(), 2, "nothing after the limit");
+}
+
+#[tokio::test]
+async fn limit_below_the_first_page_cuts_send_and_ends_paging() {
+    let server = three_pages_and_more().await;
+    let page = client(&server)
+        .conversations()
+        .list()
+        .limit(1)
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(sids(&page.items), vec![sid(1)]);
+    assert!(!page.has_next_page());
+    assert!(page.next_page().await.expect("no request").is_none());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_page_debug_shows_no_credentials_and_says_whether_more_follow() {
+    let server = three_pages_and_more().await;
+    let page = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect("page");
+    let shown = format!("{page:?}");
+    assert!(shown.contains("has_next_page: true"), "{shown}");
+    assert!(!shown.contains(TOKEN), "{shown}");
 }

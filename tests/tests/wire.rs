@@ -2,7 +2,7 @@
 //! server on 127.0.0.1.
 
 use chrono::TimeZone;
-use conversations_api::{Client, ConversationState, RoleType, ServiceBindingType, WebhookEnabled};
+use conversations_api::{Client, ConversationState, RoleType, ServiceBindingType};
 use conversations_tests::{MockServer, Recorded, Reply};
 use futures::TryStreamExt;
 
@@ -57,7 +57,7 @@ async fn create_in_default_scope() {
         .bindings_email_address("help+x@example.com")
         .date_created(chrono::Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap())
         .state(ConversationState::Active)
-        .x_twilio_webhook_enabled(WebhookEnabled::True)
+        .webhook_enabled(true)
         .send()
         .await
         .unwrap();
@@ -172,7 +172,7 @@ async fn delete_in_both_scopes() {
     let c = client(&server);
     c.conversation(CONV)
         .delete()
-        .x_twilio_webhook_enabled(WebhookEnabled::False)
+        .webhook_enabled(false)
         .send()
         .await
         .unwrap();

@@ -535,6 +535,12 @@ fn builder(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<(), crate::Error> {
                 self.req.send_empty().await
             }
+
+            /// [`send`](Self::send), also returning the status, request id and headers
+            /// ([`Response`](crate::Response)).
+            pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+                self.req.send_empty_with_metadata().await
+            }
         },
         ResponseKind::One(ty) => {
             let t = rust_ty(ty);
@@ -543,25 +549,41 @@ fn builder(op: &Operation) -> TokenStream {
                 pub async fn send(self) -> Result<#t, crate::Error> {
                     self.req.send_json().await
                 }
+
+                /// [`send`](Self::send), also returning the status, request id and headers
+                /// ([`Response`](crate::Response)).
+                pub async fn send_with_metadata(self) -> Result<crate::Response<#t>, crate::Error> {
+                    self.req.send_json_with_metadata().await
+                }
             }
         }
         ResponseKind::List { key, item } => {
             let t = rust_ty(item);
             quote! {
-                /// Fetch one page.
+                /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+                /// ones after it.
                 pub async fn send(self) -> Result<crate::Page<#t>, crate::Error> {
                     self.req.send_page(#key).await
                 }
 
-                /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-                /// one holding the last item is requested.
+                /// [`send`](Self::send), also returning the status, request id and headers of
+                /// the first page ([`Response`](crate::Response)).
+                pub async fn send_with_metadata(
+                    self,
+                ) -> Result<crate::Response<crate::Page<#t>>, crate::Error> {
+                    self.req.send_page_with_metadata(#key).await
+                }
+
+                /// At most this many items in all, read page by page (`send()`, then
+                /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+                /// limit is cut there and is the last one, so no page beyond it is requested.
                 pub fn limit(mut self, items: usize) -> Self {
                     self.req.limit(items);
                     self
                 }
 
                 /// Every item of every page, fetching the next page only when the previous
-                /// one is used up (follows `meta.next_page_url`).
+                /// one is used up (follows `meta.next_page_url` as `next_page()` does).
                 pub fn stream(self) -> impl futures::Stream<Item = Result<#t, crate::Error>> + Send + 'static {
                     self.req.into_stream(#key)
                 }

@@ -57,7 +57,10 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
             param,
         }
     });
-    let mut b = Builder::default();
+    let mut b = Builder {
+        vendor: crate::names::vendor_word(&base_url),
+        ..Builder::default()
+    };
     b.pair_and_merge(ops);
     let root = b.build_tree(scope_pair.as_ref().map(|p| p.handle.as_str()));
     let sorted = |mut d: Vec<Drift>| {
@@ -123,6 +126,8 @@ struct Builder {
     merged: Vec<PairInfo>,
     separate: Vec<PairInfo>,
     handle_names: BTreeSet<String>,
+    /// The spec's vendor word, dropped from header names (names.rs `vendor_word`).
+    vendor: Option<String>,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

@@ -3,7 +3,7 @@
 use super::merge::MergedOp;
 use super::{strip_verb, Builder};
 use crate::ir::*;
-use crate::names::{bare, camel, compound, singular, snake};
+use crate::names::{bare, camel, compound, header_words, singular, snake};
 use crate::raw::RawResponse;
 
 impl Builder {
@@ -139,17 +139,22 @@ impl Builder {
         };
         let mut params = Vec::with_capacity(m.params.len());
         for p in &m.params {
-            let ctx = match p.location {
-                Location::Header => camel(p.wire.strip_prefix("X-Twilio-").unwrap_or(&p.wire)),
-                _ => compound(&m.resource, &p.wire),
+            // A header's setter and type share one name (names.rs `header_words`); other
+            // parameters' types are named after their resource.
+            let (name_source, ctx) = match p.location {
+                Location::Header => {
+                    let words = header_name_source(p, &m.params, self.vendor.as_deref());
+                    (words, camel(words))
+                }
+                _ => (p.wire.as_str(), compound(&m.resource, &p.wire)),
             };
-            let ty = self.ty(&p.ty, &ctx, &p.doc);
+            let ty = self.param_ty(&p.ty, p.location, &ctx, &p.doc);
             if matches!(p.location, Location::Json | Location::JsonWhole) {
                 self.mark_input(&ty);
             }
             params.push(Param {
                 wire: p.wire.clone(),
-                rust: crate::names::param_name(&p.wire),
+                rust: crate::names::param_name(name_source),
                 location: p.location,
                 ty,
                 required: p.required,
@@ -175,5 +180,27 @@ impl Builder {
             json_media_type: m.json_media_type,
             response,
         }
+    }
+}
+
+/// What a header's names are built from: its [`header_words`], unless that shorter name is one
+/// another parameter of the operation already has (`X-Twilio-Mode` next to a `Mode` field, or
+/// next to `X-Mode`), in which case the header keeps its whole name.
+fn header_name_source<'a>(
+    header: &'a crate::raw::RawParam,
+    all: &[crate::raw::RawParam],
+    vendor: Option<&str>,
+) -> &'a str {
+    let short = header_words(&header.wire, vendor);
+    let short_name = crate::names::param_name(short);
+    let clash = all.iter().filter(|q| q.wire != header.wire).any(|q| {
+        crate::names::param_name(&q.wire) == short_name
+            || (q.location == Location::Header
+                && crate::names::param_name(header_words(&q.wire, vendor)) == short_name)
+    });
+    if clash {
+        &header.wire
+    } else {
+        short
     }
 }

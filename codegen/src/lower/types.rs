@@ -64,6 +64,24 @@ impl Builder {
         }
     }
 
+    /// The Rust type of an operation parameter. In a query, form or header, where every value
+    /// is text, an enum whose values are exactly `true` and `false` is a `bool`: `bool` writes
+    /// the same two words, and a two-variant enum would only make the caller spell them. In a
+    /// JSON body the enum stays, as a `bool` would be sent as a JSON boolean, not a string.
+    pub(super) fn param_ty(&mut self, raw: &RawTy, location: Location, ctx: &str, doc: &str) -> Ty {
+        let as_text = matches!(
+            location,
+            Location::Query | Location::Form | Location::Header
+        );
+        match raw {
+            RawTy::Enum(values) if as_text && is_true_false(values) => Ty::Bool,
+            RawTy::Array(item) if as_text => {
+                Ty::Array(Box::new(self.param_ty(item, location, ctx, doc)))
+            }
+            other => self.ty(other, ctx, doc),
+        }
+    }
+
     /// Mark the models a request value of type `ty` is built from (nested ones too) as input.
     pub(super) fn mark_input(&mut self, ty: &Ty) {
         match ty {
@@ -116,5 +134,30 @@ impl Builder {
             Payload::ResourceModel => Ty::Model(resource.to_string()),
             Payload::Other(other) => self.ty(other, resource, ""),
         }
+    }
+}
+
+/// Whether an enum's values are the two words of a boolean, each present, nothing else.
+fn is_true_false(values: &[String]) -> bool {
+    let has = |w: &str| values.iter().any(|v| v == w);
+    has("true") && has("false") && values.iter().all(|v| v == "true" || v == "false")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_true_false;
+
+    fn words(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn only_exactly_true_and_false_is_a_boolean() {
+        assert!(is_true_false(&words(&["true", "false"])));
+        assert!(is_true_false(&words(&["false", "true"])));
+        assert!(!is_true_false(&words(&["true"])));
+        assert!(!is_true_false(&words(&["true", "false", "unset"])));
+        assert!(!is_true_false(&words(&["True", "False"])));
+        assert!(!is_true_false(&words(&[])));
     }
 }

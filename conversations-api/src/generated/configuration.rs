@@ -110,6 +110,14 @@ impl FetchConfiguration {
     pub async fn send(self) -> Result<Configuration, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Configuration>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateConfiguration`: Change the account-wide defaults applied to newly
@@ -156,6 +164,14 @@ impl UpdateConfiguration {
     pub async fn send(self) -> Result<Configuration, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Configuration>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `FetchServiceConfiguration`: Read a service's settings: default roles and
@@ -176,6 +192,14 @@ impl FetchServiceConfiguration {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -224,5 +248,13 @@ impl UpdateServiceConfiguration {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }

@@ -83,6 +83,14 @@ impl<S: crate::scope::Scope> FetchConfigurationWebhook<S> {
     pub async fn send(self) -> Result<ConfigurationWebhook, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConfigurationWebhook>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateConfigurationWebhook`: Default service: Change where and how
@@ -135,6 +143,14 @@ impl<S: crate::scope::Scope> UpdateConfigurationWebhook<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ConfigurationWebhook, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConfigurationWebhook>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 

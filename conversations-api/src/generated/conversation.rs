@@ -116,20 +116,30 @@ impl<S: crate::scope::Scope> ListConversation<S> {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(self) -> Result<crate::Page<Conversation>, crate::Error> {
         self.req.send_page("conversations").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<Conversation>>, crate::Error> {
+        self.req.send_page_with_metadata("conversations").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -159,7 +169,7 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -237,6 +247,14 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<Conversation, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Conversation>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -371,6 +389,14 @@ impl<S: crate::scope::Scope> FetchConversation<S> {
     pub async fn send(self) -> Result<Conversation, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Conversation>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateConversation`: Default service: Modify a conversation of the default
@@ -393,7 +419,7 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -472,6 +498,14 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
     pub async fn send(self) -> Result<Conversation, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Conversation>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteConversation`: Default service: Delete a default-service conversation
@@ -494,7 +528,7 @@ impl<S: crate::scope::Scope> DeleteConversation<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -506,5 +540,11 @@ impl<S: crate::scope::Scope> DeleteConversation<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

@@ -105,20 +105,30 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(self) -> Result<crate::Page<ConversationMessage>, crate::Error> {
         self.req.send_page("messages").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<ConversationMessage>>, crate::Error> {
+        self.req.send_page_with_metadata("messages").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -149,7 +159,7 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -215,6 +225,14 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -332,6 +350,14 @@ impl<S: crate::scope::Scope> FetchConversationMessage<S> {
     pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateConversationMessage`: Default service: Edit a message of a
@@ -355,7 +381,7 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -404,6 +430,14 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
     pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteConversationMessage`: Default service: Delete a message from a
@@ -427,7 +461,7 @@ impl<S: crate::scope::Scope> DeleteConversationMessage<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -439,5 +473,11 @@ impl<S: crate::scope::Scope> DeleteConversationMessage<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

@@ -101,22 +101,32 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(
         self,
     ) -> Result<crate::Page<ConversationParticipant>, crate::Error> {
         self.req.send_page("participants").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<ConversationParticipant>>, crate::Error> {
+        self.req.send_page_with_metadata("participants").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -147,7 +157,7 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -210,6 +220,14 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -316,6 +334,14 @@ impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateConversationParticipant`: Default service: Modify a participant of a
@@ -339,7 +365,7 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -409,6 +435,14 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
     pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteConversationParticipant`: Default service: Take a participant out of
@@ -432,7 +466,7 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -444,5 +478,11 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

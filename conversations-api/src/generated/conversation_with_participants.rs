@@ -64,7 +64,7 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -152,5 +152,13 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ConversationWithParticipants, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ConversationWithParticipants>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }

@@ -69,20 +69,30 @@ impl ListCredential {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(self) -> Result<crate::Page<Credential>, crate::Error> {
         self.req.send_page("credentials").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<Credential>>, crate::Error> {
+        self.req.send_page_with_metadata("credentials").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<Credential, crate::Error>> + Send + 'static {
@@ -144,6 +154,14 @@ impl CreateCredential {
     pub async fn send(self) -> Result<Credential, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Credential>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Handle on the `Credential` resource.
@@ -202,6 +220,14 @@ impl FetchCredential {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<Credential, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Credential>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -265,6 +291,14 @@ impl UpdateCredential {
     pub async fn send(self) -> Result<Credential, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Credential>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteCredential`: Delete a push notification credential.
@@ -284,5 +318,11 @@ impl DeleteCredential {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

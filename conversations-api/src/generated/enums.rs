@@ -678,38 +678,3 @@ impl UserConversationState {
     }
 }
 crate::runtime::impl_string_enum!(UserConversationState);
-
-/// Set to `false` to keep this request from triggering webhooks.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WebhookEnabled {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl WebhookEnabled {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-crate::runtime::impl_string_enum!(WebhookEnabled);

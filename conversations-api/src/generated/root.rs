@@ -202,6 +202,14 @@ impl FetchService {
     pub async fn send(self) -> Result<Service, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<Service>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteService`: Delete a conversation service.
@@ -221,5 +229,11 @@ impl DeleteService {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

@@ -64,6 +64,14 @@ impl FetchServiceNotification {
     pub async fn send(self) -> Result<ServiceNotification, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceNotification>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateServiceNotification`: Change a service's push notification switches,
@@ -181,5 +189,13 @@ impl UpdateServiceNotification {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<ServiceNotification, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<ServiceNotification>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }

@@ -99,20 +99,30 @@ impl<S: crate::scope::Scope> ListUser<S> {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(self) -> Result<crate::Page<User>, crate::Error> {
         self.req.send_page("users").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<User>>, crate::Error> {
+        self.req.send_page_with_metadata("users").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<Item = Result<User, crate::Error>> + Send + 'static {
@@ -140,7 +150,7 @@ impl<S: crate::scope::Scope> CreateUser<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -170,6 +180,14 @@ impl<S: crate::scope::Scope> CreateUser<S> {
     /// Send the request and decode the answer.
     pub async fn send(self) -> Result<User, crate::Error> {
         self.req.send_json().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<User>, crate::Error> {
+        self.req.send_json_with_metadata().await
     }
 }
 
@@ -284,6 +302,14 @@ impl<S: crate::scope::Scope> FetchUser<S> {
     pub async fn send(self) -> Result<User, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<User>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateUser`: Default service: Modify a user of the default service. Service
@@ -306,7 +332,7 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -337,6 +363,14 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
     pub async fn send(self) -> Result<User, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<User>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteUser`: Default service: Delete a user from the default service.
@@ -359,7 +393,7 @@ impl<S: crate::scope::Scope> DeleteUser<S> {
     }
 
     /// Set to `false` to keep this request from triggering webhooks.
-    pub fn x_twilio_webhook_enabled(mut self, value: WebhookEnabled) -> Self {
+    pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
@@ -371,5 +405,11 @@ impl<S: crate::scope::Scope> DeleteUser<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

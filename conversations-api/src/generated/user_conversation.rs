@@ -80,20 +80,30 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
         self
     }
 
-    /// Fetch one page.
+    /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
+    /// ones after it.
     pub async fn send(self) -> Result<crate::Page<UserConversation>, crate::Error> {
         self.req.send_page("conversations").await
     }
 
-    /// Stop [`stream`](Self::stream) after this many items in all; no page beyond the
-    /// one holding the last item is requested.
+    /// [`send`](Self::send), also returning the status, request id and headers of
+    /// the first page ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<crate::Page<UserConversation>>, crate::Error> {
+        self.req.send_page_with_metadata("conversations").await
+    }
+
+    /// At most this many items in all, read page by page (`send()`, then
+    /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
+    /// limit is cut there and is the last one, so no page beyond it is requested.
     pub fn limit(mut self, items: usize) -> Self {
         self.req.limit(items);
         self
     }
 
     /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url`).
+    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl futures::Stream<
@@ -206,6 +216,14 @@ impl<S: crate::scope::Scope> FetchUserConversation<S> {
     pub async fn send(self) -> Result<UserConversation, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<UserConversation>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `UpdateUserConversation`: Default service: Set a user's notification level
@@ -253,6 +271,14 @@ impl<S: crate::scope::Scope> UpdateUserConversation<S> {
     pub async fn send(self) -> Result<UserConversation, crate::Error> {
         self.req.send_json().await
     }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<crate::Response<UserConversation>, crate::Error> {
+        self.req.send_json_with_metadata().await
+    }
 }
 
 /// Request builder for `DeleteUserConversation`: Default service: Make a user leave one
@@ -278,5 +304,11 @@ impl<S: crate::scope::Scope> DeleteUserConversation<S> {
     /// Send the request; succeeds when the API answers with an empty 2xx.
     pub async fn send(self) -> Result<(), crate::Error> {
         self.req.send_empty().await
+    }
+
+    /// [`send`](Self::send), also returning the status, request id and headers
+    /// ([`Response`](crate::Response)).
+    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+        self.req.send_empty_with_metadata().await
     }
 }

@@ -41,8 +41,7 @@ use conversations_api::{
     ConfigurationWebhookTarget, ConversationMessageOrder,
     ConversationScopedWebhookConfigurationMethod as HookMethod, ConversationScopedWebhookTarget,
     ConversationState, ConversationWithParticipantsState, CredentialType, DateTime, Error, Page,
-    RetryPolicy, RoleType, Scope, ServiceBindingType, UserConversationNotificationLevel,
-    WebhookEnabled,
+    Response, RetryPolicy, RoleType, Scope, ServiceBindingType, UserConversationNotificationLevel,
 };
 use futures::{Stream, TryStreamExt};
 use proxy::{Exchange, Proxy};
@@ -388,6 +387,46 @@ impl Run {
         self.judge(label, result);
     }
 
+    /// A `send_with_metadata()` call: the value is judged as [`Run::one`] judges it, and the
+    /// status it reports must be the one the server answered with.
+    async fn one_with_metadata<T: Serialize>(
+        &mut self,
+        label: &str,
+        call: impl Future<Output = Result<Response<T>, Error>>,
+    ) {
+        let result = call.await;
+        self.check_reported_status(label, result.as_ref().ok().map(|r| r.status));
+        self.judge(label, result.map(|r| Decoded::One(to_json(&r.value))));
+    }
+
+    /// [`Run::page`] through `send_with_metadata()`, with the status check of
+    /// [`Run::one_with_metadata`].
+    async fn page_with_metadata<T: Serialize>(
+        &mut self,
+        label: &str,
+        call: impl Future<Output = Result<Response<Page<T>>, Error>>,
+    ) {
+        let result = call.await;
+        self.check_reported_status(label, result.as_ref().ok().map(|r| r.status));
+        let result = result.map(|r| Decoded::Page {
+            items: to_json(&r.value.items),
+            meta: to_json(&r.value.meta),
+        });
+        self.judge(label, result);
+    }
+
+    fn check_reported_status(&mut self, label: &str, reported: Option<u16>) {
+        let served = self.proxy.last_status();
+        if let Some(reported) = reported {
+            if Some(reported) != served {
+                self.problem(
+                    None,
+                    format!("{label}: the client reports status {reported}, the server answered {served:?}"),
+                );
+            }
+        }
+    }
+
     async fn page<T: Serialize>(
         &mut self,
         label: &str,
@@ -450,6 +489,7 @@ impl Run {
         method: reqwest::Method,
         path: &str,
         form: Option<&str>,
+        headers: &[(&str, &str)],
         auth: bool,
     ) {
         let mut rb = self
@@ -459,6 +499,9 @@ impl Run {
                 format!("{}{path}", self.base_url.trim_end_matches('/')),
             )
             .header("Accept", "application/json");
+        for (name, value) in headers {
+            rb = rb.header(*name, *value);
+        }
         if auth {
             rb = rb.basic_auth(ACCOUNT, Some("conformance-token"));
         }
@@ -602,14 +645,14 @@ async fn default_only(run: &mut Run, c: &Client) {
 
     // Push credentials.
     let credentials = c.credentials();
-    run.page(
-        "credentials: list",
+    run.page_with_metadata(
+        "credentials: list, with metadata",
         credentials
             .list()
             .page_size(50)
             .page(1)
             .page_token("PTcredentials1")
-            .send(),
+            .send_with_metadata(),
     )
     .await;
     run.items("credentials: stream", credentials.list().limit(2).stream())
@@ -807,7 +850,7 @@ async fn conversations<S: Scope>(
     run.one(
         &format!("{scope}: conversations: create every field"),
         list.create()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
+            .webhook_enabled(true)
             .friendly_name("Support & Sales = 100% +1 ☕")
             .unique_name("support-eu-2024")
             .date_created(created())
@@ -822,9 +865,9 @@ async fn conversations<S: Scope>(
             .send(),
     )
     .await;
-    run.one(
-        &format!("{scope}: conversations: create nothing set"),
-        list.create().send(),
+    run.one_with_metadata(
+        &format!("{scope}: conversations: create nothing set, with metadata"),
+        list.create().send_with_metadata(),
     )
     .await;
     run.one(
@@ -840,7 +883,7 @@ async fn conversations<S: Scope>(
     run.one(
         &format!("{scope}: conversation: update every field"),
         conv.update()
-            .x_twilio_webhook_enabled(WebhookEnabled::False)
+            .webhook_enabled(false)
             .friendly_name("Support – closed ✔")
             .date_created(created())
             .date_updated(updated())
@@ -862,9 +905,7 @@ async fn conversations<S: Scope>(
     .await;
     run.empty(
         &format!("{scope}: conversation: delete without webhooks"),
-        conv.delete()
-            .x_twilio_webhook_enabled(WebhookEnabled::False)
-            .send(),
+        conv.delete().webhook_enabled(false).send(),
     )
     .await;
     run.empty(
@@ -901,7 +942,7 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
     run.one(
         &format!("{scope}: messages: create every field"),
         list.create()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
+            .webhook_enabled(true)
             .author("alice@example.com")
             .body("Hello & welcome, Zoë! 👋 50% off = today + tomorrow")
             .date_created(created())
@@ -925,7 +966,7 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
     run.one(
         &format!("{scope}: message: update every field"),
         msg.update()
-            .x_twilio_webhook_enabled(WebhookEnabled::False)
+            .webhook_enabled(false)
             .author("system")
             .body("edited: 2 + 2 = 4")
             .date_created(created())
@@ -937,9 +978,7 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
     .await;
     run.empty(
         &format!("{scope}: message: delete"),
-        msg.delete()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
-            .send(),
+        msg.delete().webhook_enabled(true).send(),
     )
     .await;
 
@@ -985,7 +1024,7 @@ async fn participants<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationH
     run.one(
         &format!("{scope}: participants: add a chat participant"),
         list.create()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
+            .webhook_enabled(true)
             .identity("alice@example.com")
             .attributes(r#"{"department":"R&D"}"#)
             .role_sid(ROLE)
@@ -1021,7 +1060,7 @@ async fn participants<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationH
     run.one(
         &format!("{scope}: participant: update every field"),
         p.update()
-            .x_twilio_webhook_enabled(WebhookEnabled::False)
+            .webhook_enabled(false)
             .date_created(created())
             .date_updated(updated())
             .attributes(r#"{"vip":true}"#)
@@ -1036,9 +1075,7 @@ async fn participants<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationH
     .await;
     run.empty(
         &format!("{scope}: participant: delete"),
-        p.delete()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
-            .send(),
+        p.delete().webhook_enabled(true).send(),
     )
     .await;
 }
@@ -1117,7 +1154,7 @@ async fn with_participants<S: Scope>(
     run.one(
         &format!("{scope}: conversation with participants: create every field"),
         h.create()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
+            .webhook_enabled(true)
             .friendly_name("Order #1234 – delivery")
             .unique_name("order-1234")
             .date_created(created())
@@ -1247,7 +1284,7 @@ async fn users<S: Scope>(
     run.one(
         &format!("{scope}: users: create every field"),
         list.create("alice@example.com")
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
+            .webhook_enabled(true)
             .friendly_name("Alice Ærø")
             .attributes(r#"{"team":"support","langs":["en","da"]}"#)
             .role_sid(ROLE)
@@ -1269,7 +1306,7 @@ async fn users<S: Scope>(
     run.one(
         &format!("{scope}: user: update every field"),
         user.update()
-            .x_twilio_webhook_enabled(WebhookEnabled::False)
+            .webhook_enabled(false)
             .friendly_name("Alice S.")
             .attributes("{}")
             .role_sid(ROLE_2)
@@ -1278,9 +1315,7 @@ async fn users<S: Scope>(
     .await;
     run.empty(
         &format!("{scope}: user: delete"),
-        user.delete()
-            .x_twilio_webhook_enabled(WebhookEnabled::True)
-            .send(),
+        user.delete().webhook_enabled(true).send(),
     )
     .await;
 
@@ -1390,6 +1425,7 @@ async fn negative_checks(run: &mut Run, c: &Client) {
         Some(
             "FriendlyName=Moderator&Type=bogus&Permission=sendMessage&Permission=leaveConversation",
         ),
+        &[],
         true,
     )
     .await;
@@ -1398,6 +1434,7 @@ async fn negative_checks(run: &mut Run, c: &Client) {
         reqwest::Method::GET,
         "/v1/Conversation",
         None,
+        &[],
         true,
     )
     .await;
@@ -1406,6 +1443,7 @@ async fn negative_checks(run: &mut Run, c: &Client) {
         reqwest::Method::GET,
         "/v1/Roles",
         None,
+        &[],
         false,
     )
     .await;
@@ -1428,12 +1466,14 @@ async fn negative_checks(run: &mut Run, c: &Client) {
             .send(),
     )
     .await;
-    run.refused_via_client(
-        "client with a header value the spec does not list",
-        c.conversation(CONVERSATION)
-            .delete()
-            .x_twilio_webhook_enabled(WebhookEnabled::from("maybe"))
-            .send(),
+    // The client takes a `bool` for this header, so only a hand-made request can send this.
+    run.refused_raw(
+        "raw request with a header value the spec does not list (X-Twilio-Webhook-Enabled: maybe)",
+        reqwest::Method::DELETE,
+        &format!("/v1/Conversations/{CONVERSATION}"),
+        None,
+        &[("X-Twilio-Webhook-Enabled", "maybe")],
+        true,
     )
     .await;
 }

@@ -89,6 +89,14 @@ impl Proxy {
     }
 
     /// Every exchange since the last call.
+    /// The status of the last answer recorded so far (without taking anything).
+    pub fn last_status(&self) -> Option<u16> {
+        self.log
+            .lock()
+            .ok()
+            .and_then(|l| l.last().map(|ex| ex.status))
+    }
+
     pub fn take(&self) -> Vec<Exchange> {
         self.log
             .lock()
