@@ -32,6 +32,10 @@ pub struct Events {
     pub enums: Vec<EnumDef>,
     /// Object types that JSON-encoded fields decode into (`WebhookMedia`).
     pub models: Vec<JsonModel>,
+    /// Form fields many events carry, from the spec's `x-shared-fields` list: each gets an
+    /// accessor on `WebhookEvent` (`conversation_sid()`), so a handler can route on it without
+    /// matching every variant.
+    pub shared_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,6 +98,19 @@ pub fn lower(text: &str) -> Result<Events> {
         title: api.info.title.clone(),
         ..Events::default()
     };
+    if let Some(list) = api.extensions.get("x-shared-fields") {
+        let at = Ptr::root().join("x-shared-fields");
+        let names = list
+            .as_array()
+            .ok_or_else(|| at.err("x-shared-fields is a list of form field names"))?;
+        for (i, name) in names.iter().enumerate() {
+            let name = name
+                .as_str()
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| at.join(i).err("a shared field is a form field name"))?;
+            out.shared_fields.push(name.to_string());
+        }
+    }
     for (name, callback) in &components.callbacks {
         let at = callbacks_at.join(name);
         let callback = match callback {
@@ -514,9 +531,17 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
             }
         }
     };
-    let account_sid = shared("AccountSid");
-    let chat_service_sid = shared("ChatServiceSid");
-    let conversation_sid = shared("ConversationSid");
+    let shared_accessors = ev.shared_fields.iter().map(|wire| {
+        let name = ident(&crate::names::snake(wire));
+        let body = shared(wire);
+        let d = format!(" `{wire}`, when the event has it.");
+        quote! {
+            #[doc = #d]
+            pub fn #name(&self) -> Option<&str> {
+                #body
+            }
+        }
+    });
     let title = if ev.title.is_empty() {
         "no events spec was given, so only `Unknown`".to_string()
     } else {
@@ -572,20 +597,7 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
                 #is_pre
             }
 
-            /// `AccountSid`, when the event has one.
-            pub fn account_sid(&self) -> Option<&str> {
-                #account_sid
-            }
-
-            /// `ChatServiceSid`: the Conversation Service the event is about, when sent.
-            pub fn chat_service_sid(&self) -> Option<&str> {
-                #chat_service_sid
-            }
-
-            /// `ConversationSid`, when the event is about a conversation.
-            pub fn conversation_sid(&self) -> Option<&str> {
-                #conversation_sid
-            }
+            #(#shared_accessors)*
         }
     });
     out

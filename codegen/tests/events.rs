@@ -116,3 +116,23 @@ fn mistakes_point_at_the_node() {
         "{e}"
     );
 }
+
+#[test]
+fn shared_fields_come_from_the_spec() {
+    let e = lower_err(&format!(
+        "{HEAD}x-shared-fields: AccountSid\ncomponents: {{}}\n"
+    ));
+    assert!(
+        e.contains("/x-shared-fields") && e.contains("a list"),
+        "{e}"
+    );
+    let e = lower_err(&format!(
+        "{HEAD}x-shared-fields: [AccountSid, 3]\ncomponents: {{}}\n"
+    ));
+    assert!(e.contains("/x-shared-fields/1"), "{e}");
+    let events = lower(&spec()).expect("our events spec");
+    assert_eq!(
+        events.shared_fields,
+        ["AccountSid", "ChatServiceSid", "ConversationSid"]
+    );
+}

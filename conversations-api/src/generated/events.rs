@@ -2831,7 +2831,7 @@ impl WebhookEvent {
         )
     }
 
-    /// `AccountSid`, when the event has one.
+    /// `AccountSid`, when the event has it.
     pub fn account_sid(&self) -> Option<&str> {
         match self {
             Self::ConversationAdd(e) => Some(e.account_sid.as_str()),
@@ -2867,7 +2867,7 @@ impl WebhookEvent {
         }
     }
 
-    /// `ChatServiceSid`: the Conversation Service the event is about, when sent.
+    /// `ChatServiceSid`, when the event has it.
     pub fn chat_service_sid(&self) -> Option<&str> {
         match self {
             Self::ConversationAdd(e) => e.chat_service_sid.as_deref(),
@@ -2903,7 +2903,7 @@ impl WebhookEvent {
         }
     }
 
-    /// `ConversationSid`, when the event is about a conversation.
+    /// `ConversationSid`, when the event has it.
     pub fn conversation_sid(&self) -> Option<&str> {
         match self {
             Self::ConversationAdd(_) => None,
