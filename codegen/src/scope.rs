@@ -106,6 +106,24 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
         (RawTy::Object(fa), RawTy::Object(fb)) => {
             RawTy::Object(merge_fields(fa, fb, location, sink))
         }
+        (RawTy::OpenObject(fa), RawTy::OpenObject(fb)) => {
+            RawTy::OpenObject(merge_fields(fa, fb, location, sink))
+        }
+        (RawTy::Object(fa), RawTy::OpenObject(fb)) | (RawTy::OpenObject(fa), RawTy::Object(fb)) => {
+            let open = if matches!(a, RawTy::OpenObject(_)) {
+                Scopes::Default
+            } else {
+                Scopes::Service
+            };
+            sink.note(
+                location,
+                format!(
+                    "unknown keys allowed only in the {}; kept in both",
+                    open.label()
+                ),
+            );
+            RawTy::OpenObject(merge_fields(fa, fb, location, sink))
+        }
         _ => {
             sink.note(
                 location,

@@ -2,7 +2,7 @@
 //! `stream()`, `limit(n)`, laziness, next-page links rebased onto the configured host.
 
 use conversations_api::{Client, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{conversation_json, MockServer, Reply};
 use futures::{StreamExt, TryStreamExt};
 
 const ACCOUNT: &str = "AC00000000000000000000000000000001";
@@ -33,7 +33,7 @@ fn sid(i: u32) -> String {
 fn page(ids: &[u32], next: Option<&str>) -> Reply {
     let items: Vec<String> = ids
         .iter()
-        .map(|i| format!(r#"{{"sid": "{}", "friendly_name": "c{i}"}}"#, sid(*i)))
+        .map(|i| conversation_json(&sid(*i), &format!(r#""friendly_name": "c{i}""#)))
         .collect();
     let next = next.map_or("null".to_string(), |n| format!("\"{TWILIO}{n}\""));
     Reply::json(
@@ -64,7 +64,7 @@ async fn three_pages_and_more() -> MockServer {
 }
 
 fn sids(items: &[conversations_api::Conversation]) -> Vec<String> {
-    items.iter().filter_map(|c| c.sid.clone()).collect()
+    items.iter().map(|c| c.sid.clone()).collect()
 }
 
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn stream_fetches_a_page_only_when_the_previous_one_is_used_up() {
     let mut seen = Vec::new();
     for expected_requests in [1, 1, 2, 2, 3] {
         let item = stream.next().await.expect("an item").expect("ok");
-        seen.extend(item.sid);
+        seen.push(item.sid);
         assert_eq!(server.requests().len(), expected_requests);
     }
     assert_eq!(seen, (1..=5).map(sid).collect::<Vec<_>>());

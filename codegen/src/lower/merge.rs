@@ -154,7 +154,8 @@ impl Builder {
     fn add_model(&mut self, resource: &str, scope: Scopes, response: RawResponse) -> RawResponse {
         let mut record = |ty: RawTy| -> RawTy {
             match ty {
-                RawTy::Object(fields) => {
+                // A resource's own unknown keys are not kept (only nested objects keep theirs).
+                RawTy::Object(fields) | RawTy::OpenObject(fields) => {
                     let fields: Vec<RawField> = fields
                         .into_iter()
                         .map(|f| RawField { scopes: scope, ..f })
