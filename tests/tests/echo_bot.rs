@@ -212,6 +212,14 @@ async fn echo_bot_end_to_end() {
         Some(format!("Basic {basic}").as_str())
     );
 
+    // The bot reads the created message's SID from the answer as a plain value.
+    assert!(
+        bot.logged(&format!(
+            "onMessageAdded {CH}: echoed as IM00000000000000000000000000000009"
+        ))
+        .await
+    );
+
     // 3. The same from the default service (no ChatServiceSid): the default scope.
     let event = message_added("bob", "ça va ✓", false);
     assert_eq!(post(&bot, &event, signed(&event)).await.status, 200);
