@@ -317,7 +317,7 @@ impl Differ {
                 (None, Some(facts)) => {
                     if dir == Dir::Response
                         && !path.is_empty()
-                        && a.get(parent).is_some_and(|p| open_object(p))
+                        && a.get(parent).is_some_and(open_object)
                         && !has_children(a, parent)
                     {
                         self.refine(
