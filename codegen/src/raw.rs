@@ -20,8 +20,12 @@ pub(crate) enum RawTy {
     Array(Box<RawTy>),
     Object(Vec<RawField>),
     /// An object with named fields that may carry more keys (`additionalProperties: true`):
-    /// the model keeps the unknown ones.
-    OpenObject(Vec<RawField>),
+    /// the model keeps the unknown ones. `name` is the component it was reached through, if
+    /// any: every field that refers to that component shares one model of that name.
+    OpenObject {
+        name: Option<String>,
+        fields: Vec<RawField>,
+    },
 }
 
 impl RawTy {
@@ -39,7 +43,7 @@ impl RawTy {
             RawTy::Enum(v) => format!("enum [{}]", v.join(", ")),
             RawTy::Array(t) => format!("array of {}", t.describe()),
             RawTy::Object(_) => "object".into(),
-            RawTy::OpenObject(_) => "object (open)".into(),
+            RawTy::OpenObject { .. } => "object (open)".into(),
         }
     }
 }
@@ -94,9 +98,9 @@ impl RawOp {
             out.insert(format!("param:{}", p.wire));
         }
         let fields = match &self.response {
-            RawResponse::One(RawTy::Object(f) | RawTy::OpenObject(f)) => Some(f),
+            RawResponse::One(RawTy::Object(f) | RawTy::OpenObject { fields: f, .. }) => Some(f),
             RawResponse::List {
-                item: RawTy::Object(f) | RawTy::OpenObject(f),
+                item: RawTy::Object(f) | RawTy::OpenObject { fields: f, .. },
                 ..
             } => Some(f),
             _ => None,

@@ -106,11 +106,22 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
         (RawTy::Object(fa), RawTy::Object(fb)) => {
             RawTy::Object(merge_fields(fa, fb, location, sink))
         }
-        (RawTy::OpenObject(fa), RawTy::OpenObject(fb)) => {
-            RawTy::OpenObject(merge_fields(fa, fb, location, sink))
-        }
-        (RawTy::Object(fa), RawTy::OpenObject(fb)) | (RawTy::OpenObject(fa), RawTy::Object(fb)) => {
-            let open = if matches!(a, RawTy::OpenObject(_)) {
+        (
+            RawTy::OpenObject {
+                name: na,
+                fields: fa,
+            },
+            RawTy::OpenObject {
+                name: nb,
+                fields: fb,
+            },
+        ) => RawTy::OpenObject {
+            name: na.clone().or_else(|| nb.clone()),
+            fields: merge_fields(fa, fb, location, sink),
+        },
+        (RawTy::Object(fa), RawTy::OpenObject { name, fields: fb })
+        | (RawTy::OpenObject { name, fields: fa }, RawTy::Object(fb)) => {
+            let open = if matches!(a, RawTy::OpenObject { .. }) {
                 Scopes::Default
             } else {
                 Scopes::Service
@@ -122,7 +133,10 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
                     open.label()
                 ),
             );
-            RawTy::OpenObject(merge_fields(fa, fb, location, sink))
+            RawTy::OpenObject {
+                name: name.clone(),
+                fields: merge_fields(fa, fb, location, sink),
+            }
         }
         _ => {
             sink.note(

@@ -85,8 +85,8 @@
 //! The typed sub-objects are structs users can name, start from `Default` and decode:
 //!
 //! ```
-//! use conversations_api::{ConversationParticipantMessagingBinding, ConversationTimers};
-//! let binding = ConversationParticipantMessagingBinding::default();
+//! use conversations_api::{MessagingBinding, ConversationTimers};
+//! let binding = MessagingBinding::default();
 //! let timers: ConversationTimers = serde_json::from_str(r#"{"date_closed": null}"#).unwrap();
 //! assert_eq!(binding.address, None);
 //! assert!(timers.extra.is_empty());

@@ -150,7 +150,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<(String,
                     let (schema, sat) = r.schema(schema, &mat.join("schema"))?;
                     match (lower_schema(r, schema, &sat, 0)?, ct == FORM) {
                         // Keys a body may carry beyond its fields are nothing to send.
-                        (RawTy::Object(fields) | RawTy::OpenObject(fields), form) => {
+                        (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }, form) => {
                             let location = if form { Location::Form } else { Location::Json };
                             for f in fields {
                                 params.push(RawParam {
@@ -317,7 +317,7 @@ fn extract_response<'a>(
 
 /// `{<key>: [item], meta: {...}}` is a list page.
 fn as_list(ty: &RawTy) -> Option<RawResponse> {
-    let (RawTy::Object(fields) | RawTy::OpenObject(fields)) = ty else {
+    let (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }) = ty else {
         return None;
     };
     if fields.len() != 2 || !fields.iter().any(|f| f.wire == "meta") {

@@ -155,7 +155,7 @@ impl Builder {
         let mut record = |ty: RawTy| -> RawTy {
             match ty {
                 // A resource's own unknown keys are not kept (only nested objects keep theirs).
-                RawTy::Object(fields) | RawTy::OpenObject(fields) => {
+                RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => {
                     let fields: Vec<RawField> = fields
                         .into_iter()
                         .map(|f| RawField { scopes: scope, ..f })

@@ -147,7 +147,7 @@ pub(super) fn lower_schema<'a>(
 /// beyond them, which the model then keeps instead of dropping.
 fn object(fields: Vec<RawField>, extra: Option<&AdditionalProperties>) -> RawTy {
     match extra {
-        Some(AdditionalProperties::Any(true)) => RawTy::OpenObject(fields),
+        Some(AdditionalProperties::Any(true)) => RawTy::OpenObject { name: None, fields },
         _ => RawTy::Object(fields),
     }
 }
@@ -162,9 +162,21 @@ fn lower_fields<'a>(
     let mut out = Vec::new();
     for (name, prop) in props {
         let (schema, pat) = r.boxed_schema(prop, &at.join(name))?;
+        let mut ty = lower_schema(r, schema, &pat, depth + 1)?;
+        // An open object shared through a component is named after it, so every field that
+        // refers to it gets one model.
+        if let (
+            ReferenceOr::Reference { reference },
+            RawTy::OpenObject {
+                name: component, ..
+            },
+        ) = (prop, &mut ty)
+        {
+            *component = reference.rsplit('/').next().map(str::to_string);
+        }
         out.push(RawField {
             wire: name.clone(),
-            ty: lower_schema(r, schema, &pat, depth + 1)?,
+            ty,
             nullable: schema.schema_data.nullable,
             required: required.contains(name),
             doc: first_line(schema.schema_data.description.as_deref().unwrap_or("")),

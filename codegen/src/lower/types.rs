@@ -62,7 +62,8 @@ impl Builder {
                 }
                 Ty::Model(ctx.to_string())
             }
-            RawTy::OpenObject(fields) => {
+            RawTy::OpenObject { name, fields } => {
+                let ctx = name.as_deref().unwrap_or(ctx);
                 if !self.models.contains_key(ctx) {
                     self.define_model(ctx, doc, fields);
                     if let Some(model) = self.models.get_mut(ctx) {

@@ -167,7 +167,7 @@ pub struct Conversation {
     /// Time of the last change to this conversation, ISO 8601 in UTC.
     #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no timer is set.
     #[serde(default)]
     pub timers: Option<ConversationTimers>,
     /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
@@ -175,11 +175,11 @@ pub struct Conversation {
     /// Related sub-resources, by name, as absolute URLs.
     #[serde(default)]
     pub links: Option<ConversationLinks>,
-    /// Channel-specific settings of the conversation, e.g. an `email` entry.
+    /// Channel-specific settings of a conversation, such as its `email` entry.
     #[serde(default)]
     pub bindings: Option<ConversationBindings>,
 }
-/// Channel-specific settings of the conversation, e.g. an `email` entry.
+/// Channel-specific settings of a conversation, such as its `email` entry.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConversationBindings {
@@ -393,9 +393,9 @@ pub struct ConversationParticipant {
     /// Free-form JSON kept as a string; `{}` when nothing was set.
     #[serde(default)]
     pub attributes: Option<String>,
-    /// Channel addressing of a non-chat participant (`type`, `address`, `proxy_address` or `projected_address`).
+    /// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or `projected_address` for group MMS; null for chat participants.
     #[serde(default)]
-    pub messaging_binding: Option<ConversationParticipantMessagingBinding>,
+    pub messaging_binding: Option<MessagingBinding>,
     /// Role (`RL...`) held.
     #[serde(default)]
     pub role_sid: Option<String>,
@@ -417,27 +417,6 @@ pub struct ConversationParticipant {
     /// Returned only in the Service scope (see `DRIFT.md`).
     #[serde(default)]
     pub chat_service_sid: Option<String>,
-}
-/// Channel addressing of a non-chat participant (`type`, `address`, `proxy_address` or `projected_address`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationParticipantMessagingBinding {
-    /// Channel of the participant, e.g. `sms`, `whatsapp` or `email`.
-    #[serde(default)]
-    pub r#type: Option<String>,
-    /// The participant's own address on that channel, such as a phone number.
-    #[serde(default)]
-    pub address: Option<String>,
-    /// The Twilio number or sender the participant talks to.
-    #[serde(default)]
-    pub proxy_address: Option<String>,
-    /// Address a group-MMS participant is shown under.
-    #[serde(default)]
-    pub projected_address: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// The `ConversationScopedWebhook` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -495,7 +474,7 @@ pub struct ConversationScopedWebhookConfiguration {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
-/// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
+/// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no timer is set.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConversationTimers {
@@ -540,44 +519,17 @@ pub struct ConversationWithParticipants {
     /// Time of the last change to this conversation, ISO 8601 in UTC.
     #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no timer is set.
     #[serde(default)]
-    pub timers: Option<ConversationWithParticipantsTimers>,
+    pub timers: Option<ConversationTimers>,
     /// Related sub-resources, by name, as absolute URLs.
     #[serde(default)]
     pub links: Option<ConversationWithParticipantsLinks>,
-    /// Channel-specific settings of the conversation, e.g. an `email` entry.
+    /// Channel-specific settings of a conversation, such as its `email` entry.
     #[serde(default)]
-    pub bindings: Option<ConversationWithParticipantsBindings>,
+    pub bindings: Option<ConversationBindings>,
     /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
     pub url: String,
-}
-/// Channel-specific settings of the conversation, e.g. an `email` entry.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationWithParticipantsBindings {
-    /// Email settings of the conversation (`name`, `projected_address`).
-    #[serde(default)]
-    pub email: Option<ConversationWithParticipantsBindingsEmail>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Email settings of the conversation (`name`, `projected_address`).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationWithParticipantsBindingsEmail {
-    /// Sender name shown on emails from the conversation.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Address the conversation sends email from.
-    #[serde(default)]
-    pub projected_address: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 /// Related sub-resources, by name, as absolute URLs.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -592,21 +544,6 @@ pub struct ConversationWithParticipantsLinks {
     /// Absolute URL of the related `webhooks`.
     #[serde(default)]
     pub webhooks: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationWithParticipantsTimers {
-    /// When the conversation is due to turn `inactive` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_inactive: Option<crate::DateTime>,
-    /// When the conversation is due to be `closed` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_closed: Option<crate::DateTime>,
     /// Keys the API sent that this version of the crate does not name, kept as
     /// they came so that nothing is lost when the API adds one.
     #[serde(flatten)]
@@ -637,6 +574,27 @@ pub struct Credential {
     /// Absolute API URL of this push credential (`/v1/Credentials/{Sid}`).
     pub url: String,
 }
+/// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or `projected_address` for group MMS; null for chat participants.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessagingBinding {
+    /// Channel of the participant, e.g. `sms`, `whatsapp` or `email`.
+    #[serde(default)]
+    pub r#type: Option<String>,
+    /// The participant's own address on that channel, such as a phone number.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The Twilio number or sender the participant talks to.
+    #[serde(default)]
+    pub proxy_address: Option<String>,
+    /// Address a group-MMS participant is shown under.
+    #[serde(default)]
+    pub projected_address: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
 /// The `ParticipantConversation` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -653,11 +611,9 @@ pub struct ParticipantConversation {
     /// Chat identity of the participant, if it is a chat user.
     #[serde(default)]
     pub participant_identity: Option<String>,
-    /// Channel addressing of the participant when it is not a chat user.
+    /// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or `projected_address` for group MMS; null for chat participants.
     #[serde(default)]
-    pub participant_messaging_binding: Option<
-        ParticipantConversationParticipantMessagingBinding,
-    >,
+    pub participant_messaging_binding: Option<MessagingBinding>,
     /// Conversation (`CH...`) the participant takes part in.
     pub conversation_sid: String,
     /// The conversation's `unique_name`; null when the application never set one.
@@ -681,9 +637,9 @@ pub struct ParticipantConversation {
     /// State of a conversation as reported in participant and user listings.
     #[serde(default)]
     pub conversation_state: Option<ParticipantConversationState>,
-    /// Scheduled state changes of the conversation.
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no timer is set.
     #[serde(default)]
-    pub conversation_timers: Option<ParticipantConversationTimers>,
+    pub conversation_timers: Option<ConversationTimers>,
     /// Related sub-resources, by name, as absolute URLs.
     #[serde(default)]
     pub links: Option<ParticipantConversationLinks>,
@@ -698,42 +654,6 @@ pub struct ParticipantConversationLinks {
     /// Absolute URL of the related `conversation`.
     #[serde(default)]
     pub conversation: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Channel addressing of the participant when it is not a chat user.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantConversationParticipantMessagingBinding {
-    /// Channel of the participant, e.g. `sms`, `whatsapp` or `email`.
-    #[serde(default)]
-    pub r#type: Option<String>,
-    /// The participant's own address on that channel, such as a phone number.
-    #[serde(default)]
-    pub address: Option<String>,
-    /// The Twilio number or sender the participant talks to.
-    #[serde(default)]
-    pub proxy_address: Option<String>,
-    /// Address a group-MMS participant is shown under.
-    #[serde(default)]
-    pub projected_address: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Scheduled state changes of the conversation.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ParticipantConversationTimers {
-    /// When the conversation is due to turn `inactive` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_inactive: Option<crate::DateTime>,
-    /// When the conversation is due to be `closed` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_closed: Option<crate::DateTime>,
     /// Keys the API sent that this version of the crate does not name, kept as
     /// they came so that nothing is lost when the API adds one.
     #[serde(flatten)]
@@ -1053,9 +973,9 @@ pub struct UserConversation {
     /// State of a conversation as reported in participant and user listings.
     #[serde(default)]
     pub conversation_state: Option<UserConversationState>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no timer is set.
     #[serde(default)]
-    pub timers: Option<UserConversationTimers>,
+    pub timers: Option<ConversationTimers>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
     #[serde(default)]
     pub attributes: Option<String>,
@@ -1089,21 +1009,6 @@ pub struct UserConversationLinks {
     /// Absolute URL of the related `conversation`.
     #[serde(default)]
     pub conversation: Option<String>,
-    /// Keys the API sent that this version of the crate does not name, kept as
-    /// they came so that nothing is lost when the API adds one.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-/// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserConversationTimers {
-    /// When the conversation is due to turn `inactive` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_inactive: Option<crate::DateTime>,
-    /// When the conversation is due to be `closed` if nothing happens before (ISO 8601, UTC).
-    #[serde(default)]
-    pub date_closed: Option<crate::DateTime>,
     /// Keys the API sent that this version of the crate does not name, kept as
     /// they came so that nothing is lost when the API adds one.
     #[serde(flatten)]
