@@ -312,6 +312,9 @@ pub struct Model {
     /// Part of a JSON request body, so users build values of it: emitted without
     /// `#[non_exhaustive]` (which would forbid struct literals outside the crate).
     pub input: bool,
+    /// The spec says the API may send keys beyond `fields` (`additionalProperties: true`):
+    /// the struct keeps them in a map instead of dropping them on decode.
+    pub keeps_unknown_keys: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -165,6 +165,7 @@ mod tests {
                 doc: String::new(),
                 fields,
                 input: false,
+                keeps_unknown_keys: false,
             },
         )
     }

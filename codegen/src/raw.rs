@@ -5,8 +5,12 @@ use crate::ir::{Location, Method, Scopes, Side};
 /// A type as the spec states it, with the facts the drift report compares.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RawTy {
-    String { format: Option<String> },
-    Int { format: Option<String> },
+    String {
+        format: Option<String>,
+    },
+    Int {
+        format: Option<String>,
+    },
     Float,
     Bool,
     DateTime,
@@ -15,6 +19,13 @@ pub(crate) enum RawTy {
     Enum(Vec<String>),
     Array(Box<RawTy>),
     Object(Vec<RawField>),
+    /// An object with named fields that may carry more keys (`additionalProperties: true`):
+    /// the model keeps the unknown ones. `name` is the component it was reached through, if
+    /// any: every field that refers to that component shares one model of that name.
+    OpenObject {
+        name: Option<String>,
+        fields: Vec<RawField>,
+    },
 }
 
 impl RawTy {
@@ -32,6 +43,7 @@ impl RawTy {
             RawTy::Enum(v) => format!("enum [{}]", v.join(", ")),
             RawTy::Array(t) => format!("array of {}", t.describe()),
             RawTy::Object(_) => "object".into(),
+            RawTy::OpenObject { .. } => "object (open)".into(),
         }
     }
 }
@@ -108,9 +120,9 @@ impl RawOp {
             out.insert(format!("param:{}", p.wire));
         }
         let fields = match &self.response {
-            RawResponse::One(RawTy::Object(f)) => Some(f),
+            RawResponse::One(RawTy::Object(f) | RawTy::OpenObject { fields: f, .. }) => Some(f),
             RawResponse::List {
-                item: RawTy::Object(f),
+                item: RawTy::Object(f) | RawTy::OpenObject { fields: f, .. },
                 ..
             } => Some(f),
             _ => None,

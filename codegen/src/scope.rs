@@ -123,6 +123,38 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
         (RawTy::Object(fa), RawTy::Object(fb)) => {
             RawTy::Object(merge_fields(fa, fb, location, sink))
         }
+        (
+            RawTy::OpenObject {
+                name: na,
+                fields: fa,
+            },
+            RawTy::OpenObject {
+                name: nb,
+                fields: fb,
+            },
+        ) => RawTy::OpenObject {
+            name: na.clone().or_else(|| nb.clone()),
+            fields: merge_fields(fa, fb, location, sink),
+        },
+        (RawTy::Object(fa), RawTy::OpenObject { name, fields: fb })
+        | (RawTy::OpenObject { name, fields: fa }, RawTy::Object(fb)) => {
+            let open = if matches!(a, RawTy::OpenObject { .. }) {
+                Scopes::Default
+            } else {
+                Scopes::Service
+            };
+            sink.note(
+                location,
+                format!(
+                    "unknown keys allowed only in the {}; kept in both",
+                    open.label()
+                ),
+            );
+            RawTy::OpenObject {
+                name: name.clone(),
+                fields: merge_fields(fa, fb, location, sink),
+            }
+        }
         _ => {
             sink.note(
                 location,

@@ -46,6 +46,7 @@ snapshot_case!(json_request_bodies, "json_body.yaml", false);
 snapshot_case!(trailing_extension, "trailing_extension.yaml", false);
 snapshot_case!(scope_pair_found_in_the_spec, "other_scope_pair.yaml", true);
 snapshot_case!(paths_without_a_shared_prefix, "no_shared_prefix.yaml", true);
+snapshot_case!(open_objects_and_required_fields, "open_objects.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {

@@ -113,7 +113,10 @@ async fn hook(State(app): State<App>, TwilioWebhook(event): TwilioWebhook) -> We
                 None => post_echo(app.client.conversation(&m.conversation_sid), &text).await,
             };
             match sent {
-                Ok(_) => println!("onMessageAdded {}: echoed", m.conversation_sid),
+                Ok(echo) => println!(
+                    "onMessageAdded {}: echoed as {}",
+                    m.conversation_sid, echo.sid
+                ),
                 Err(e) => println!("onMessageAdded {}: echo failed: {e}", m.conversation_sid),
             }
             WebhookResponse::ok()

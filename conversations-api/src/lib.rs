@@ -7,8 +7,14 @@
 //!
 //! let client = Client::from_env()?;
 //! let conv = client.conversations().create().friendly_name("Support").send().await?;
-//! if let Some(sid) = &conv.sid {
-//!     client.conversation(sid).messages().create().body("hi").send().await?;
+//! client.conversation(&conv.sid).messages().create().body("hi").send().await?;
+//!
+//! // Nested objects are typed: the phone number of each SMS participant.
+//! let participants = client.conversation(&conv.sid).participants().list().send().await?;
+//! for p in &participants.items {
+//!     if let Some(address) = p.messaging_binding.as_ref().and_then(|b| b.address.as_ref()) {
+//!         println!("{} is reached at {address}", p.sid);
+//!     }
 //! }
 //!
 //! // The same handle types, scoped to one service:
@@ -52,6 +58,10 @@
 //!   headers, for the calls that need them (`send()` returns the value alone).
 //! * [`Error`]: Twilio's error body ([`ApiError`]), non-JSON error pages, timeouts, transport
 //!   failures and decode errors that name the type and field.
+//! * Models: what a resource always carries (`sid`, `account_sid`, the SIDs it sits under,
+//!   `url`, `date_created`) is a plain value, so an answer without it is a decode error naming
+//!   it; other fields are `Option`s. Nested objects are structs whose `extra` map keeps keys
+//!   this version of the crate does not name.
 //! * A `tracing` span `conversations_api.request` per call with the method, path template,
 //!   attempt, status and `Twilio-Request-Id`.
 //! * [`AccessToken`]: signed JWTs for Twilio's browser and mobile Conversations SDKs (one

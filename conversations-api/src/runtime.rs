@@ -717,9 +717,25 @@ fn decode_failure<T>(error: &serde_json::Error, field: String, body: &[u8]) -> E
     } else {
         Error::Decode {
             type_name: type_name::<T>(),
-            field,
+            field: with_missing_field(error, field),
             message: error.to_string(),
         }
+    }
+}
+
+/// The path of the field that failed. For a required field that is absent, serde's path stops
+/// at the object that lacks it, so the field's name (which serde puts only in its message,
+/// "missing field `sid`") is added: `field` then names what is missing, not its parent.
+fn with_missing_field(error: &serde_json::Error, path: String) -> String {
+    let text = error.to_string();
+    let missing = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name);
+    match missing {
+        Some(name) if path == "." || path.is_empty() => name.to_string(),
+        Some(name) => format!("{path}.{name}"),
+        None => path,
     }
 }
 

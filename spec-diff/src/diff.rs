@@ -315,7 +315,16 @@ impl Differ {
                     }
                 }
                 (None, Some(facts)) => {
-                    if path.is_empty() || a.contains_key(parent) {
+                    if dir == Dir::Response
+                        && !path.is_empty()
+                        && a.get(parent).is_some_and(open_object)
+                        && !has_children(a, parent)
+                    {
+                        self.refine(
+                            &loc(path),
+                            "added (a key of an object OLD left open)".into(),
+                        );
+                    } else if path.is_empty() || a.contains_key(parent) {
                         let (text, label) = match dir {
                             Dir::Request => added_request(Some(facts)),
                             Dir::Response => ("added", Label::Compatible),
@@ -352,6 +361,27 @@ impl Differ {
                     format!("type: none -> {} (was only nullable: true)", show(key, fb)),
                 );
                 continue;
+            }
+            if dir == Dir::Response {
+                if key == "type" && fa.is_none() && a.is_empty() && !has_children(old, path) {
+                    self.refine(
+                        loc,
+                        format!("type: none -> {} (was untyped)", show(key, fb)),
+                    );
+                    continue;
+                }
+                let always = b.get("required") == Some(&Fact::Bool(true));
+                if key == "required" && always {
+                    self.refine(loc, "required: false -> true (always returned)".into());
+                    continue;
+                }
+                if key == "nullable" && always && fb.is_none() {
+                    self.refine(
+                        loc,
+                        "nullable: true -> false (required: always returned with a value)".into(),
+                    );
+                    continue;
+                }
             }
             let label = match (key, dir) {
                 // A request default is what the server does when the field is left out: a
@@ -517,6 +547,17 @@ fn bound(a: Option<&Fact>, b: Option<&Fact>, lower: bool) -> Change {
 fn only_nullable(facts: &Facts) -> bool {
     facts.get("nullable") == Some(&Fact::Bool(true))
         && facts.keys().all(|k| *k == "nullable" || *k == "required")
+}
+
+/// OLD's node is an object that names no keys and does not forbid others (`type: object`,
+/// maybe `format: uri-map`, or untyped): keys described below it in NEW only say what it holds.
+fn open_object(facts: &Facts) -> bool {
+    let object = match facts.get("type") {
+        None => true,
+        Some(Fact::Str(t)) => t == "object",
+        Some(_) => false,
+    };
+    object && !facts.contains_key("additionalProperties") && !facts.contains_key("recursive")
 }
 
 fn has_children(tree: &Tree, path: &[Seg]) -> bool {

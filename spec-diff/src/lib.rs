@@ -81,16 +81,23 @@
 //!
 //! # Refinements
 //!
-//! Two differences that make a spec say what the API already does are listed separately and
-//! not counted:
+//! Differences that make a spec say what the API already does are listed separately and not
+//! counted:
 //!
 //! 1. an `encoding` entry `{style: form, explode: true}` (the form default, written out) for an
 //!    array field, present on one side and absent on the other;
 //! 2. an explicit `type` added in NEW on a property that in OLD was only `nullable: true`
-//!    (no type, nothing below it). Other facts changed on the same node are still counted.
+//!    (no type, nothing below it), or, in a response, on a node that in OLD had no facts at all
+//!    (untyped array items). Other facts changed on the same node are still counted;
+//! 3. in a response, a key described in NEW below an object that OLD left open: OLD's node is
+//!    `type: object` (any `format`, such as `uri-map`) or untyped, names no keys and does not
+//!    say `additionalProperties: false` (a typed sub-object);
+//! 4. in a response, a field that becomes `required` (the API always returns it), and the
+//!    `nullable: true` it loses at the same time, when NEW makes it required.
 //!
-//! Any other `encoding` change, and any `type` change on a node that had a type (or a type
-//! removed), is a counted difference.
+//! Any other `encoding` change, any `type` change on a node that had a type (or a type
+//! removed), a key added below an object that already named keys, a `nullable` dropped from a
+//! field that stays optional, and any of these in a request, is a counted difference.
 //!
 //! # Output and exit code
 //!

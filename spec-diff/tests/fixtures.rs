@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use spec_diff::{diff_files, run};
+use spec_diff::{diff_files, run, Label};
 
 fn fixture(case: &str, file: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -604,6 +604,62 @@ fn refinement_with_another_change_on_the_node() {
             "response 201 field auto_creation: type: none -> object (was only nullable: true)",
         )],
     );
+}
+
+#[test]
+fn refinement_typed_sub_object_and_required_field() {
+    // `links` gains a key below a uri-map, `sid` becomes required and loses `nullable`: all
+    // refinements. `friendly_name` loses `nullable` but stays optional: counted.
+    let mut refinements = Vec::new();
+    for (op, prefix, code) in [
+        (LIST_CONV, "conversations[].", "200"),
+        (CREATE_CONV, "", "201"),
+    ] {
+        refinements.extend([
+            l(
+                op,
+                &format!(
+                    "response {code} field {prefix}links.messages: added (a key of an object OLD left open)"
+                ),
+            ),
+            l(
+                op,
+                &format!("response {code} field {prefix}sid: required: false -> true (always returned)"),
+            ),
+            l(
+                op,
+                &format!(
+                    "response {code} field {prefix}sid: nullable: true -> false (required: always returned with a value)"
+                ),
+            ),
+        ]);
+    }
+    check_l(
+        "refinement_typed_and_required",
+        &[
+            l(
+                LIST_CONV,
+                "response 200 field conversations[].friendly_name: nullable: true -> false [compatible]",
+            ),
+            l(
+                CREATE_CONV,
+                "response 201 field friendly_name: nullable: true -> false [compatible]",
+            ),
+        ],
+        &refinements,
+    );
+    // The other way round every one of them is a counted, breaking difference.
+    let report = diff_files(
+        &fixture("refinement_typed_and_required", "new.yaml"),
+        &fixture("refinement_typed_and_required", "old.yaml"),
+    );
+    let report = report.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.refinements, []);
+    assert_eq!(report.differences.len(), 8);
+    assert!(report
+        .differences
+        .iter()
+        .all(|d| d.label == Label::Breaking));
 }
 
 #[test]

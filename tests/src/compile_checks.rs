@@ -35,7 +35,7 @@
 //! let a: conversations_api::Conversation = client.conversation("CH1").fetch().send().await?;
 //! let b: conversations_api::Conversation =
 //!     client.service("IS1").conversation("CH1").fetch().send().await?;
-//! assert_eq!(a.sid.is_some(), b.sid.is_some());
+//! assert_eq!(a.sid.len(), b.sid.len());
 //! # Ok(())
 //! # }
 //! ```
@@ -74,6 +74,58 @@
 //! let _: Vec<Conversation> = next.into_iter().flatten().collect();
 //! # Ok(())
 //! # }
+//! ```
+//!
+//! What a resource always carries is a plain value, so its SID leads straight to its handle:
+//!
+//! ```
+//! # async fn f(client: conversations_api::Client) -> Result<(), conversations_api::Error> {
+//! let conv = client.conversations().create().send().await?;
+//! let sid: &String = &conv.sid;
+//! let created: conversations_api::DateTime = conv.date_created;
+//! let url: &str = &conv.url;
+//! client.conversation(sid).messages().create().body("hi").send().await?;
+//! # let _ = (created, url);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Nested objects are structs with typed fields, each optional, and an `extra` map for keys
+//! this version does not name:
+//!
+//! ```
+//! use conversations_api::{
+//!     ConversationMessage, ConversationParticipant, ConversationScopedWebhook, Conversation,
+//!     ServiceNotification,
+//! };
+//! fn read(c: &Conversation, p: &ConversationParticipant, m: &ConversationMessage,
+//!         w: &ConversationScopedWebhook, n: &ServiceNotification) {
+//!     let address: Option<&String> = p.messaging_binding.as_ref().and_then(|b| b.address.as_ref());
+//!     let closes: Option<conversations_api::DateTime> =
+//!         c.timers.as_ref().and_then(|t| t.date_closed);
+//!     let messages_url: Option<&String> = c.links.as_ref().and_then(|l| l.messages.as_ref());
+//!     let email_name: Option<&String> =
+//!         c.bindings.as_ref().and_then(|b| b.email.as_ref()).and_then(|e| e.name.as_ref());
+//!     let sizes: Vec<i64> = m.media.iter().flatten().filter_map(|item| item.size).collect();
+//!     let delivered: Option<&String> = m.delivery.as_ref().and_then(|d| d.delivered.as_ref());
+//!     let total: Option<i64> = m.delivery.as_ref().and_then(|d| d.total);
+//!     let filters: Option<&Vec<String>> = w.configuration.as_ref().and_then(|c| c.filters.as_ref());
+//!     let template: Option<&String> = n.new_message.as_ref().and_then(|s| s.template.as_ref());
+//!     let unknown: Option<&serde_json::Value> =
+//!         p.messaging_binding.as_ref().and_then(|b| b.extra.get("level"));
+//!     let _ = (address, closes, messages_url, email_name, sizes, delivered, total, filters,
+//!              template, unknown);
+//! }
+//! ```
+//!
+//! The typed sub-objects are structs users can name, start from `Default` and decode:
+//!
+//! ```
+//! use conversations_api::{MessagingBinding, ConversationTimers};
+//! let binding = MessagingBinding::default();
+//! let timers: ConversationTimers = serde_json::from_str(r#"{"date_closed": null}"#).unwrap();
+//! assert_eq!(binding.address, None);
+//! assert!(timers.extra.is_empty());
 //! ```
 //!
 //! [`Response`]: conversations_api::Response

@@ -345,3 +345,66 @@ pub fn form_body(fields: &[(String, String)]) -> String {
     }
     s.finish()
 }
+
+/// A conversation answer as JSON text: the fields spec/ marks as always returned (`sid`,
+/// `account_sid`, `chat_service_sid`, `url`, `date_created`), then `more` (members of the same
+/// object, e.g. `"friendly_name": "Support"`; may be empty).
+pub fn conversation_json(sid: &str, more: &str) -> String {
+    resource_json(
+        &[
+            ("sid", sid),
+            ("account_sid", ACCOUNT_SID),
+            ("chat_service_sid", SERVICE_SID),
+            (
+                "url",
+                &format!("https://conversations.twilio.com/v1/Conversations/{sid}"),
+            ),
+            ("date_created", "2024-05-01T10:00:00Z"),
+        ],
+        more,
+    )
+}
+
+/// A message answer as JSON text: the always-returned fields of a message, then `more`.
+pub fn message_json(sid: &str, conversation: &str, more: &str) -> String {
+    resource_json(
+        &[
+            ("sid", sid),
+            ("account_sid", ACCOUNT_SID),
+            ("conversation_sid", conversation),
+            (
+                "url",
+                &format!(
+                    "https://conversations.twilio.com/v1/Conversations/{conversation}/Messages/{sid}"
+                ),
+            ),
+            ("date_created", "2024-05-01T10:00:00Z"),
+        ],
+        more,
+    )
+}
+
+/// Account and service SIDs the JSON helpers put into answers.
+pub const ACCOUNT_SID: &str = "AC00000000000000000000000000000001";
+pub const SERVICE_SID: &str = "IS00000000000000000000000000000001";
+
+/// `{"k": "v", ..., more}` from string members and extra member text. A field that `more`
+/// names itself is left out (a duplicate key is a decode error), so a test can give, say, its
+/// own `date_created`.
+fn resource_json(fields: &[(&str, &str)], more: &str) -> String {
+    let mut members: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| !more.contains(&format!("\"{k}\"")))
+        .map(|(k, v)| {
+            format!(
+                "{}: {}",
+                serde_json::Value::from(*k),
+                serde_json::Value::from(*v)
+            )
+        })
+        .collect();
+    if !more.trim().is_empty() {
+        members.push(more.to_string());
+    }
+    format!("{{{}}}", members.join(", "))
+}

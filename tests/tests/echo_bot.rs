@@ -2,7 +2,7 @@
 //! makes checked byte for byte at the in-process server standing in for Twilio.
 
 use conversations_api::SignatureValidator;
-use conversations_tests::{MockServer, Recorded, Reply};
+use conversations_tests::{message_json, MockServer, Recorded, Reply};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -151,7 +151,11 @@ async fn echo_bot_end_to_end() {
     let api = MockServer::start(|_, _| {
         Reply::json(
             201,
-            r#"{"sid":"IM00000000000000000000000000000009","author":"echo-bot","body":"echo"}"#,
+            message_json(
+                "IM00000000000000000000000000000009",
+                "CH00000000000000000000000000000001",
+                r#""author": "echo-bot", "body": "echo""#,
+            ),
         )
     })
     .await;
@@ -206,6 +210,14 @@ async fn echo_bot_end_to_end() {
     assert_eq!(
         echo.header("authorization"),
         Some(format!("Basic {basic}").as_str())
+    );
+
+    // The bot reads the created message's SID from the answer as a plain value.
+    assert!(
+        bot.logged(&format!(
+            "onMessageAdded {CH}: echoed as IM00000000000000000000000000000009"
+        ))
+        .await
     );
 
     // 3. The same from the default service (no ChatServiceSid): the default scope.

@@ -2,7 +2,7 @@
 //! the `Authorization` header, and secrets kept out of every `Debug` and `Display`.
 
 use conversations_api::{Client, ClientBuilder, CredentialType, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{conversation_json, MockServer, Reply};
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -27,7 +27,10 @@ fn config_error(result: Result<impl std::fmt::Debug, Error>) -> String {
 }
 
 fn ok_reply() -> Reply {
-    Reply::json(200, r#"{"sid": "CH00000000000000000000000000000001"}"#)
+    Reply::json(
+        200,
+        conversation_json("CH00000000000000000000000000000001", ""),
+    )
 }
 
 // ---- region and edge (no network) ----

@@ -2,7 +2,7 @@
 //! broken and malformed bodies, unknown enum values, unknown fields and nulls.
 
 use conversations_api::{Client, ConversationState, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{conversation_json, MockServer, Reply};
 
 const ACCOUNT: &str = "AC00000000000000000000000000000001";
 const TOKEN: &str = "tok3n-S3CRET-marker";
@@ -118,7 +118,10 @@ async fn json_cut_short_is_a_truncated_body_not_a_bad_field() {
 
     let server = MockServer::always(Reply::json(
         200,
-        r#"{"conversations": [{"sid": "CH1"}, {"sid": "CH2", "date_cr"#,
+        format!(
+            r#"{{"conversations": [{}, {{"sid": "CH2", "date_cr"#,
+            conversation_json("CH1", "")
+        ),
     ))
     .await;
     let err = client(&server)
@@ -153,7 +156,7 @@ async fn body_cut_off_on_the_wire_is_a_transport_error() {
 async fn wrong_type_names_type_and_field() {
     let server = MockServer::always(Reply::json(
         200,
-        format!(r#"{{"sid": "{CONV}", "date_created": "yesterday"}}"#),
+        conversation_json(CONV, r#""date_created": "yesterday""#),
     ))
     .await;
     let err = fetch(&server).await.expect_err("not a date-time");
@@ -177,8 +180,12 @@ async fn wrong_type_names_type_and_field() {
 async fn decode_error_in_a_page_names_the_item() {
     let server = MockServer::always(Reply::json(
         200,
-        r#"{"conversations": [{"sid": "CH1"}, {"sid": "CH2", "date_created": 7}],
-            "meta": {"next_page_url": null, "key": "conversations"}}"#,
+        format!(
+            r#"{{"conversations": [{}, {}],
+                "meta": {{"next_page_url": null, "key": "conversations"}}}}"#,
+            conversation_json("CH1", ""),
+            conversation_json("CH2", r#""date_created": 7"#)
+        ),
     ))
     .await;
     let err = client(&server)
@@ -202,9 +209,10 @@ async fn decode_error_in_a_page_names_the_item() {
 async fn unknown_enum_values_and_unknown_fields_decode() {
     let server = MockServer::always(Reply::json(
         200,
-        format!(
-            r#"{{"sid": "{CONV}", "state": "hibernating", "friendly_name": "Support",
-                "brand_new_field": {{"nested": [1, 2, 3]}}, "another_one": true}}"#
+        conversation_json(
+            CONV,
+            r#""state": "hibernating", "friendly_name": "Support",
+                "brand_new_field": {"nested": [1, 2, 3]}, "another_one": true"#,
         ),
     ))
     .await;
@@ -215,17 +223,17 @@ async fn unknown_enum_values_and_unknown_fields_decode() {
     );
     assert_eq!(conv.state.as_ref().map(|s| s.as_str()), Some("hibernating"));
     assert_eq!(conv.friendly_name.as_deref(), Some("Support"));
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
 }
 
 #[tokio::test]
 async fn null_where_nullable_decodes_to_none() {
     let server = MockServer::always(Reply::json(
         200,
-        format!(
-            r#"{{"sid": "{CONV}", "unique_name": null, "state": null, "date_updated": null,
-                "timers": null, "links": null, "bindings": null,
-                "date_created": "2024-05-01T10:00:00Z"}}"#
+        conversation_json(
+            CONV,
+            r#""unique_name": null, "state": null, "date_updated": null,
+                "timers": null, "links": null, "bindings": null"#,
         ),
     ))
     .await;
@@ -236,10 +244,7 @@ async fn null_where_nullable_decodes_to_none() {
     assert_eq!(conv.timers, None);
     assert_eq!(conv.links, None);
     assert_eq!(conv.bindings, None);
-    assert_eq!(
-        conv.date_created.map(|d| d.to_rfc3339()),
-        Some("2024-05-01T10:00:00+00:00".to_string())
-    );
+    assert_eq!(conv.date_created.to_rfc3339(), "2024-05-01T10:00:00+00:00");
 }
 
 #[tokio::test]
@@ -252,4 +257,96 @@ async fn empty_delete_answer_is_ok() {
         .await
         .expect("204");
     assert_eq!(server.requests()[0].method, "DELETE");
+}
+
+#[tokio::test]
+async fn missing_required_field_is_a_decode_error_naming_it() {
+    // spec/ marks `url` as always returned: an answer without it is not a conversation.
+    let body = conversation_json(CONV, "").replace(
+        &format!(r#""url": "https://conversations.twilio.com/v1/Conversations/{CONV}", "#),
+        "",
+    );
+    assert!(!body.contains("\"url\""), "{body}");
+    let server = MockServer::always(Reply::json(200, body)).await;
+    let err = fetch(&server).await.expect_err("no url");
+    match &err {
+        Error::Decode {
+            type_name,
+            field,
+            message,
+        } => {
+            assert_eq!(*type_name, "Conversation");
+            assert_eq!(field, "url");
+            assert!(message.contains("missing field `url`"), "{message}");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+    assert!(err.to_string().contains("`url`"), "{err}");
+}
+
+#[tokio::test]
+async fn missing_required_field_in_a_page_names_the_item_and_field() {
+    let second = conversation_json("CH2", "").replace(r#""sid": "CH2", "#, "");
+    let server = MockServer::always(Reply::json(
+        200,
+        format!(
+            r#"{{"conversations": [{}, {second}],
+                "meta": {{"next_page_url": null, "key": "conversations"}}}}"#,
+            conversation_json("CH1", "")
+        ),
+    ))
+    .await;
+    let err = client(&server)
+        .conversations()
+        .list()
+        .send()
+        .await
+        .expect_err("second item has no sid");
+    match &err {
+        Error::Decode {
+            type_name, field, ..
+        } => {
+            assert_eq!(*type_name, "Conversation");
+            assert_eq!(field, "conversations[1].sid");
+        }
+        other => panic!("expected Error::Decode, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn typed_sub_objects_decode_and_keep_unknown_keys() {
+    let server = MockServer::always(Reply::json(
+        200,
+        conversation_json(
+            CONV,
+            r#""timers": {"date_inactive": "2024-05-01T11:00:00Z", "date_reminder": "soon"},
+               "links": {"messages": "https://conversations.twilio.com/v1/Conversations/CH1/Messages",
+                         "archive": "https://example.org/archive"},
+               "bindings": {"email": {"name": "Support", "projected_address": "a@example.org",
+                                      "reply_to": "b@example.org"}}"#,
+        ),
+    ))
+    .await;
+    let conv = fetch(&server).await.expect("typed sub-objects decode");
+    let timers = conv.timers.expect("timers");
+    assert_eq!(
+        timers.date_inactive.map(|d| d.to_rfc3339()).as_deref(),
+        Some("2024-05-01T11:00:00+00:00")
+    );
+    assert_eq!(timers.date_closed, None);
+    assert_eq!(timers.extra.get("date_reminder"), Some(&"soon".into()));
+    let links = conv.links.expect("links");
+    assert_eq!(
+        links.messages.as_deref(),
+        Some("https://conversations.twilio.com/v1/Conversations/CH1/Messages")
+    );
+    assert_eq!(links.participants, None);
+    assert_eq!(links.extra.len(), 1);
+    assert_eq!(
+        links.extra.get("archive"),
+        Some(&"https://example.org/archive".into())
+    );
+    let email = conv.bindings.and_then(|b| b.email).expect("email binding");
+    assert_eq!(email.name.as_deref(), Some("Support"));
+    assert_eq!(email.extra.get("reply_to"), Some(&"b@example.org".into()));
 }

@@ -18,7 +18,7 @@ fn client(server: &MockServer) -> Client {
 }
 
 fn conversation() -> String {
-    format!(r#"{{"sid": "{CONV}", "friendly_name": "Support"}}"#)
+    conversations_tests::conversation_json(CONV, r#""friendly_name": "Support""#)
 }
 
 #[tokio::test]
@@ -52,7 +52,7 @@ async fn create_reports_201_the_request_id_and_every_header() {
         created.headers.get("content-type").map(|v| v.as_bytes()),
         Some(&b"application/json"[..])
     );
-    assert_eq!(created.value.sid.as_deref(), Some(CONV));
+    assert_eq!(created.value.sid, CONV);
     assert_eq!(created.value.friendly_name.as_deref(), Some("Support"));
     // The same request as `send()` makes.
     let reqs = server.requests();
@@ -73,7 +73,7 @@ async fn fetch_without_a_request_id_header_has_none() {
     assert_eq!(fetched.status, 200);
     assert_eq!(fetched.request_id, None);
     let value = fetched.map(|c| c.sid).into_value();
-    assert_eq!(value.as_deref(), Some(CONV));
+    assert_eq!(value, CONV);
 }
 
 #[tokio::test]

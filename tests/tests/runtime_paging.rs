@@ -3,7 +3,7 @@
 //! next-page links rebased onto the configured host.
 
 use conversations_api::{Client, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{conversation_json, MockServer, Reply};
 use futures::{StreamExt, TryStreamExt};
 
 const ACCOUNT: &str = "AC00000000000000000000000000000001";
@@ -34,7 +34,7 @@ fn sid(i: u32) -> String {
 fn page(ids: &[u32], next: Option<&str>) -> Reply {
     let items: Vec<String> = ids
         .iter()
-        .map(|i| format!(r#"{{"sid": "{}", "friendly_name": "c{i}"}}"#, sid(*i)))
+        .map(|i| conversation_json(&sid(*i), &format!(r#""friendly_name": "c{i}""#)))
         .collect();
     let next = next.map_or("null".to_string(), |n| format!("\"{TWILIO}{n}\""));
     Reply::json(
@@ -65,7 +65,7 @@ async fn three_pages_and_more() -> MockServer {
 }
 
 fn sids(items: &[conversations_api::Conversation]) -> Vec<String> {
-    items.iter().filter_map(|c| c.sid.clone()).collect()
+    items.iter().map(|c| c.sid.clone()).collect()
 }
 
 #[tokio::test]
@@ -175,7 +175,7 @@ async fn stream_fetches_a_page_only_when_the_previous_one_is_used_up() {
     let mut seen = Vec::new();
     for expected_requests in [1, 1, 2, 2, 3] {
         let item = stream.next().await.expect("an item").expect("ok");
-        seen.extend(item.sid);
+        seen.push(item.sid);
         assert_eq!(server.requests().len(), expected_requests);
     }
     assert_eq!(seen, (1..=5).map(sid).collect::<Vec<_>>());
@@ -273,7 +273,7 @@ async fn next_page_walks_the_same_pages_as_stream_and_stops_on_the_last() {
     loop {
         // A page iterates by reference and by value.
         assert_eq!(page.iter().count(), page.len());
-        seen.extend((&page).into_iter().filter_map(|c| c.sid.clone()));
+        seen.extend((&page).into_iter().map(|c| c.sid.clone()));
         match page.next_page().await.expect("next page") {
             Some(next) => {
                 page = next;
@@ -285,7 +285,7 @@ async fn next_page_walks_the_same_pages_as_stream_and_stops_on_the_last() {
     assert_eq!(pages, 3);
     assert_eq!(seen, (1..=5).map(sid).collect::<Vec<_>>());
     assert!(!page.has_next_page());
-    let last: Vec<String> = page.into_iter().filter_map(|c| c.sid).collect();
+    let last: Vec<String> = page.into_iter().map(|c| c.sid).collect();
     assert_eq!(last, vec![sid(5)]);
     let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
     // The same requests `stream()` makes (see the test above), and none after the last page.
@@ -297,9 +297,12 @@ async fn next_page_sends_a_link_to_another_host_to_the_configured_one_with_crede
     let server = MockServer::sequence(vec![
         Reply::json(
             200,
-            r#"{"conversations": [{"sid": "CH00000000000000000000000000000001"}],
-                "meta": {"key": "conversations",
-                         "next_page_url": "https://collector.example/v1/Conversations?Page=1&PageToken=PT1"}}"#,
+            format!(
+                r#"{{"conversations": [{}],
+                "meta": {{"key": "conversations",
+                         "next_page_url": "https://collector.example/v1/Conversations?Page=1&PageToken=PT1"}}}}"#,
+                conversation_json(&sid(1), "")
+            ),
         ),
         page(&[2], None),
     ])

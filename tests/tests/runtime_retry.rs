@@ -2,7 +2,7 @@
 //! how many requests arrive, and what error comes back when retrying stops.
 
 use conversations_api::{Client, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{conversation_json, MockServer, Reply};
 use std::time::{Duration, Instant};
 
 const ACCOUNT: &str = "AC00000000000000000000000000000001";
@@ -31,7 +31,7 @@ fn client(server: &MockServer, policy: RetryPolicy) -> Client {
 fn conversation() -> Reply {
     Reply::json(
         200,
-        format!(r#"{{"sid": "{CONV}", "friendly_name": "Support", "state": "active"}}"#),
+        conversation_json(CONV, r#""friendly_name": "Support", "state": "active""#),
     )
 }
 
@@ -72,7 +72,7 @@ async fn post_429_is_retried_with_the_same_body() {
         .send()
         .await
         .expect("the server refused the first POST, so it is sent again");
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
     let reqs = server.requests();
     assert_eq!(reqs.len(), 2);
     for r in &reqs {
@@ -168,7 +168,7 @@ async fn get_500_is_retried_until_success() {
         .send()
         .await
         .expect("third attempt succeeds");
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
     assert_eq!(server.requests().len(), 3);
 }
 
@@ -303,7 +303,7 @@ async fn get_timeout_is_retried() {
         .send()
         .await
         .expect("the second attempt answers at once");
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -354,6 +354,6 @@ async fn get_dropped_connection_is_retried() {
         .send()
         .await
         .expect("retried on a new connection");
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
     assert_eq!(server.requests().len(), 2);
 }

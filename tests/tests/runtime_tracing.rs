@@ -3,7 +3,7 @@
 //! Also the connect-error rule, whose attempts only the span can count (nothing arrives).
 
 use conversations_api::{Client, Error, RetryPolicy};
-use conversations_tests::{MockServer, Reply};
+use conversations_tests::{message_json, MockServer, Reply};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -87,7 +87,7 @@ async fn span_records_method_template_attempt_status_and_request_id_but_no_secre
             r#"{"code": 20429, "message": "slow down", "status": 429}"#,
         )
         .header("Twilio-Request-Id", "RQfirst"),
-        Reply::json(201, r#"{"sid": "IM1", "body": "hello"}"#)
+        Reply::json(201, message_json("IM1", "CH1", r#""body": "hello""#))
             .header("Twilio-Request-Id", "RQsecond"),
     ])
     .await;

@@ -18,6 +18,7 @@ const CONVERSATION: &str = r#"{
   "friendly_name": "Support",
   "state": "active",
   "date_created": "2024-05-06T07:08:09Z",
+  "url": "https://conversations.twilio.com/v1/Conversations/CH00000000000000000000000000000002",
   "timers": {"date_inactive": "2024-05-06T08:08:09Z"},
   "links": {"messages": "https://conversations.twilio.com/v1/Conversations/CH00000000000000000000000000000002/Messages"}
 }"#;
@@ -75,19 +76,21 @@ async fn create_in_default_scope() {
         "FriendlyName=Support%20%26%20Sales&Timers.Inactive=PT1M&Bindings.Email.Address=help%2Bx%40example.com\
          &DateCreated=2024-05-06T07%3A08%3A09Z&State=active"
     );
-    assert_eq!(conv.sid.as_deref(), Some(CONV));
+    assert_eq!(conv.sid, CONV);
     assert_eq!(conv.state, Some(ConversationState::Active));
     assert_eq!(
         conv.date_created,
-        Some(chrono::Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap())
+        chrono::Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
     );
     assert_eq!(
-        conv.timers
-            .as_ref()
-            .and_then(|t| t["date_inactive"].as_str()),
-        Some("2024-05-06T08:08:09Z")
+        conv.timers.as_ref().and_then(|t| t.date_inactive),
+        Some(chrono::Utc.with_ymd_and_hms(2024, 5, 6, 8, 8, 9).unwrap())
     );
-    assert!(conv.links.as_ref().unwrap()["messages"].ends_with("/Messages"));
+    let links = conv.links.as_ref().expect("links");
+    assert!(links
+        .messages
+        .as_ref()
+        .is_some_and(|m| m.ends_with("/Messages")));
 }
 
 #[tokio::test]
@@ -254,7 +257,7 @@ async fn list_one_page_and_stream_in_both_scopes() {
 async fn array_form_fields_and_query_arrays_repeat_their_key() {
     let server = MockServer::start(|_, r| {
         if r.method == "POST" {
-            Reply::json(201, r#"{"sid": "RL00000000000000000000000000000003", "permissions": ["sendMessage", "leaveConversation"], "type": "conversation"}"#)
+            Reply::json(201, r#"{"sid": "RL00000000000000000000000000000003", "account_sid": "AC0123456789abcdef0123456789abcdef", "chat_service_sid": "IS00000000000000000000000000000001", "url": "https://conversations.twilio.com/v1/Roles/RL00000000000000000000000000000003", "date_created": "2024-05-06T07:08:09Z", "permissions": ["sendMessage", "leaveConversation"], "type": "conversation"}"#)
         } else {
             Reply::json(200, r#"{"bindings": [], "meta": {"key": "bindings", "next_page_url": null}}"#)
         }
@@ -312,8 +315,12 @@ async fn setting_a_parameter_twice_keeps_the_last_value() {
 
 #[tokio::test]
 async fn default_only_parameter_reaches_the_wire_in_its_scope() {
-    let server =
-        MockServer::always(Reply::json(200, r#"{"target": "flex", "method": "POST"}"#)).await;
+    let server = MockServer::always(Reply::json(
+        200,
+        r#"{"account_sid": "AC0123456789abcdef0123456789abcdef", "target": "flex", "method": "POST",
+            "url": "https://conversations.twilio.com/v1/Configuration/Webhooks"}"#,
+    ))
+    .await;
     let c = client(&server);
     let hook = c
         .configuration()

@@ -1,7 +1,7 @@
 //! Models and enums.
 
 use super::{doc, ident};
-use crate::ir::{Api, EnumDef, Scopes, Ty};
+use crate::ir::{Api, EnumDef, Model, Scopes, Ty};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -54,10 +54,14 @@ pub(crate) fn models(api: &Api) -> TokenStream {
             let ty = rust_ty(&f.ty);
             let optional = f.optional || matches!(f.ty, Ty::Enum(_));
             let ty = if optional { quote!(Option<#ty>) } else { ty };
-            let skip = if model.input && optional {
-                quote!(#[serde(skip_serializing_if = "Option::is_none")])
-            } else {
-                quote!()
+            // A missing optional field decodes as `None`; a missing required one is a decode
+            // error naming it, so required fields get no `default`.
+            let skip = match (model.input, optional) {
+                (true, true) => {
+                    quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+                }
+                (false, true) => quote!(#[serde(default)]),
+                (_, false) => quote!(),
             };
             let wire = &f.wire;
             let rename = if crate::names::bare(&f.rust) == f.wire {
@@ -79,6 +83,18 @@ pub(crate) fn models(api: &Api) -> TokenStream {
                 pub #fname: #ty,
             }
         });
+        let extra = if model.keeps_unknown_keys {
+            let name = unknown_keys_field(model);
+            let fname = ident(&name);
+            quote! {
+                /// Keys the API sent that this version of the crate does not name, kept as
+                /// they came so that nothing is lost when the API adds one.
+                #[serde(flatten)]
+                pub #fname: serde_json::Map<String, serde_json::Value>,
+            }
+        } else {
+            quote!()
+        };
         // Users build input models with `..Default::default()`, so they cannot be
         // non-exhaustive; a missing optional field is left out of the JSON, not sent as null.
         let exhaustive = if model.input {
@@ -89,14 +105,28 @@ pub(crate) fn models(api: &Api) -> TokenStream {
         out.extend(quote! {
             #model_doc
             #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[serde(default)]
             #exhaustive
             pub struct #name {
                 #(#fields)*
+                #extra
             }
         });
     }
     out
+}
+
+/// Name of the field that holds a model's unknown keys: `extra`, unless a wire field already
+/// takes that name.
+pub(crate) fn unknown_keys_field(model: &Model) -> String {
+    let mut name = "extra".to_string();
+    while model
+        .fields
+        .iter()
+        .any(|f| crate::names::bare(&f.rust) == name)
+    {
+        name.push_str("_keys");
+    }
+    name
 }
 
 pub(crate) fn enums(api: &Api) -> TokenStream {

@@ -160,7 +160,8 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
                 if let Some(schema) = &media.schema {
                     let (schema, sat) = r.schema(schema, &mat.join("schema"))?;
                     match (lower_schema(r, schema, &sat, 0)?, ct == FORM) {
-                        (RawTy::Object(fields), form) => {
+                        // Keys a body may carry beyond its fields are nothing to send.
+                        (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }, form) => {
                             let location = if form { Location::Form } else { Location::Json };
                             for f in fields {
                                 params.push(RawParam {
@@ -451,7 +452,7 @@ fn extract_response<'a>(
 
 /// `{<key>: [item], meta: {...}}` is a list page.
 fn as_list(ty: &RawTy) -> Option<RawResponse> {
-    let RawTy::Object(fields) = ty else {
+    let (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }) = ty else {
         return None;
     };
     if fields.len() != 2 || !fields.iter().any(|f| f.wire == "meta") {

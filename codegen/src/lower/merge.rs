@@ -158,7 +158,8 @@ impl Builder {
         let answer = format!("answer of `{}`", op.id);
         let earlier = format!("answers read before `{}`", op.id);
         op.response.clone().map(|ty| match ty {
-            RawTy::Object(fields) => {
+            // A resource's own unknown keys are not kept (only nested objects keep theirs).
+            RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => {
                 let fields: Vec<RawField> = fields
                     .into_iter()
                     .map(|f| RawField {

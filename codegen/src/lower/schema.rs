@@ -5,7 +5,10 @@ use crate::error::{Ptr, Result};
 use crate::ir::Scopes;
 use crate::load::Resolver;
 use crate::raw::{RawField, RawTy};
-use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
 
 const MAX_DEPTH: usize = 16;
 
@@ -64,13 +67,9 @@ pub(super) fn lower_schema<'a>(
             if o.properties.is_empty() {
                 RawTy::Json
             } else {
-                RawTy::Object(lower_fields(
-                    r,
-                    &o.properties,
-                    &o.required,
-                    &at.join("properties"),
-                    depth,
-                )?)
+                let fields =
+                    lower_fields(r, &o.properties, &o.required, &at.join("properties"), depth)?;
+                object(fields, o.additional_properties.as_ref())
             }
         }
         SchemaKind::Type(Type::Array(a)) => RawTy::Array(Box::new(match &a.items {
@@ -108,14 +107,22 @@ pub(super) fn lower_schema<'a>(
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect();
             match any.typ.as_deref() {
-                Some("object") if any.format.as_deref() == Some("uri-map") => RawTy::UriMap,
-                Some("object") | None if !any.properties.is_empty() => RawTy::Object(lower_fields(
-                    r,
-                    &any.properties,
-                    &any.required,
-                    &at.join("properties"),
-                    depth,
-                )?),
+                // A uri-map whose link names are listed is an object of those links.
+                Some("object")
+                    if any.format.as_deref() == Some("uri-map") && any.properties.is_empty() =>
+                {
+                    RawTy::UriMap
+                }
+                Some("object") | None if !any.properties.is_empty() => {
+                    let fields = lower_fields(
+                        r,
+                        &any.properties,
+                        &any.required,
+                        &at.join("properties"),
+                        depth,
+                    )?;
+                    object(fields, any.additional_properties.as_ref())
+                }
                 Some("object") | None => RawTy::Json,
                 Some("string") => string_ty(any.format.as_deref(), enumeration),
                 Some("integer") => RawTy::Int {
@@ -136,6 +143,15 @@ pub(super) fn lower_schema<'a>(
     })
 }
 
+/// An object with named `fields`; `additionalProperties: true` says the API may send keys
+/// beyond them, which the model then keeps instead of dropping.
+fn object(fields: Vec<RawField>, extra: Option<&AdditionalProperties>) -> RawTy {
+    match extra {
+        Some(AdditionalProperties::Any(true)) => RawTy::OpenObject { name: None, fields },
+        _ => RawTy::Object(fields),
+    }
+}
+
 fn lower_fields<'a>(
     r: &Resolver<'a>,
     props: impl IntoIterator<Item = (&'a String, &'a ReferenceOr<Box<Schema>>)>,
@@ -146,9 +162,21 @@ fn lower_fields<'a>(
     let mut out = Vec::new();
     for (name, prop) in props {
         let (schema, pat) = r.boxed_schema(prop, &at.join(name))?;
+        let mut ty = lower_schema(r, schema, &pat, depth + 1)?;
+        // An open object shared through a component is named after it, so every field that
+        // refers to it gets one model.
+        if let (
+            ReferenceOr::Reference { reference },
+            RawTy::OpenObject {
+                name: component, ..
+            },
+        ) = (prop, &mut ty)
+        {
+            *component = reference.rsplit('/').next().map(str::to_string);
+        }
         out.push(RawField {
             wire: name.clone(),
-            ty: lower_schema(r, schema, &pat, depth + 1)?,
+            ty,
             nullable: schema.schema_data.nullable,
             required: required.contains(name),
             doc: first_line(schema.schema_data.description.as_deref().unwrap_or("")),

@@ -33,6 +33,7 @@ impl Builder {
                 doc: doc.to_string(),
                 fields: out,
                 input: false,
+                keeps_unknown_keys: false,
             },
         );
     }
@@ -58,6 +59,16 @@ impl Builder {
             RawTy::Object(fields) => {
                 if !self.models.contains_key(ctx) {
                     self.define_model(ctx, doc, fields);
+                }
+                Ty::Model(ctx.to_string())
+            }
+            RawTy::OpenObject { name, fields } => {
+                let ctx = name.as_deref().unwrap_or(ctx);
+                if !self.models.contains_key(ctx) {
+                    self.define_model(ctx, doc, fields);
+                    if let Some(model) = self.models.get_mut(ctx) {
+                        model.keeps_unknown_keys = true;
+                    }
                 }
                 Ty::Model(ctx.to_string())
             }

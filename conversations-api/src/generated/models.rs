@@ -6,547 +6,1083 @@ use super::*;
 
 /// The `Configuration` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct Configuration {
     /// Account (`AC...`) these settings apply to.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Service that receives conversations created without an explicit service.
+    #[serde(default)]
     pub default_chat_service_sid: Option<String>,
     /// Messaging service used by default for new conversations.
+    #[serde(default)]
     pub default_messaging_service_sid: Option<String>,
     /// ISO 8601 duration after which idle conversations turn inactive.
+    #[serde(default)]
     pub default_inactive_timer: Option<String>,
     /// ISO 8601 duration after which idle conversations are closed.
+    #[serde(default)]
     pub default_closed_timer: Option<String>,
     /// Absolute API URL of this account-wide configuration (`/v1/Configuration`).
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<ConfigurationLinks>,
 }
 
 /// The `ConfigurationAddress` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConfigurationAddress {
     /// This address configuration's own SID: `IG` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this address configuration.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Channel of the address, e.g. `sms` or `whatsapp`.
+    #[serde(default)]
     pub r#type: Option<String>,
     /// The configured phone number, WhatsApp sender or other channel address.
+    #[serde(default)]
     pub address: Option<String>,
     /// Display name of the address configuration (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// How a conversation is opened for a new inbound message (`enabled`, `type`, service, webhook
     /// or Studio settings).
-    pub auto_creation: Option<serde_json::Value>,
+    #[serde(default)]
+    pub auto_creation: Option<ConfigurationAddressAutoCreation>,
     /// Time this address configuration was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this address configuration, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this address configuration (`/v1/Configuration/Addresses/{Sid}`).
-    pub url: Option<String>,
+    pub url: String,
     /// Country of the address as ISO 3166-1 alpha-2; relevant to short codes.
+    #[serde(default)]
     pub address_country: Option<String>,
+}
+
+/// How a conversation is opened for a new inbound message (`enabled`, `type`, service, webhook or
+/// Studio settings).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConfigurationAddressAutoCreation {
+    /// Whether inbound messages open conversations by themselves.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// What handles a new conversation: `webhook`, `studio` or `default`.
+    #[serde(default)]
+    pub r#type: Option<String>,
+    /// Conversation service (`IS...`) new conversations are created in.
+    #[serde(default)]
+    pub conversation_service_sid: Option<String>,
+    /// Address called for a new conversation (type `webhook`).
+    #[serde(default)]
+    pub webhook_url: Option<String>,
+    /// HTTP method used to call `webhook_url`.
+    #[serde(default)]
+    pub webhook_method: Option<String>,
+    /// Event names sent to `webhook_url`.
+    #[serde(default)]
+    pub webhook_filters: Option<Vec<String>>,
+    /// Studio flow (`FW...`) attached to a new conversation (type `studio`).
+    #[serde(default)]
+    pub studio_flow_sid: Option<String>,
+    /// How often attaching the Studio flow is retried.
+    #[serde(default)]
+    pub studio_retry_count: Option<i64>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConfigurationLinks {
+    /// Absolute URL of the related `service`.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Absolute URL of the related `webhooks`.
+    #[serde(default)]
+    pub webhooks: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ConfigurationWebhook` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConfigurationWebhook {
     /// Account (`AC...`) that owns this account-level webhook setup.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// HTTP verb, spelled in upper case.
+    #[serde(default)]
     pub method: Option<ConfigurationWebhookMethod>,
     /// Event names that are sent to the webhook.
+    #[serde(default)]
     pub filters: Option<Vec<String>>,
     /// Called before an action takes effect, so it can be vetoed.
+    #[serde(default)]
     pub pre_webhook_url: Option<String>,
     /// Called after an action has taken effect.
+    #[serde(default)]
     pub post_webhook_url: Option<String>,
     /// `webhook` posts to your URLs; `flex` hands the events to Flex.
     ///
     /// Returned only in the default-service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub target: Option<ConfigurationWebhookTarget>,
     /// Absolute API URL of this account-level webhook setup (`/v1/Configuration/Webhooks`).
-    pub url: Option<String>,
+    pub url: String,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub chat_service_sid: Option<String>,
 }
 
 /// The `Conversation` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct Conversation {
     /// Account (`AC...`) that owns this conversation.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Messaging service (`MG...`) that carries the non-chat traffic.
+    #[serde(default)]
     pub messaging_service_sid: Option<String>,
     /// This conversation's own SID: `CH` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Display name of the conversation (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Application-chosen key that can stand in for the SID in URLs.
+    #[serde(default)]
     pub unique_name: Option<String>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
     /// Lifecycle state of a conversation.
+    #[serde(default)]
     pub state: Option<ConversationState>,
     /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this conversation, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
-    pub timers: Option<serde_json::Value>,
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
+    /// when no timer is set.
+    #[serde(default)]
+    pub timers: Option<ConversationTimers>,
     /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
-    /// Channel-specific settings of the conversation, e.g. an `email` entry.
-    pub bindings: Option<serde_json::Value>,
+    #[serde(default)]
+    pub links: Option<ConversationLinks>,
+    /// Channel-specific settings of a conversation, such as its `email` entry.
+    #[serde(default)]
+    pub bindings: Option<ConversationBindings>,
+}
+
+/// Channel-specific settings of a conversation, such as its `email` entry.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationBindings {
+    /// Email settings of the conversation (`name`, `projected_address`).
+    #[serde(default)]
+    pub email: Option<ConversationBindingsEmail>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Email settings of the conversation (`name`, `projected_address`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationBindingsEmail {
+    /// Sender name shown on emails from the conversation.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Address the conversation sends email from.
+    #[serde(default)]
+    pub projected_address: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationLinks {
+    /// Absolute URL of the related `participants`.
+    #[serde(default)]
+    pub participants: Option<String>,
+    /// Absolute URL of the related `messages`.
+    #[serde(default)]
+    pub messages: Option<String>,
+    /// Absolute URL of the related `webhooks`.
+    #[serde(default)]
+    pub webhooks: Option<String>,
+    /// Absolute URL of the related `export`.
+    #[serde(default)]
+    pub export: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ConversationMessage` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConversationMessage {
     /// Account (`AC...`) that owns this message.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation (`CH...`) the message was posted in.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// This message's own SID: `IM` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Zero-based position of the message in its conversation.
+    #[serde(default)]
     pub index: Option<i64>,
     /// Identity or address of the sender.
+    #[serde(default)]
     pub author: Option<String>,
     /// Text of the message, at most 1,600 characters; null when the message only carries media.
+    #[serde(default)]
     pub body: Option<String>,
     /// Attached media items (sid, content type, file name, size); null when there are none.
-    pub media: Option<Vec<serde_json::Value>>,
+    #[serde(default)]
+    pub media: Option<Vec<ConversationMessageMedia>>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
     /// Participant (`MB...`) concerned.
+    #[serde(default)]
     pub participant_sid: Option<String>,
     /// Time this message was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last edit to this message, ISO 8601 in UTC; null when it was never edited.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this message, ending in
     /// `/Conversations/{ConversationSid}/Messages/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Aggregated delivery summary across non-chat recipients (total and per-status counts).
-    pub delivery: Option<serde_json::Value>,
+    #[serde(default)]
+    pub delivery: Option<ConversationMessageDelivery>,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<ConversationMessageLinks>,
     /// Content template (`HX...`) the message was built from, if any.
+    #[serde(default)]
     pub content_sid: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub chat_service_sid: Option<String>,
+}
+
+/// Aggregated delivery summary across non-chat recipients (total and per-status counts).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationMessageDelivery {
+    /// Number of non-chat recipients the summary covers.
+    #[serde(default)]
+    pub total: Option<i64>,
+    /// How many recipients are at `sent`: `all`, `some` or `none`.
+    #[serde(default)]
+    pub sent: Option<String>,
+    /// How many recipients are at `delivered`: `all`, `some` or `none`.
+    #[serde(default)]
+    pub delivered: Option<String>,
+    /// How many recipients are at `read`: `all`, `some` or `none`.
+    #[serde(default)]
+    pub read: Option<String>,
+    /// How many recipients are at `failed`: `all`, `some` or `none`.
+    #[serde(default)]
+    pub failed: Option<String>,
+    /// How many recipients are at `undelivered`: `all`, `some` or `none`.
+    #[serde(default)]
+    pub undelivered: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationMessageLinks {
+    /// Absolute URL of the related `delivery_receipts`.
+    #[serde(default)]
+    pub delivery_receipts: Option<String>,
+    /// Absolute URL of the related `channel_metadata`.
+    #[serde(default)]
+    pub channel_metadata: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Attached media items (sid, content type, file name, size); null when there are none.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationMessageMedia {
+    /// Media SID (`ME...`); fetch the file through the Media API with it.
+    #[serde(default)]
+    pub sid: Option<String>,
+    /// MIME type of the file, e.g. `image/jpeg`.
+    #[serde(default)]
+    pub content_type: Option<String>,
+    /// File name given when it was uploaded; may be null.
+    #[serde(default)]
+    pub filename: Option<String>,
+    /// Size of the file in bytes.
+    #[serde(default)]
+    pub size: Option<i64>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ConversationMessageReceipt` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConversationMessageReceipt {
     /// Account (`AC...`) that owns this delivery receipt.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation (`CH...`) that holds the message this receipt reports on.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// This delivery receipt's own SID: `DY` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Message (`IM...`) whose delivery to one recipient this receipt reports.
-    pub message_sid: Option<String>,
+    pub message_sid: String,
     /// Identifier of the message on the delivery channel, such as an SMS SID.
+    #[serde(default)]
     pub channel_message_sid: Option<String>,
     /// Participant (`MB...`) concerned.
+    #[serde(default)]
     pub participant_sid: Option<String>,
     /// Delivery state reported by the channel.
+    #[serde(default)]
     pub status: Option<ConversationMessageReceiptStatus>,
     /// Channel error code; 0 when nothing failed.
+    #[serde(default)]
     pub error_code: Option<i64>,
     /// Time this delivery receipt was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time this receipt last changed, ISO 8601 in UTC; null while it has not changed since it was
     /// created.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this delivery receipt, ending in
     /// `/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub chat_service_sid: Option<String>,
 }
 
 /// The `ConversationParticipant` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConversationParticipant {
     /// Account (`AC...`) that owns this participant.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation (`CH...`) this participant takes part in.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// This participant's own SID: `MB` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
+    #[serde(default)]
     pub identity: Option<String>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
-    /// Channel addressing of a non-chat participant (`type`, `address`, `proxy_address` or
-    /// `projected_address`).
-    pub messaging_binding: Option<serde_json::Value>,
+    /// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or
+    /// `projected_address` for group MMS; null for chat participants.
+    #[serde(default)]
+    pub messaging_binding: Option<MessagingBinding>,
     /// Role (`RL...`) held.
+    #[serde(default)]
     pub role_sid: Option<String>,
     /// Time this participant was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this participant, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this participant, ending in
     /// `/Conversations/{ConversationSid}/Participants/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Index of the newest message marked as read.
+    #[serde(default)]
     pub last_read_message_index: Option<i64>,
     /// When messages were last marked as read (ISO 8601 text).
+    #[serde(default)]
     pub last_read_timestamp: Option<String>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub chat_service_sid: Option<String>,
 }
 
 /// The `ConversationScopedWebhook` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConversationScopedWebhook {
     /// This conversation webhook's own SID: `WH` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this conversation webhook.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation (`CH...`) whose events this webhook receives.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// What receives the events: a URL (`webhook`), a keyword `trigger`, or a `studio` flow.
+    #[serde(default)]
     pub target: Option<String>,
     /// Absolute API URL of this conversation webhook, ending in
     /// `/Conversations/{ConversationSid}/Webhooks/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Target settings: `url`, `method`, `filters`, `triggers`, `flow_sid`, `replay_after`, as
     /// applicable.
-    pub configuration: Option<serde_json::Value>,
+    #[serde(default)]
+    pub configuration: Option<ConversationScopedWebhookConfiguration>,
     /// Time this conversation webhook was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this conversation webhook, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
+    #[serde(default)]
     pub chat_service_sid: Option<String>,
+}
+
+/// Target settings: `url`, `method`, `filters`, `triggers`, `flow_sid`, `replay_after`, as
+/// applicable.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationScopedWebhookConfiguration {
+    /// Address events are posted to (target `webhook`).
+    #[serde(default)]
+    pub url: Option<String>,
+    /// HTTP method used to call `url`.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Event names that are sent (target `webhook`).
+    #[serde(default)]
+    pub filters: Option<Vec<String>>,
+    /// Message words that fire the webhook (target `trigger`).
+    #[serde(default)]
+    pub triggers: Option<Vec<String>>,
+    /// Studio flow (`FW...`) that receives the events (target `studio`).
+    #[serde(default)]
+    pub flow_sid: Option<String>,
+    /// Message index after which a newly attached Studio flow picks up.
+    #[serde(default)]
+    pub replay_after: Option<i64>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty when no
+/// timer is set.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationTimers {
+    /// When the conversation is due to turn `inactive` if nothing happens before (ISO 8601, UTC).
+    #[serde(default)]
+    pub date_inactive: Option<crate::DateTime>,
+    /// When the conversation is due to be `closed` if nothing happens before (ISO 8601, UTC).
+    #[serde(default)]
+    pub date_closed: Option<crate::DateTime>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ConversationWithParticipants` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ConversationWithParticipants {
     /// Account (`AC...`) that owns this conversation.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Messaging service (`MG...`) that carries the non-chat traffic.
+    #[serde(default)]
     pub messaging_service_sid: Option<String>,
     /// This conversation's own SID: `CH` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Display name of the conversation (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Application-chosen key that can stand in for the SID in URLs.
+    #[serde(default)]
     pub unique_name: Option<String>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
     /// Lifecycle state of a conversation.
+    #[serde(default)]
     pub state: Option<ConversationWithParticipantsState>,
     /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this conversation, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
-    pub timers: Option<serde_json::Value>,
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
+    /// when no timer is set.
+    #[serde(default)]
+    pub timers: Option<ConversationTimers>,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
-    /// Channel-specific settings of the conversation, e.g. an `email` entry.
-    pub bindings: Option<serde_json::Value>,
+    #[serde(default)]
+    pub links: Option<ConversationWithParticipantsLinks>,
+    /// Channel-specific settings of a conversation, such as its `email` entry.
+    #[serde(default)]
+    pub bindings: Option<ConversationBindings>,
     /// Absolute API URL of this conversation, ending in `/Conversations/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationWithParticipantsLinks {
+    /// Absolute URL of the related `participants`.
+    #[serde(default)]
+    pub participants: Option<String>,
+    /// Absolute URL of the related `messages`.
+    #[serde(default)]
+    pub messages: Option<String>,
+    /// Absolute URL of the related `webhooks`.
+    #[serde(default)]
+    pub webhooks: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `Credential` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct Credential {
     /// This push credential's own SID: `CR` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this push credential.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Display name of the push credential (up to 64 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Push notification platform.
+    #[serde(default)]
     pub r#type: Option<CredentialType>,
     /// For APN: whether Apple's sandbox gateway is used (the API returns it as text).
+    #[serde(default)]
     pub sandbox: Option<String>,
     /// Time this push credential was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this push credential, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this push credential (`/v1/Credentials/{Sid}`).
-    pub url: Option<String>,
+    pub url: String,
+}
+
+/// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or
+/// `projected_address` for group MMS; null for chat participants.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct MessagingBinding {
+    /// Channel of the participant, e.g. `sms`, `whatsapp` or `email`.
+    #[serde(default)]
+    pub r#type: Option<String>,
+    /// The participant's own address on that channel, such as a phone number.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// The Twilio number or sender the participant talks to.
+    #[serde(default)]
+    pub proxy_address: Option<String>,
+    /// Address a group-MMS participant is shown under.
+    #[serde(default)]
+    pub projected_address: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ParticipantConversation` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ParticipantConversation {
     /// Account (`AC...`) that owns this conversation.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Participant (`MB...`) concerned.
-    pub participant_sid: Option<String>,
+    pub participant_sid: String,
     /// User (`US...`) behind the participant, for chat participants.
+    #[serde(default)]
     pub participant_user_sid: Option<String>,
     /// Chat identity of the participant, if it is a chat user.
+    #[serde(default)]
     pub participant_identity: Option<String>,
-    /// Channel addressing of the participant when it is not a chat user.
-    pub participant_messaging_binding: Option<serde_json::Value>,
+    /// How a participant outside chat is reached: channel `type`, `address`, `proxy_address`, or
+    /// `projected_address` for group MMS; null for chat participants.
+    #[serde(default)]
+    pub participant_messaging_binding: Option<MessagingBinding>,
     /// Conversation (`CH...`) the participant takes part in.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// The conversation's `unique_name`; null when the application never set one.
+    #[serde(default)]
     pub conversation_unique_name: Option<String>,
     /// The conversation's display name (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub conversation_friendly_name: Option<String>,
     /// Free-form JSON of the conversation, as a string.
+    #[serde(default)]
     pub conversation_attributes: Option<String>,
     /// Time the conversation was created, ISO 8601 in UTC.
+    #[serde(default)]
     pub conversation_date_created: Option<crate::DateTime>,
     /// Time the conversation last changed, ISO 8601 in UTC.
+    #[serde(default)]
     pub conversation_date_updated: Option<crate::DateTime>,
     /// Creator of the conversation, as an identity.
+    #[serde(default)]
     pub conversation_created_by: Option<String>,
     /// State of a conversation as reported in participant and user listings.
+    #[serde(default)]
     pub conversation_state: Option<ParticipantConversationState>,
-    /// Scheduled state changes of the conversation.
-    pub conversation_timers: Option<serde_json::Value>,
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
+    /// when no timer is set.
+    #[serde(default)]
+    pub conversation_timers: Option<ConversationTimers>,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<ParticipantConversationLinks>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ParticipantConversationLinks {
+    /// Absolute URL of the related `participant`.
+    #[serde(default)]
+    pub participant: Option<String>,
+    /// Absolute URL of the related `conversation`.
+    #[serde(default)]
+    pub conversation: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `Role` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct Role {
     /// This role's own SID: `RL` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this role.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Name given to the role when it was created (up to 64 characters).
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Whether a role applies inside conversations or across the service.
+    #[serde(default)]
     pub r#type: Option<RoleType>,
     /// Actions this role allows.
+    #[serde(default)]
     pub permissions: Option<Vec<String>>,
     /// Time this role was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this role, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this role, ending in `/Roles/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
 }
 
 /// The `Service` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct Service {
     /// Account (`AC...`) that owns this conversation service.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// This conversation service's own SID: `IS` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Display name of the conversation service (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Time this conversation service was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this conversation service, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this conversation service (`/v1/Services/{Sid}`).
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<ServiceLinks>,
 }
 
 /// The `ServiceBinding` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ServiceBinding {
     /// This push binding's own SID: `BS` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this push binding.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Push credential (`CR...`) used to reach the device.
+    #[serde(default)]
     pub credential_sid: Option<String>,
     /// Time this push binding was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this push binding, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Device endpoint identifier registered by the SDK.
+    #[serde(default)]
     pub endpoint: Option<String>,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
+    #[serde(default)]
     pub identity: Option<String>,
     /// Kind of push binding.
+    #[serde(default)]
     pub binding_type: Option<ServiceBindingType>,
     /// Notification kinds delivered to this binding.
+    #[serde(default)]
     pub message_types: Option<Vec<String>>,
     /// Absolute API URL of this push binding (`/v1/Services/{ChatServiceSid}/Bindings/{Sid}`).
-    pub url: Option<String>,
+    pub url: String,
 }
 
 /// The `ServiceConfiguration` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ServiceConfiguration {
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Role given to a user who creates a conversation.
+    #[serde(default)]
     pub default_conversation_creator_role_sid: Option<String>,
     /// Role given to users who join a conversation.
+    #[serde(default)]
     pub default_conversation_role_sid: Option<String>,
     /// Role given to new users of the service.
+    #[serde(default)]
     pub default_chat_service_role_sid: Option<String>,
     /// Absolute API URL of this service's settings (`/v1/Services/{ChatServiceSid}/Configuration`).
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<ServiceConfigurationLinks>,
     /// Whether online and notifiable status of users is tracked.
+    #[serde(default)]
     pub reachability_enabled: Option<bool>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceConfigurationLinks {
+    /// Absolute URL of the related `notifications`.
+    #[serde(default)]
+    pub notifications: Option<String>,
+    /// Absolute URL of the related `webhooks`.
+    #[serde(default)]
+    pub webhooks: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceLinks {
+    /// Absolute URL of the related `conversations`.
+    #[serde(default)]
+    pub conversations: Option<String>,
+    /// Absolute URL of the related `users`.
+    #[serde(default)]
+    pub users: Option<String>,
+    /// Absolute URL of the related `roles`.
+    #[serde(default)]
+    pub roles: Option<String>,
+    /// Absolute URL of the related `bindings`.
+    #[serde(default)]
+    pub bindings: Option<String>,
+    /// Absolute URL of the related `configuration`.
+    #[serde(default)]
+    pub configuration: Option<String>,
+    /// Absolute URL of the related `participant_conversations`.
+    #[serde(default)]
+    pub participant_conversations: Option<String>,
+    /// Absolute URL of the related `conversation_with_participants`.
+    #[serde(default)]
+    pub conversation_with_participants: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `ServiceNotification` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct ServiceNotification {
     /// Account (`AC...`) that owns this service's push settings.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Settings for new-message pushes (`enabled`, `template`, `sound`, `badge_count_enabled`,
     /// `with_media`).
-    pub new_message: Option<serde_json::Value>,
+    #[serde(default)]
+    pub new_message: Option<ServiceNotificationNewMessage>,
     /// Settings for the push sent when a user is added (`enabled`, `template`, `sound`).
-    pub added_to_conversation: Option<serde_json::Value>,
+    #[serde(default)]
+    pub added_to_conversation: Option<ServiceNotificationAddedToConversation>,
     /// Settings for the push sent when a user is removed (`enabled`, `template`, `sound`).
-    pub removed_from_conversation: Option<serde_json::Value>,
+    #[serde(default)]
+    pub removed_from_conversation: Option<ServiceNotificationRemovedFromConversation>,
     /// Whether push notification attempts are logged.
+    #[serde(default)]
     pub log_enabled: Option<bool>,
     /// Absolute API URL of this service's push settings
     /// (`/v1/Services/{ChatServiceSid}/Configuration/Notifications`).
-    pub url: Option<String>,
+    pub url: String,
+}
+
+/// Settings for the push sent when a user is added (`enabled`, `template`, `sound`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceNotificationAddedToConversation {
+    /// Whether this push is sent.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Text of the push; may use placeholders such as `${PARTICIPANT}`.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Sound played on the device.
+    #[serde(default)]
+    pub sound: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Settings for new-message pushes (`enabled`, `template`, `sound`, `badge_count_enabled`,
+/// `with_media`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceNotificationNewMessage {
+    /// Whether this push is sent.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Text of the push; may use placeholders such as `${PARTICIPANT}`.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Sound played on the device.
+    #[serde(default)]
+    pub sound: Option<String>,
+    /// Whether the app badge shows the unread count.
+    #[serde(default)]
+    pub badge_count_enabled: Option<bool>,
+    /// Push settings for messages that carry media (`enabled`, `template`).
+    #[serde(default)]
+    pub with_media: Option<ServiceNotificationNewMessageWithMedia>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Push settings for messages that carry media (`enabled`, `template`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceNotificationNewMessageWithMedia {
+    /// Whether a message with media gets its own push text.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Text of the push for a message with media.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Settings for the push sent when a user is removed (`enabled`, `template`, `sound`).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServiceNotificationRemovedFromConversation {
+    /// Whether this push is sent.
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// Text of the push; may use placeholders such as `${PARTICIPANT}`.
+    #[serde(default)]
+    pub template: Option<String>,
+    /// Sound played on the device.
+    #[serde(default)]
+    pub sound: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The `User` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct User {
     /// This user's own SID: `US` followed by 32 hex digits.
-    pub sid: Option<String>,
+    pub sid: String,
     /// Account (`AC...`) that owns this user.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Role (`RL...`) held.
+    #[serde(default)]
     pub role_sid: Option<String>,
     /// Chat identity; null for participants reached over SMS, WhatsApp and similar channels.
+    #[serde(default)]
     pub identity: Option<String>,
     /// Display name of the user, distinct from its `identity`; null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
     /// Presence of the user; null unless reachability is on.
+    #[serde(default)]
     pub is_online: Option<bool>,
     /// Whether a push can reach the user; null unless reachability is on.
+    #[serde(default)]
     pub is_notifiable: Option<bool>,
     /// Time this user was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time of the last change to this user, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Absolute API URL of this user, ending in `/Users/{Sid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<UserLinks>,
 }
 
 /// The `UserConversation` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
 #[non_exhaustive]
 pub struct UserConversation {
     /// Account (`AC...`) that owns this user's entry for the conversation.
-    pub account_sid: Option<String>,
+    pub account_sid: String,
     /// Conversation service (`IS...`) the resource lives in.
-    pub chat_service_sid: Option<String>,
+    pub chat_service_sid: String,
     /// Conversation (`CH...`) this entry is about.
-    pub conversation_sid: Option<String>,
+    pub conversation_sid: String,
     /// Messages this user has not read yet.
+    #[serde(default)]
     pub unread_messages_count: Option<i64>,
     /// Index of the newest message marked as read.
+    #[serde(default)]
     pub last_read_message_index: Option<i64>,
     /// Participant (`MB...`) concerned.
-    pub participant_sid: Option<String>,
+    pub participant_sid: String,
     /// User (`US...`) this view belongs to.
-    pub user_sid: Option<String>,
+    pub user_sid: String,
     /// Display name of the conversation (up to 256 characters); null when none was set.
+    #[serde(default)]
     pub friendly_name: Option<String>,
     /// State of a conversation as reported in participant and user listings.
+    #[serde(default)]
     pub conversation_state: Option<UserConversationState>,
-    /// Scheduled state changes (`date_inactive`, `date_closed`), empty when none.
-    pub timers: Option<serde_json::Value>,
+    /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
+    /// when no timer is set.
+    #[serde(default)]
+    pub timers: Option<ConversationTimers>,
     /// Free-form JSON kept as a string; `{}` when nothing was set.
+    #[serde(default)]
     pub attributes: Option<String>,
     /// Time the conversation was created, ISO 8601 in UTC.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: crate::DateTime,
     /// Time the conversation last changed, ISO 8601 in UTC.
+    #[serde(default)]
     pub date_updated: Option<crate::DateTime>,
     /// Creator of the conversation, as an identity.
+    #[serde(default)]
     pub created_by: Option<String>,
     /// Push notification level for one user in one conversation.
+    #[serde(default)]
     pub notification_level: Option<UserConversationNotificationLevel>,
     /// Application-chosen key that can stand in for the SID in URLs.
+    #[serde(default)]
     pub unique_name: Option<String>,
     /// Absolute API URL of this user's entry for the conversation, ending in
     /// `/Users/{UserSid}/Conversations/{ConversationSid}`.
-    pub url: Option<String>,
+    pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
-    pub links: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(default)]
+    pub links: Option<UserConversationLinks>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserConversationLinks {
+    /// Absolute URL of the related `participant`.
+    #[serde(default)]
+    pub participant: Option<String>,
+    /// Absolute URL of the related `conversation`.
+    #[serde(default)]
+    pub conversation: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Related sub-resources, by name, as absolute URLs.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct UserLinks {
+    /// Absolute URL of the related `user_conversations`.
+    #[serde(default)]
+    pub user_conversations: Option<String>,
+    /// Keys the API sent that this version of the crate does not name, kept as
+    /// they came so that nothing is lost when the API adds one.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
