@@ -1,7 +1,7 @@
 //! List pages: `{<key>: [...], meta: {...}}`, and what it takes to fetch the one after.
 
 use crate::error::Error;
-use crate::runtime::Request;
+use crate::runtime::{KeepHeaders, Request};
 use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
@@ -111,7 +111,7 @@ impl<T: DeserializeOwned> Page<T> {
     pub async fn next_page(&self) -> Result<Option<Page<T>>, Error> {
         match &self.next {
             None => Ok(None),
-            Some(next) => next.fetch().await.map(|r| Some(r.value)),
+            Some(next) => next.fetch(KeepHeaders::No).await.map(|r| Some(r.value)),
         }
     }
 
@@ -119,7 +119,7 @@ impl<T: DeserializeOwned> Page<T> {
     pub async fn next_page_with_metadata(&self) -> Result<Option<crate::Response<Page<T>>>, Error> {
         match &self.next {
             None => Ok(None),
-            Some(next) => next.fetch().await.map(Some),
+            Some(next) => next.fetch(KeepHeaders::Yes).await.map(Some),
         }
     }
 }

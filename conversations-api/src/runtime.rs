@@ -393,7 +393,7 @@ impl Request {
 
     /// One attempt: send, then read the whole body (at most [`ERROR_BODY_LIMIT`] bytes of an
     /// error body).
-    async fn attempt(&self, url: &str) -> Result<Answer, reqwest::Error> {
+    async fn attempt(&self, url: &str, headers: KeepHeaders) -> Result<Answer, reqwest::Error> {
         let inner = &self.client.inner;
         let creds = &inner.credentials;
         // `basic_auth` marks the header sensitive, so it never shows in reqwest's `Debug`.
@@ -412,10 +412,12 @@ impl Request {
         }
         let mut resp = rb.send().await?;
         let status = resp.status().as_u16();
-        // Taken rather than cloned: reading the body does not need them.
-        let headers = std::mem::take(resp.headers_mut());
+        let kept = match headers {
+            KeepHeaders::Yes => owned_headers(resp.headers()),
+            KeepHeaders::No => reqwest::header::HeaderMap::new(),
+        };
         let header = |name| {
-            headers
+            resp.headers()
                 .get(name)
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
@@ -440,7 +442,7 @@ impl Request {
             status,
             request_id,
             retry_after,
-            headers,
+            headers: kept,
             body,
         })
     }
@@ -448,7 +450,7 @@ impl Request {
     /// Send to `url`, retrying by the client's policy (rules in `retry.rs`), inside a
     /// `tracing` span that records the method, path template, attempt, status and request
     /// id: never the URL's values, the credentials or a body.
-    async fn execute_url(&self, url: &str) -> Result<Answer, Error> {
+    async fn execute_url(&self, url: &str, headers: KeepHeaders) -> Result<Answer, Error> {
         if let Some(why) = &self.invalid {
             return Err(Error::InvalidArgument(why.clone()));
         }
@@ -460,12 +462,17 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.execute_with_retries(url, &span)
+        self.execute_with_retries(url, headers, &span)
             .instrument(span.clone())
             .await
     }
 
-    async fn execute_with_retries(&self, url: &str, span: &tracing::Span) -> Result<Answer, Error> {
+    async fn execute_with_retries(
+        &self,
+        url: &str,
+        headers: KeepHeaders,
+        span: &tracing::Span,
+    ) -> Result<Answer, Error> {
         let policy = self.client.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let started = Instant::now();
@@ -473,7 +480,7 @@ impl Request {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let (failure, error, retry_after) = match self.attempt(url).await {
+            let (failure, error, retry_after) = match self.attempt(url, headers).await {
                 Ok(answer) => {
                     span.record("status", answer.status);
                     if let Some(id) = &answer.request_id {
@@ -528,31 +535,43 @@ impl Request {
 
     /// Send and expect an empty (or ignored) body.
     pub async fn send_empty(self) -> Result<(), Error> {
-        self.send_empty_with_metadata().await.map(|r| r.value)
+        self.empty(KeepHeaders::No).await.map(|r| r.value)
     }
 
     /// [`send_empty`](Self::send_empty), keeping the status, request id and headers.
     pub async fn send_empty_with_metadata(self) -> Result<Response<()>, Error> {
+        self.empty(KeepHeaders::Yes).await
+    }
+
+    async fn empty(self, headers: KeepHeaders) -> Result<Response<()>, Error> {
         let url = self.url();
-        Ok(self.execute_url(&url).await?.into_response(()))
+        Ok(self.execute_url(&url, headers).await?.into_response(()))
     }
 
     /// Send and decode the body as `T`.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.send_json_with_metadata().await.map(|r| r.value)
+        self.json_answer(KeepHeaders::No).await.map(|r| r.value)
     }
 
     /// [`send_json`](Self::send_json), keeping the status, request id and headers.
     pub async fn send_json_with_metadata<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
+        self.json_answer(KeepHeaders::Yes).await
+    }
+
+    async fn json_answer<T: DeserializeOwned>(
+        self,
+        headers: KeepHeaders,
+    ) -> Result<Response<T>, Error> {
         let url = self.url();
-        let answer = self.execute_url(&url).await?;
+        let answer = self.execute_url(&url, headers).await?;
         let value = decode(&answer.body)?;
         Ok(answer.into_response(value))
     }
 
     /// Send and decode the first list page; the page knows how to fetch the next one.
     pub async fn send_page<T: DeserializeOwned>(self, key: &'static str) -> Result<Page<T>, Error> {
-        self.send_page_with_metadata(key).await.map(|r| r.value)
+        let first = self.into_first_page(key);
+        first.fetch(KeepHeaders::No).await.map(|r| r.value)
     }
 
     /// [`send_page`](Self::send_page), keeping the status, request id and headers.
@@ -560,7 +579,7 @@ impl Request {
         self,
         key: &'static str,
     ) -> Result<Response<Page<T>>, Error> {
-        self.into_first_page(key).fetch().await
+        self.into_first_page(key).fetch(KeepHeaders::Yes).await
     }
 
     /// The first page's request: this request's own URL, with the whole limit still to go.
@@ -616,7 +635,7 @@ impl Request {
                     return Some((Ok(item), st));
                 }
                 let next = st.pending.take()?;
-                match next.fetch::<T>().await {
+                match next.fetch::<T>(KeepHeaders::No).await {
                     Ok(response) => {
                         let mut page = response.value;
                         st.pending = page.next.take();
@@ -633,8 +652,11 @@ impl NextPage {
     /// Fetch this page, cut it to the limit, and note how to fetch the one after: its link is
     /// moved onto the client's host ([`Request::rebase`]); a blank link, a link back to this
     /// same page (which would loop forever) or a used-up limit make this the last page.
-    pub(crate) async fn fetch<T: DeserializeOwned>(&self) -> Result<Response<Page<T>>, Error> {
-        let answer = self.request.execute_url(&self.url).await?;
+    pub(crate) async fn fetch<T: DeserializeOwned>(
+        &self,
+        headers: KeepHeaders,
+    ) -> Result<Response<Page<T>>, Error> {
+        let answer = self.request.execute_url(&self.url, headers).await?;
         let mut page: Page<T> = decode_page(&answer.body, self.key)?;
         if let Some(n) = self.remaining {
             page.items.truncate(n);
@@ -660,11 +682,35 @@ impl NextPage {
     }
 }
 
+/// Whether a call hands the answer's headers back (`send_with_metadata()`) or not (`send()`).
+#[derive(Clone, Copy)]
+pub(crate) enum KeepHeaders {
+    Yes,
+    No,
+}
+
+/// The headers as a map that owns its bytes. The values reqwest gives point into the
+/// connection's read buffer; holding them while the body is decoded would keep that buffer
+/// (as large as the body) alive and make the next read allocate a new one, so a caller who
+/// asks for headers gets copies, and one who does not gets none.
+fn owned_headers(headers: &reqwest::header::HeaderMap) -> reqwest::header::HeaderMap {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let mut out = reqwest::header::HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name =
+            HeaderName::from_bytes(name.as_str().as_bytes()).unwrap_or_else(|_| name.clone());
+        let value = HeaderValue::from_bytes(value.as_bytes()).unwrap_or_else(|_| value.clone());
+        out.append(name, value);
+    }
+    out
+}
+
 /// A complete response to one attempt.
 struct Answer {
     status: u16,
     request_id: Option<String>,
     retry_after: Option<Duration>,
+    /// Empty unless the caller asked for headers ([`KeepHeaders`]).
     headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
 }
