@@ -5,8 +5,12 @@ use crate::ir::{Location, Method, Scopes};
 /// A type as the spec states it, with the facts the drift report compares.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RawTy {
-    String { format: Option<String> },
-    Int { format: Option<String> },
+    String {
+        format: Option<String>,
+    },
+    Int {
+        format: Option<String>,
+    },
     Float,
     Bool,
     DateTime,
@@ -15,6 +19,33 @@ pub(crate) enum RawTy {
     Enum(Vec<String>),
     Array(Box<RawTy>),
     Object(Vec<RawField>),
+    /// `oneOf` / `anyOf`: one of several alternatives.
+    Union(RawUnion),
+    /// A component schema that refers to itself (directly or through others), under its
+    /// component name: it becomes one named model, and the references inside it point back.
+    Named {
+        component: String,
+        ty: Box<RawTy>,
+    },
+    /// A reference back to an enclosing [`RawTy::Named`] component (the cycle's way back).
+    Recursive(String),
+}
+
+/// The alternatives of a `oneOf` or `anyOf`, in spec order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawUnion {
+    pub variants: Vec<RawVariant>,
+    /// The discriminator's property name, when the spec gives one.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawVariant {
+    /// The component schema name when the alternative is a `$ref`.
+    pub component: Option<String>,
+    pub ty: RawTy,
+    /// The discriminator value that selects this alternative (with a discriminator only).
+    pub tag_value: Option<String>,
 }
 
 impl RawTy {
@@ -32,6 +63,16 @@ impl RawTy {
             RawTy::Enum(v) => format!("enum [{}]", v.join(", ")),
             RawTy::Array(t) => format!("array of {}", t.describe()),
             RawTy::Object(_) => "object".into(),
+            RawTy::Union(u) => format!(
+                "one of [{}]",
+                u.variants
+                    .iter()
+                    .map(|v| v.ty.describe())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            RawTy::Named { ty, .. } => ty.describe(),
+            RawTy::Recursive(component) => format!("`{component}` (recursive)"),
         }
     }
 }
@@ -60,7 +101,12 @@ pub(crate) struct RawParam {
 pub(crate) enum RawResponse {
     Empty,
     One(RawTy),
-    List { key: String, item: RawTy },
+    List {
+        key: String,
+        item: RawTy,
+    },
+    /// Only 3xx answers: the redirect target, with the body a 3xx carries when it has one.
+    Redirect(Option<RawTy>),
 }
 
 #[derive(Debug, Clone)]

@@ -43,6 +43,10 @@ snapshot_case!(header_param, "header_param.yaml", false);
 snapshot_case!(delete_204, "delete_204.yaml", false);
 snapshot_case!(created_and_accepted, "multi_2xx.yaml", false);
 snapshot_case!(json_request_bodies, "json_body.yaml", false);
+snapshot_case!(one_of_and_any_of, "one_of.yaml", false);
+snapshot_case!(all_of_merged, "all_of.yaml", false);
+snapshot_case!(redirect_only, "redirect.yaml", false);
+snapshot_case!(recursive_schemas, "recursive.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {

@@ -51,6 +51,7 @@ pub mod axum_webhook;
 mod client;
 mod error;
 mod page;
+mod redirect;
 mod retry;
 #[doc(hidden)]
 pub mod runtime;
@@ -73,6 +74,7 @@ pub use client::{
 pub use error::{ApiError, Error};
 pub use generated::*;
 pub use page::{Page, PageMeta};
+pub use redirect::Redirect;
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};
 pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};

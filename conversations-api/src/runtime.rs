@@ -388,6 +388,7 @@ impl Request {
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
         let request_id = header("Twilio-Request-Id").map(str::to_string);
+        let location = header("Location").map(str::to_string);
         let retry_after =
             header("Retry-After").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
         let body = if (200..300).contains(&status) {
@@ -407,6 +408,7 @@ impl Request {
         Ok(Answer {
             status,
             request_id,
+            location,
             retry_after,
             body,
         })
@@ -416,6 +418,12 @@ impl Request {
     /// `tracing` span that records the method, path template, attempt, status and request
     /// id: never the URL's values, the credentials or a body.
     async fn execute_url(&self, url: &str) -> Result<bytes::Bytes, Error> {
+        self.execute(url, false).await.map(|answer| answer.body)
+    }
+
+    /// [`execute_url`](Self::execute_url) returning the whole answer; with `redirects`, a 3xx
+    /// is an answer too (for operations that only redirect), not an error.
+    async fn execute(&self, url: &str, redirects: bool) -> Result<Answer, Error> {
         if let Some(why) = &self.invalid {
             return Err(Error::InvalidArgument(why.clone()));
         }
@@ -427,7 +435,7 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.execute_with_retries(url, &span)
+        self.execute_with_retries(url, &span, redirects)
             .instrument(span.clone())
             .await
     }
@@ -436,7 +444,8 @@ impl Request {
         &self,
         url: &str,
         span: &tracing::Span,
-    ) -> Result<bytes::Bytes, Error> {
+        redirects: bool,
+    ) -> Result<Answer, Error> {
         let policy = self.client.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
         let started = Instant::now();
@@ -450,9 +459,11 @@ impl Request {
                     if let Some(id) = &answer.request_id {
                         span.record("request_id", id.as_str());
                     }
-                    if (200..300).contains(&answer.status) {
+                    if (200..300).contains(&answer.status)
+                        || (redirects && (300..400).contains(&answer.status))
+                    {
                         tracing::debug!(attempt, status = answer.status, "response");
-                        return Ok(answer.body);
+                        return Ok(answer);
                     }
                     let error =
                         Error::from_response(answer.status, answer.request_id, &answer.body);
@@ -508,6 +519,30 @@ impl Request {
         let url = self.url();
         let body = self.execute_url(&url).await?;
         decode(&body)
+    }
+
+    /// Send and return the redirect target (see [`Redirect`](crate::Redirect)); a body is
+    /// not read.
+    pub async fn send_redirect(self) -> Result<crate::Redirect, Error> {
+        let url = self.url();
+        let answer = self.execute(&url, true).await?;
+        redirect_target(&url, answer, |_| Ok(None))
+    }
+
+    /// Send and return the redirect target with its body decoded as `T` (none when the body
+    /// is empty).
+    pub async fn send_redirect_json<T: DeserializeOwned>(
+        self,
+    ) -> Result<crate::Redirect<T>, Error> {
+        let url = self.url();
+        let answer = self.execute(&url, true).await?;
+        redirect_target(&url, answer, |body| {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                Ok(None)
+            } else {
+                decode(body).map(Some)
+            }
+        })
     }
 
     /// Send and decode one list page.
@@ -599,10 +634,40 @@ impl Request {
     }
 }
 
+/// The [`Redirect`](crate::Redirect) an answer makes, its `Location` resolved against the
+/// request's URL (a relative target means "on this host"). No usable `Location` is
+/// [`Error::NoRedirectTarget`], whatever the status.
+fn redirect_target<T>(
+    request_url: &str,
+    answer: Answer,
+    body: impl FnOnce(&[u8]) -> Result<Option<T>, Error>,
+) -> Result<crate::Redirect<T>, Error> {
+    let missing = || Error::NoRedirectTarget {
+        status: answer.status,
+        request_id: answer.request_id.clone(),
+    };
+    let location = answer
+        .location
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(missing)?;
+    let location = reqwest::Url::parse(request_url)
+        .and_then(|base| base.join(location.trim()))
+        .map_err(|_| missing())?;
+    Ok(crate::Redirect {
+        status: answer.status,
+        location: location.into(),
+        body: body(&answer.body)?,
+        request_id: answer.request_id,
+    })
+}
+
 /// A complete response to one attempt.
 struct Answer {
     status: u16,
     request_id: Option<String>,
+    /// The `Location` header (read for operations that answer with a redirect).
+    location: Option<String>,
     retry_after: Option<Duration>,
     body: bytes::Bytes,
 }
@@ -623,6 +688,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Truncated { .. } => "truncated",
         Error::Config(_) => "config",
         Error::InvalidArgument(_) => "invalid-argument",
+        Error::NoRedirectTarget { .. } => "no-redirect-target",
     }
 }
 
@@ -694,4 +760,94 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
         Ok(page) => Ok(page),
         Err(e) => Err(decode_failure::<T>(&e, track.path().to_string(), bytes)),
     }
+}
+
+/// What a JSON value must look like to be tried as one alternative of a generated `oneOf` /
+/// `anyOf` enum without a discriminator.
+#[derive(Debug, Clone, Copy)]
+pub enum UnionShape {
+    /// An object with every `required` key; `properties` are the keys the alternative knows.
+    Object {
+        properties: &'static [&'static str],
+        required: &'static [&'static str],
+    },
+    String,
+    Integer,
+    Number,
+    Bool,
+    Array,
+    /// Any value at all.
+    Any,
+}
+
+/// The alternatives (indexes into `shapes`) worth trying to decode `value` as, best first.
+///
+/// An object fits an object alternative when it has every required key and, if the
+/// alternative names its properties, uses at least one of them (an empty object fits too).
+/// Among those that fit, the one knowing the most of the value's keys comes first; ties keep
+/// the spec's order. So of two alternatives that share fields, a value with the second one's
+/// extra fields goes to the second, and a value that shares nothing with any alternative is
+/// left to the caller's raw fallback. Scalars and arrays fit by JSON kind.
+pub fn union_candidates(value: &serde_json::Value, shapes: &[UnionShape]) -> Vec<usize> {
+    use serde_json::Value;
+    let mut scored: Vec<(usize, usize)> = Vec::new();
+    for (i, shape) in shapes.iter().enumerate() {
+        let score = match (shape, value) {
+            (
+                UnionShape::Object {
+                    properties,
+                    required,
+                },
+                Value::Object(map),
+            ) => {
+                let known = map
+                    .keys()
+                    .filter(|k| properties.contains(&k.as_str()))
+                    .count();
+                let fits = required.iter().all(|r| map.contains_key(*r))
+                    && (properties.is_empty() || known > 0 || map.is_empty());
+                fits.then_some(known)
+            }
+            (UnionShape::String, Value::String(_))
+            | (UnionShape::Bool, Value::Bool(_))
+            | (UnionShape::Array, Value::Array(_))
+            | (UnionShape::Number, Value::Number(_))
+            | (UnionShape::Any, _) => Some(0),
+            (UnionShape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some(0),
+            _ => None,
+        };
+        if let Some(score) = score {
+            scored.push((i, score));
+        }
+    }
+    // Stable: equal scores stay in spec order.
+    scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+    scored.into_iter().map(|(i, _)| i).collect()
+}
+
+/// The discriminator value of a generated `oneOf` / `anyOf` enum: the string at `property` of
+/// an object, if there is one.
+pub fn union_tag<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
+    value.get(property)?.as_str()
+}
+
+/// Serialize one alternative of a generated `oneOf` / `anyOf` enum with a discriminator:
+/// the value as it is, with `property` set to `tag` when the value is an object that left it
+/// unset, so the server can always tell the alternatives apart.
+pub fn serialize_tagged<T: serde::Serialize, S: serde::Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(value).map_err(<S::Error as serde::ser::Error>::custom)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        let slot = map
+            .entry(property.to_string())
+            .or_insert(serde_json::Value::Null);
+        if slot.is_null() {
+            *slot = serde_json::Value::String(tag.to_string());
+        }
+    }
+    serde::Serialize::serialize(&value, s)
 }

@@ -184,6 +184,7 @@ impl Builder {
         match response {
             RawResponse::Empty => RawResponse::Empty,
             RawResponse::One(t) => RawResponse::One(record(t)),
+            RawResponse::Redirect(t) => RawResponse::Redirect(t.map(record)),
             RawResponse::List { key, item } => RawResponse::List {
                 key,
                 item: record(item),
