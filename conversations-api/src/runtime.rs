@@ -851,3 +851,71 @@ pub fn serialize_tagged<T: serde::Serialize, S: serde::Serializer>(
     }
     serde::Serialize::serialize(&value, s)
 }
+
+#[cfg(test)]
+mod union_tests {
+    use super::*;
+    use serde_json::json;
+
+    const TWO_OBJECTS: &[UnionShape] = &[
+        UnionShape::Object {
+            properties: &["sid", "name"],
+            required: &[],
+        },
+        UnionShape::Object {
+            properties: &["sid", "name", "extra"],
+            required: &[],
+        },
+    ];
+
+    #[test]
+    fn the_alternative_knowing_more_keys_comes_first_and_ties_keep_spec_order() {
+        assert_eq!(
+            union_candidates(&json!({"sid": "1", "extra": true}), TWO_OBJECTS),
+            [1, 0]
+        );
+        assert_eq!(union_candidates(&json!({"sid": "1"}), TWO_OBJECTS), [0, 1]);
+        assert_eq!(union_candidates(&json!({}), TWO_OBJECTS), [0, 1]);
+        // Nothing in common with either: the caller keeps it raw.
+        assert!(union_candidates(&json!({"other": 1}), TWO_OBJECTS).is_empty());
+    }
+
+    #[test]
+    fn required_keys_and_json_kinds_decide_what_fits() {
+        let shapes = &[
+            UnionShape::Object {
+                properties: &["to", "seconds"],
+                required: &["to"],
+            },
+            UnionShape::Integer,
+            UnionShape::Number,
+            UnionShape::String,
+        ];
+        assert!(union_candidates(&json!({"seconds": 3}), shapes).is_empty());
+        assert_eq!(union_candidates(&json!({"to": "x"}), shapes), [0]);
+        assert_eq!(union_candidates(&json!(3), shapes), [1, 2]);
+        assert_eq!(union_candidates(&json!(2.5), shapes), [2]);
+        assert_eq!(union_candidates(&json!("x"), shapes), [3]);
+        assert!(union_candidates(&json!(null), shapes).is_empty());
+    }
+
+    #[test]
+    fn a_tagged_alternative_gets_its_tag_only_when_unset() {
+        let unset = serialize_tagged(
+            &json!({"to": "x", "kind": null}),
+            "kind",
+            "a",
+            serde_json::value::Serializer,
+        );
+        assert_eq!(unset.expect("value"), json!({"to": "x", "kind": "a"}));
+        let set = serialize_tagged(
+            &json!({"kind": "b"}),
+            "kind",
+            "a",
+            serde_json::value::Serializer,
+        );
+        assert_eq!(set.expect("value"), json!({"kind": "b"}));
+        assert_eq!(union_tag(&json!({"kind": "b"}), "kind"), Some("b"));
+        assert_eq!(union_tag(&json!({"kind": 1}), "kind"), None);
+    }
+}

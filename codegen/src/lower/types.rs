@@ -270,7 +270,8 @@ fn variant_names(union: &str, raw: &RawUnion) -> Vec<(String, String)> {
             }
         };
         if model == union {
-            model = format!("{union}{variant}");
+            // The alternative's model would take the union's own name.
+            model = format!("{model}Shape");
         }
         if variant == "Other" {
             variant = "OtherShape".into();
