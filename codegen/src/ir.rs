@@ -159,6 +159,8 @@ pub struct Api {
     pub root: Node,
     pub models: BTreeMap<String, Model>,
     pub enums: BTreeMap<String, EnumDef>,
+    /// `oneOf` / `anyOf` types, by name (one type namespace with models and enums).
+    pub unions: BTreeMap<String, Union>,
     pub report: ScopeReport,
     pub operation_count: usize,
 }
@@ -292,6 +294,11 @@ pub enum Ty {
     Array(Box<Ty>),
     Enum(String),
     Model(String),
+    /// A `oneOf` / `anyOf` type (see [`Union`]).
+    Union(String),
+    /// `Box<T>`: a field that leads back to a type still being defined (a recursive schema),
+    /// so the type has a finite size.
+    Boxed(Box<Ty>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -302,6 +309,9 @@ pub enum ResponseKind {
     One(Ty),
     /// A list page: `{<key>: [item], meta: {...}}`.
     List { key: String, item: Ty },
+    /// Only redirects (3xx): the target is returned, not followed, with the body decoded as
+    /// this type when the spec gives the redirect one.
+    Redirect(Option<Ty>),
 }
 
 #[derive(Debug, Clone)]
@@ -328,6 +338,46 @@ pub struct Field {
     /// two scopes' shapes of one model disagree (a drift, noted in the field's docs).
     pub scopes: Scopes,
     pub doc: String,
+}
+
+/// A value that is one of several alternatives (`oneOf` / `anyOf`), with a raw fallback for
+/// shapes none of them fits.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub name: String,
+    pub doc: String,
+    pub variants: Vec<Alternative>,
+    /// The discriminator property: its value alone picks the alternative.
+    pub tag: Option<String>,
+    /// Part of a request body (users build values of it).
+    pub input: bool,
+}
+
+/// One alternative of a [`Union`]: a variant of its enum.
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// Rust variant name.
+    pub rust: String,
+    pub ty: Ty,
+    /// What a JSON value must look like to be tried as this alternative.
+    pub shape: Shape,
+    /// The discriminator value of this alternative (when the union has a tag).
+    pub tag_value: Option<String>,
+}
+
+/// The JSON kind an alternative accepts; for objects, the names it knows and requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    Object {
+        properties: Vec<String>,
+        required: Vec<String>,
+    },
+    String,
+    Integer,
+    Number,
+    Bool,
+    Array,
+    Any,
 }
 
 #[derive(Debug, Clone)]

@@ -89,6 +89,26 @@ const MAX_REF_DEPTH: usize = 32;
 /// `$ref` resolution over `#/components/...`.
 pub(crate) struct Resolver<'a> {
     pub api: &'a OpenAPI,
+    /// The component schemas being lowered right now, to find a schema that refers back to
+    /// itself (see `lower::schema`).
+    pub(crate) trail: std::cell::RefCell<SchemaTrail>,
+}
+
+/// Component schemas being lowered, outermost first, and those found referring back to one of
+/// them.
+#[derive(Debug, Default)]
+pub(crate) struct SchemaTrail {
+    pub open: Vec<String>,
+    pub referred_back: std::collections::BTreeSet<String>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(crate) fn new(api: &'a OpenAPI) -> Self {
+        Resolver {
+            api,
+            trail: Default::default(),
+        }
+    }
 }
 
 fn component_name<'r>(reference: &'r str, kind: &str, at: &Ptr) -> Result<&'r str> {

@@ -20,6 +20,7 @@ const RUNTIME_TYPES: &[&str] = &[
     "Error",
     "Page",
     "PageMeta",
+    "Redirect",
     "RetryPolicy",
     "Scope",
     "ServiceScope",
@@ -42,6 +43,21 @@ pub(crate) fn unique_type_names(api: &mut Api) {
         .map(|n| model_renames.get(n).unwrap_or(n).clone())
         .collect();
     taken.extend(final_models);
+    // Unions (`oneOf` / `anyOf`) come after models: one that meets a taken name gets `Choice`.
+    let mut union_renames = BTreeMap::new();
+    for name in api.unions.keys() {
+        if taken.contains(name) {
+            let new = free_name(name, "Choice", &taken, &api.unions, &api.enums);
+            taken.insert(new.clone());
+            union_renames.insert(name.clone(), new);
+        }
+    }
+    taken.extend(
+        api.unions
+            .keys()
+            .filter(|n| !union_renames.contains_key(*n))
+            .cloned(),
+    );
     let mut enum_renames = BTreeMap::new();
     for name in api.enums.keys() {
         if taken.contains(name) {
@@ -50,15 +66,32 @@ pub(crate) fn unique_type_names(api: &mut Api) {
             enum_renames.insert(name.clone(), new);
         }
     }
-    if model_renames.is_empty() && enum_renames.is_empty() {
+    if model_renames.is_empty() && enum_renames.is_empty() && union_renames.is_empty() {
         return;
     }
 
-    let rename = |ty: &mut Ty| rename_ty(ty, &model_renames, &enum_renames);
+    let renames = Renames {
+        models: model_renames,
+        unions: union_renames,
+        enums: enum_renames,
+    };
+    let rename = |ty: &mut Ty| rename_ty(ty, &renames);
+    api.unions = std::mem::take(&mut api.unions)
+        .into_values()
+        .map(|mut u| {
+            if let Some(new) = renames.unions.get(&u.name) {
+                u.name = new.clone();
+            }
+            for v in &mut u.variants {
+                rename(&mut v.ty);
+            }
+            (u.name.clone(), u)
+        })
+        .collect();
     api.models = std::mem::take(&mut api.models)
         .into_values()
         .map(|mut m| {
-            if let Some(new) = model_renames.get(&m.name) {
+            if let Some(new) = renames.models.get(&m.name) {
                 m.name = new.clone();
             }
             for f in &mut m.fields {
@@ -70,7 +103,7 @@ pub(crate) fn unique_type_names(api: &mut Api) {
     api.enums = std::mem::take(&mut api.enums)
         .into_values()
         .map(|mut e| {
-            if let Some(new) = enum_renames.get(&e.name) {
+            if let Some(new) = renames.enums.get(&e.name) {
                 e.name = new.clone();
             }
             (e.name.clone(), e)
@@ -108,16 +141,28 @@ fn free_name<M, E>(
         .unwrap_or(first)
 }
 
-fn rename_ty(ty: &mut Ty, models: &BTreeMap<String, String>, enums: &BTreeMap<String, String>) {
+/// Old name to new name, per kind of type.
+struct Renames {
+    models: BTreeMap<String, String>,
+    unions: BTreeMap<String, String>,
+    enums: BTreeMap<String, String>,
+}
+
+fn rename_ty(ty: &mut Ty, renames: &Renames) {
     match ty {
-        Ty::Array(item) => rename_ty(item, models, enums),
+        Ty::Array(item) | Ty::Boxed(item) => rename_ty(item, renames),
         Ty::Model(name) => {
-            if let Some(new) = models.get(name) {
+            if let Some(new) = renames.models.get(name) {
+                *name = new.clone();
+            }
+        }
+        Ty::Union(name) => {
+            if let Some(new) = renames.unions.get(name) {
                 *name = new.clone();
             }
         }
         Ty::Enum(name) => {
-            if let Some(new) = enums.get(name) {
+            if let Some(new) = renames.enums.get(name) {
                 *name = new.clone();
             }
         }
@@ -132,7 +177,8 @@ fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
         }
         match &mut op.response {
             ResponseKind::Empty => {}
-            ResponseKind::One(ty) => rename(ty),
+            ResponseKind::One(ty) | ResponseKind::Redirect(Some(ty)) => rename(ty),
+            ResponseKind::Redirect(None) => {}
             ResponseKind::List { item, .. } => rename(item),
         }
     }
@@ -214,6 +260,7 @@ mod tests {
             enums: [enum_def("BuildStatus"), enum_def("Error")]
                 .into_iter()
                 .collect(),
+            unions: BTreeMap::new(),
             report: ScopeReport::default(),
             operation_count: 0,
         };

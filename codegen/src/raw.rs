@@ -26,6 +26,33 @@ pub(crate) enum RawTy {
         name: Option<String>,
         fields: Vec<RawField>,
     },
+    /// `oneOf` / `anyOf`: one of several alternatives.
+    Union(RawUnion),
+    /// A component schema that refers to itself (directly or through others), under its
+    /// component name: it becomes one named model, and the references inside it point back.
+    Named {
+        component: String,
+        ty: Box<RawTy>,
+    },
+    /// A reference back to an enclosing [`RawTy::Named`] component (the cycle's way back).
+    Recursive(String),
+}
+
+/// The alternatives of a `oneOf` or `anyOf`, in spec order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawUnion {
+    pub variants: Vec<RawVariant>,
+    /// The discriminator's property name, when the spec gives one.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RawVariant {
+    /// The component schema name when the alternative is a `$ref`.
+    pub component: Option<String>,
+    pub ty: RawTy,
+    /// The discriminator value that selects this alternative (with a discriminator only).
+    pub tag_value: Option<String>,
 }
 
 impl RawTy {
@@ -44,6 +71,16 @@ impl RawTy {
             RawTy::Array(t) => format!("array of {}", t.describe()),
             RawTy::Object(_) => "object".into(),
             RawTy::OpenObject { .. } => "object (open)".into(),
+            RawTy::Union(u) => format!(
+                "one of [{}]",
+                u.variants
+                    .iter()
+                    .map(|v| v.ty.describe())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            RawTy::Named { ty, .. } => ty.describe(),
+            RawTy::Recursive(component) => format!("`{component}` (recursive)"),
         }
     }
 }
@@ -74,7 +111,12 @@ pub(crate) struct RawParam {
 pub(crate) enum RawResponse<T = RawTy> {
     Empty,
     One(T),
-    List { key: String, item: T },
+    List {
+        key: String,
+        item: T,
+    },
+    /// Only 3xx answers: the redirect target, with the body a 3xx carries when it has one.
+    Redirect(Option<T>),
 }
 
 impl<T> RawResponse<T> {
@@ -83,6 +125,7 @@ impl<T> RawResponse<T> {
             RawResponse::Empty => RawResponse::Empty,
             RawResponse::One(t) => RawResponse::One(f(t)),
             RawResponse::List { key, item } => RawResponse::List { key, item: f(item) },
+            RawResponse::Redirect(t) => RawResponse::Redirect(t.map(f)),
         }
     }
 }

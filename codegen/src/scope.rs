@@ -301,6 +301,8 @@ pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
 pub(crate) fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
     matches!(
         (a, b),
-        (RawResponse::Empty, RawResponse::Empty) | (RawResponse::One(_), RawResponse::One(_))
+        (RawResponse::Empty, RawResponse::Empty)
+            | (RawResponse::One(_), RawResponse::One(_))
+            | (RawResponse::Redirect(_), RawResponse::Redirect(_))
     ) || matches!((a, b), (RawResponse::List { key: ka, .. }, RawResponse::List { key: kb, .. }) if ka == kb)
 }

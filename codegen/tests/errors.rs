@@ -49,15 +49,6 @@ fn dangling_ref() {
 }
 
 #[test]
-fn unsupported_one_of() {
-    let spec = format!(
-        "{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{oneOf: [{{type: string}}, {{type: integer}}]}}\n"
-    );
-    let e = err(&spec);
-    assert!(e.pointer.ends_with("/schema/oneOf"), "{e}");
-}
-
-#[test]
 fn an_xml_request_body_is_unsupported() {
     let spec = format!(
         "{HEAD}paths:\n  /v1/A:\n    post:\n      operationId: CreateA\n      requestBody:\n        content:\n          application/xml:\n            schema: {{type: object}}\n      responses:\n        '204': {{description: ok}}\n"
@@ -93,13 +84,110 @@ fn missing_operation_id() {
     assert_eq!(e.pointer, "/paths/~1v1~1A/get");
 }
 
+/// A spec whose one operation answers 200 with `schema`, plus `components` (YAML, indented
+/// as under `components:`).
+fn with_response_schema(schema: &str, schemas: &str) -> String {
+    format!(
+        "{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\ncomponents:\n  schemas:\n{schemas}"
+    )
+}
+
 #[test]
-fn ref_cycle_is_an_error() {
-    let spec = format!(
-        "{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Node'}}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      properties:\n        child: {{$ref: '#/components/schemas/Node'}}\n"
+fn not_is_refused_at_its_keyword() {
+    let e = err(&with_response_schema(
+        "{not: {type: string}}",
+        "    Unused: {type: string}\n",
+    ));
+    assert!(e.pointer.ends_with("/schema/not"), "{e}");
+}
+
+#[test]
+fn all_of_with_a_part_that_is_not_an_object_names_the_part() {
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/A'}",
+        "    A:\n      allOf:\n      - {type: object, properties: {sid: {type: string}}}\n      - {type: string}\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/A/allOf/1", "{e}");
+    assert!(e.message.contains("only merge object schemas"), "{e}");
+}
+
+#[test]
+fn all_of_parts_that_disagree_on_a_property_name_it() {
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/A'}",
+        "    A:\n      allOf:\n      - {type: object, properties: {size: {type: string}}}\n      - $ref: '#/components/schemas/B'\n    B: {type: object, properties: {size: {type: integer}}}\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/B/properties/size", "{e}");
+    assert!(e.message.contains("disagree on property `size`"), "{e}");
+}
+
+#[test]
+fn a_discriminator_mapping_to_a_schema_outside_the_one_of_is_refused() {
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/U'}",
+        "    U:\n      oneOf: [{$ref: '#/components/schemas/A'}]\n      discriminator:\n        propertyName: kind\n        mapping: {b: '#/components/schemas/B'}\n    A: {type: object, properties: {kind: {type: string}}}\n    B: {type: object, properties: {kind: {type: string}}}\n",
+    ));
+    assert_eq!(
+        e.pointer, "/components/schemas/U/discriminator/mapping/b",
+        "{e}"
     );
-    let e = err(&spec);
-    assert!(e.message.contains("too deeply"), "{e}");
+}
+
+#[test]
+fn an_inline_alternative_without_a_tag_value_is_refused() {
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/U'}",
+        "    U:\n      oneOf:\n      - {$ref: '#/components/schemas/A'}\n      - {type: object, properties: {kind: {type: string}}}\n      discriminator: {propertyName: kind}\n    A: {type: object, properties: {kind: {type: string}}}\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/U/oneOf/1", "{e}");
+    assert!(e.message.contains("one-value enum `kind`"), "{e}");
+}
+
+#[test]
+fn one_of_next_to_properties_or_all_of_is_refused() {
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/U'}",
+        "    U:\n      type: object\n      properties: {sid: {type: string}}\n      oneOf: [{type: object}, {type: string}]\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/U/properties", "{e}");
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/U'}",
+        "    U:\n      type: object\n      allOf: [{type: object}]\n      oneOf: [{type: object}, {type: string}]\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/U", "{e}");
+    assert!(e.message.contains("oneOf and allOf"), "{e}");
+}
+
+#[test]
+fn a_recursive_schema_that_is_not_an_object_is_refused() {
+    // An array of itself would be a type of infinite name (`Vec<Vec<...>>`).
+    let e = err(&with_response_schema(
+        "{$ref: '#/components/schemas/Tree'}",
+        "    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
+    ));
+    assert_eq!(e.pointer, "/components/schemas/Tree", "{e}");
+    assert!(e.message.contains("refers to itself"), "{e}");
+}
+
+#[test]
+fn an_operation_with_neither_success_nor_redirect_is_refused() {
+    let e = err(&format!(
+        "{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '404': {{description: gone}}\n"
+    ));
+    assert_eq!(e.pointer, "/paths/~1v1~1A/get/responses", "{e}");
+    assert!(e.message.contains("no 2xx or 3xx response"), "{e}");
+}
+
+#[test]
+fn redirects_with_two_body_shapes_are_refused() {
+    let e = err(&format!(
+        "{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      responses:\n        '302':\n          description: found\n          content: {{application/json: {{schema: {{type: string}}}}}}\n        '307':\n          description: moved\n          content: {{application/json: {{schema: {{type: integer}}}}}}\n"
+    ));
+    assert_eq!(
+        e.pointer, "/paths/~1v1~1A/get/responses/307/content/application~1json",
+        "{e}"
+    );
+    assert!(e.message.contains("redirect response"), "{e}");
 }
 
 #[test]

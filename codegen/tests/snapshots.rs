@@ -47,6 +47,10 @@ snapshot_case!(trailing_extension, "trailing_extension.yaml", false);
 snapshot_case!(scope_pair_found_in_the_spec, "other_scope_pair.yaml", true);
 snapshot_case!(paths_without_a_shared_prefix, "no_shared_prefix.yaml", true);
 snapshot_case!(open_objects_and_required_fields, "open_objects.yaml", false);
+snapshot_case!(one_of_and_any_of, "one_of.yaml", false);
+snapshot_case!(all_of_merged, "all_of.yaml", false);
+snapshot_case!(redirect_only, "redirect.yaml", false);
+snapshot_case!(recursive_schemas, "recursive.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {

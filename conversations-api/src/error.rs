@@ -90,6 +90,14 @@ pub enum Error {
     Config(String),
     /// An argument cannot be sent as given (for example a path value of `..`); nothing was sent.
     InvalidArgument(String),
+    /// An operation that answers with a redirect got an answer without a usable target: no
+    /// `Location` header, or one that is not a URL.
+    NoRedirectTarget {
+        /// HTTP status of the answer.
+        status: u16,
+        /// `Twilio-Request-Id`, if present.
+        request_id: Option<String>,
+    },
 }
 
 /// Longest body excerpt kept in [`Error::Http`], in bytes.
@@ -135,6 +143,16 @@ impl fmt::Display for Error {
             ),
             Error::Config(m) => write!(f, "client configuration: {m}"),
             Error::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
+            Error::NoRedirectTarget { status, request_id } => {
+                write!(
+                    f,
+                    "expected a redirect, got HTTP {status} without a usable Location header"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " [request {id}]")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -156,7 +174,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.http_status),
-            Error::Http { status, .. } => Some(*status),
+            Error::Http { status, .. } | Error::NoRedirectTarget { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -170,7 +188,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Http { request_id, .. } => request_id.as_deref(),
+            Error::Http { request_id, .. } | Error::NoRedirectTarget { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }

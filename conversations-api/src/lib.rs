@@ -76,6 +76,7 @@ pub mod axum_webhook;
 mod client;
 mod error;
 mod page;
+mod redirect;
 mod response;
 mod retry;
 #[doc(hidden)]
@@ -99,6 +100,7 @@ pub use client::{
 pub use error::{ApiError, Error};
 pub use generated::*;
 pub use page::{Page, PageMeta};
+pub use redirect::Redirect;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use scope::{DefaultScope, Scope, ServiceScope};

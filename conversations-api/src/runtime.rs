@@ -422,6 +422,7 @@ impl Request {
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
         let request_id = header("Twilio-Request-Id").map(str::to_string);
+        let location = header("Location").map(str::to_string);
         let retry_after =
             header("Retry-After").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
         let body = if (200..300).contains(&status) {
@@ -441,6 +442,7 @@ impl Request {
         Ok(Answer {
             status,
             request_id,
+            location,
             retry_after,
             headers: kept,
             body,
@@ -451,6 +453,17 @@ impl Request {
     /// `tracing` span that records the method, path template, attempt, status and request
     /// id: never the URL's values, the credentials or a body.
     async fn execute_url(&self, url: &str, headers: KeepHeaders) -> Result<Answer, Error> {
+        self.execute(url, headers, false).await
+    }
+
+    /// [`execute_url`](Self::execute_url); with `redirects`, a 3xx is an answer too (for
+    /// operations that only redirect), not an error.
+    async fn execute(
+        &self,
+        url: &str,
+        headers: KeepHeaders,
+        redirects: bool,
+    ) -> Result<Answer, Error> {
         if let Some(why) = &self.invalid {
             return Err(Error::InvalidArgument(why.clone()));
         }
@@ -462,7 +475,7 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.execute_with_retries(url, headers, &span)
+        self.execute_with_retries(url, headers, &span, redirects)
             .instrument(span.clone())
             .await
     }
@@ -472,6 +485,7 @@ impl Request {
         url: &str,
         headers: KeepHeaders,
         span: &tracing::Span,
+        redirects: bool,
     ) -> Result<Answer, Error> {
         let policy = self.client.inner.retry;
         let max_attempts = policy.max_attempts.max(1);
@@ -486,7 +500,9 @@ impl Request {
                     if let Some(id) = &answer.request_id {
                         span.record("request_id", id.as_str());
                     }
-                    if (200..300).contains(&answer.status) {
+                    if (200..300).contains(&answer.status)
+                        || (redirects && (300..400).contains(&answer.status))
+                    {
                         tracing::debug!(attempt, status = answer.status, "response");
                         return Ok(answer);
                     }
@@ -566,6 +582,30 @@ impl Request {
         let answer = self.execute_url(&url, headers).await?;
         let value = decode(&answer.body)?;
         Ok(answer.into_response(value))
+    }
+
+    /// Send and return the redirect target (see [`Redirect`](crate::Redirect)); a body is
+    /// not read.
+    pub async fn send_redirect(self) -> Result<crate::Redirect, Error> {
+        let url = self.url();
+        let answer = self.execute(&url, KeepHeaders::No, true).await?;
+        redirect_target(&url, answer, |_| Ok(None))
+    }
+
+    /// Send and return the redirect target with its body decoded as `T` (none when the body
+    /// is empty).
+    pub async fn send_redirect_json<T: DeserializeOwned>(
+        self,
+    ) -> Result<crate::Redirect<T>, Error> {
+        let url = self.url();
+        let answer = self.execute(&url, KeepHeaders::No, true).await?;
+        redirect_target(&url, answer, |body| {
+            if body.iter().all(u8::is_ascii_whitespace) {
+                Ok(None)
+            } else {
+                decode(body).map(Some)
+            }
+        })
     }
 
     /// Send and decode the first list page; the page knows how to fetch the next one.
@@ -705,10 +745,40 @@ fn owned_headers(headers: &reqwest::header::HeaderMap) -> reqwest::header::Heade
     out
 }
 
+/// The [`Redirect`](crate::Redirect) an answer makes, its `Location` resolved against the
+/// request's URL (a relative target means "on this host"). No usable `Location` is
+/// [`Error::NoRedirectTarget`], whatever the status.
+fn redirect_target<T>(
+    request_url: &str,
+    answer: Answer,
+    body: impl FnOnce(&[u8]) -> Result<Option<T>, Error>,
+) -> Result<crate::Redirect<T>, Error> {
+    let missing = || Error::NoRedirectTarget {
+        status: answer.status,
+        request_id: answer.request_id.clone(),
+    };
+    let location = answer
+        .location
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+        .ok_or_else(missing)?;
+    let location = reqwest::Url::parse(request_url)
+        .and_then(|base| base.join(location.trim()))
+        .map_err(|_| missing())?;
+    Ok(crate::Redirect {
+        status: answer.status,
+        location: location.into(),
+        body: body(&answer.body)?,
+        request_id: answer.request_id,
+    })
+}
+
 /// A complete response to one attempt.
 struct Answer {
     status: u16,
     request_id: Option<String>,
+    /// The `Location` header (read for operations that answer with a redirect).
+    location: Option<String>,
     retry_after: Option<Duration>,
     /// Empty unless the caller asked for headers ([`KeepHeaders`]).
     headers: reqwest::header::HeaderMap,
@@ -743,6 +813,7 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Truncated { .. } => "truncated",
         Error::Config(_) => "config",
         Error::InvalidArgument(_) => "invalid-argument",
+        Error::NoRedirectTarget { .. } => "no-redirect-target",
     }
 }
 
@@ -829,5 +900,163 @@ pub(crate) fn decode_page<T: DeserializeOwned>(
     match result {
         Ok(page) => Ok(page),
         Err(e) => Err(decode_failure::<T>(&e, track.path().to_string(), bytes)),
+    }
+}
+
+/// What a JSON value must look like to be tried as one alternative of a generated `oneOf` /
+/// `anyOf` enum without a discriminator.
+#[derive(Debug, Clone, Copy)]
+pub enum UnionShape {
+    /// An object with every `required` key; `properties` are the keys the alternative knows.
+    Object {
+        properties: &'static [&'static str],
+        required: &'static [&'static str],
+    },
+    String,
+    Integer,
+    Number,
+    Bool,
+    Array,
+    /// Any value at all.
+    Any,
+}
+
+/// The alternatives (indexes into `shapes`) worth trying to decode `value` as, best first.
+///
+/// An object fits an object alternative when it has every required key and, if the
+/// alternative names its properties, uses at least one of them (an empty object fits too).
+/// Among those that fit, the one knowing the most of the value's keys comes first; ties keep
+/// the spec's order. So of two alternatives that share fields, a value with the second one's
+/// extra fields goes to the second, and a value that shares nothing with any alternative is
+/// left to the caller's raw fallback. Scalars and arrays fit by JSON kind.
+pub fn union_candidates(value: &serde_json::Value, shapes: &[UnionShape]) -> Vec<usize> {
+    use serde_json::Value;
+    let mut scored: Vec<(usize, usize)> = Vec::new();
+    for (i, shape) in shapes.iter().enumerate() {
+        let score = match (shape, value) {
+            (
+                UnionShape::Object {
+                    properties,
+                    required,
+                },
+                Value::Object(map),
+            ) => {
+                let known = map
+                    .keys()
+                    .filter(|k| properties.contains(&k.as_str()))
+                    .count();
+                let fits = required.iter().all(|r| map.contains_key(*r))
+                    && (properties.is_empty() || known > 0 || map.is_empty());
+                fits.then_some(known)
+            }
+            (UnionShape::String, Value::String(_))
+            | (UnionShape::Bool, Value::Bool(_))
+            | (UnionShape::Array, Value::Array(_))
+            | (UnionShape::Number, Value::Number(_))
+            | (UnionShape::Any, _) => Some(0),
+            (UnionShape::Integer, Value::Number(n)) if n.is_i64() || n.is_u64() => Some(0),
+            _ => None,
+        };
+        if let Some(score) = score {
+            scored.push((i, score));
+        }
+    }
+    // Stable: equal scores stay in spec order.
+    scored.sort_by_key(|&(_, score)| std::cmp::Reverse(score));
+    scored.into_iter().map(|(i, _)| i).collect()
+}
+
+/// The discriminator value of a generated `oneOf` / `anyOf` enum: the string at `property` of
+/// an object, if there is one.
+pub fn union_tag<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
+    value.get(property)?.as_str()
+}
+
+/// Serialize one alternative of a generated `oneOf` / `anyOf` enum with a discriminator:
+/// the value as it is, with `property` set to `tag` when the value is an object that left it
+/// unset, so the server can always tell the alternatives apart.
+pub fn serialize_tagged<T: serde::Serialize, S: serde::Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    let mut value = serde_json::to_value(value).map_err(<S::Error as serde::ser::Error>::custom)?;
+    if let serde_json::Value::Object(map) = &mut value {
+        let slot = map
+            .entry(property.to_string())
+            .or_insert(serde_json::Value::Null);
+        if slot.is_null() {
+            *slot = serde_json::Value::String(tag.to_string());
+        }
+    }
+    serde::Serialize::serialize(&value, s)
+}
+
+#[cfg(test)]
+mod union_tests {
+    use super::*;
+    use serde_json::json;
+
+    const TWO_OBJECTS: &[UnionShape] = &[
+        UnionShape::Object {
+            properties: &["sid", "name"],
+            required: &[],
+        },
+        UnionShape::Object {
+            properties: &["sid", "name", "extra"],
+            required: &[],
+        },
+    ];
+
+    #[test]
+    fn the_alternative_knowing_more_keys_comes_first_and_ties_keep_spec_order() {
+        assert_eq!(
+            union_candidates(&json!({"sid": "1", "extra": true}), TWO_OBJECTS),
+            [1, 0]
+        );
+        assert_eq!(union_candidates(&json!({"sid": "1"}), TWO_OBJECTS), [0, 1]);
+        assert_eq!(union_candidates(&json!({}), TWO_OBJECTS), [0, 1]);
+        // Nothing in common with either: the caller keeps it raw.
+        assert!(union_candidates(&json!({"other": 1}), TWO_OBJECTS).is_empty());
+    }
+
+    #[test]
+    fn required_keys_and_json_kinds_decide_what_fits() {
+        let shapes = &[
+            UnionShape::Object {
+                properties: &["to", "seconds"],
+                required: &["to"],
+            },
+            UnionShape::Integer,
+            UnionShape::Number,
+            UnionShape::String,
+        ];
+        assert!(union_candidates(&json!({"seconds": 3}), shapes).is_empty());
+        assert_eq!(union_candidates(&json!({"to": "x"}), shapes), [0]);
+        assert_eq!(union_candidates(&json!(3), shapes), [1, 2]);
+        assert_eq!(union_candidates(&json!(2.5), shapes), [2]);
+        assert_eq!(union_candidates(&json!("x"), shapes), [3]);
+        assert!(union_candidates(&json!(null), shapes).is_empty());
+    }
+
+    #[test]
+    fn a_tagged_alternative_gets_its_tag_only_when_unset() {
+        let unset = serialize_tagged(
+            &json!({"to": "x", "kind": null}),
+            "kind",
+            "a",
+            serde_json::value::Serializer,
+        );
+        assert_eq!(unset.expect("value"), json!({"to": "x", "kind": "a"}));
+        let set = serialize_tagged(
+            &json!({"kind": "b"}),
+            "kind",
+            "a",
+            serde_json::value::Serializer,
+        );
+        assert_eq!(set.expect("value"), json!({"kind": "b"}));
+        assert_eq!(union_tag(&json!({"kind": "b"}), "kind"), Some("b"));
+        assert_eq!(union_tag(&json!({"kind": 1}), "kind"), None);
     }
 }

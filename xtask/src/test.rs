@@ -16,8 +16,11 @@
 //!    `npm ci` into the git-ignored `node_modules/`) serves `spec/conversations_v1.yaml` on
 //!    127.0.0.1; the conformance suite (`tests/src/bin/conformance`) calls every operation
 //!    through the generated client against it, then `scripts/prism_check.py` checks the spec's
-//!    own examples against the same Prism. Prism is stopped by its process id on every path
-//!    (success, failure, panic), together with any process it forked.
+//!    own examples against the same Prism. Then, for each fixture with a Prism driver
+//!    (`codegen/tests/prism/<fixture>.rs`), Prism serves that fixture and the driver sends its
+//!    JSON bodies through the generated crate, so Prism validates them (it answers 422 to a body
+//!    its spec rejects). Prism is stopped by its process id on every path (success, failure,
+//!    panic), together with any process it forked.
 //!
 //! See docs/conformance.md.
 
@@ -274,10 +277,15 @@ fn generated_crates(root: &Path, cargo: &str, reference: Option<&Path>) -> bool 
     }
     // A fixture with a wire test (`codegen/tests/wire/<fixture>.rs`) gets it as an integration
     // test, with the in-process server of the `conversations-tests` crate.
+    // A fixture with a Prism driver (`codegen/tests/prism/<fixture>.rs`) gets it as the test
+    // `prism`, run by step 5 against Prism serving that fixture.
     let mut wire_tests = Vec::new();
     for (folder, _) in &specs {
         let test = root.join("codegen/tests/wire").join(format!("{folder}.rs"));
-        if !test.is_file() {
+        let prism_driver = root
+            .join("codegen/tests/prism")
+            .join(format!("{folder}.rs"));
+        if !test.is_file() && !prism_driver.is_file() {
             continue;
         }
         let krate = dir.join(folder);
@@ -287,8 +295,15 @@ fn generated_crates(root: &Path, cargo: &str, reference: Option<&Path>) -> bool 
              serde_json = \"1\"\n",
             root.join("tests").display().to_string()
         );
+        let copy = |from: &Path, to: &str| -> std::io::Result<()> {
+            if from.is_file() {
+                std::fs::copy(from, krate.join("tests").join(to))?;
+            }
+            Ok(())
+        };
         let added = std::fs::create_dir_all(krate.join("tests"))
-            .and_then(|()| std::fs::copy(&test, krate.join("tests/wire.rs")).map(drop))
+            .and_then(|()| copy(&test, "wire.rs"))
+            .and_then(|()| copy(&prism_driver, "prism.rs"))
             .and_then(|()| {
                 let manifest = krate.join("Cargo.toml");
                 let text = std::fs::read_to_string(&manifest)?;
@@ -298,7 +313,9 @@ fn generated_crates(root: &Path, cargo: &str, reference: Option<&Path>) -> bool 
             eprintln!("== xtask test: {}: {e}", krate.display());
             return false;
         }
-        wire_tests.push(folder.clone());
+        if test.is_file() {
+            wire_tests.push(folder.clone());
+        }
     }
     let members: Vec<String> = specs.iter().map(|(f, _)| format!("{f:?}")).collect();
     let manifest = format!(
@@ -446,7 +463,7 @@ fn conformance(root: &Path, cargo: &str) -> bool {
     }
     println!("== xtask test: start Prism on spec/conversations_v1.yaml");
     let started = Instant::now();
-    let prism = match Prism::start(root) {
+    let prism = match Prism::start(root, Path::new("spec/conversations_v1.yaml"), "prism.log") {
         Ok(p) => p,
         Err(e) => {
             eprintln!("== xtask test: {e}");
@@ -484,7 +501,92 @@ fn conformance(root: &Path, cargo: &str) -> bool {
         eprintln!("== xtask test: Prism's log: {}", prism.log.display());
     }
     drop(prism); // stops it; also happens on any early return or panic
-    ok
+    ok && json_fixtures_against_prism(root, cargo)
+}
+
+/// Fixtures whose JSON bodies Prism checks: each has a driver `codegen/tests/prism/<name>.rs`,
+/// copied by step 4 into the fixture's generated crate as `tests/prism.rs`.
+fn prism_fixtures(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("codegen/tests/prism"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter_map(|e| {
+                    let name = e.file_name().into_string().ok()?;
+                    Some(name.strip_suffix(".rs")?.to_string())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// Step 5, JSON part: for each fixture with a Prism driver, Prism serves the fixture's spec and
+/// the driver (a test of the crate generated from it, built in step 4) sends every JSON-body
+/// operation through the generated client; Prism answers 422 to a body its spec rejects, so a
+/// wrong body fails the driver. The driver also sends one body it knows is wrong, to see Prism
+/// refuse it.
+fn json_fixtures_against_prism(root: &Path, cargo: &str) -> bool {
+    let crates = root.join("target/generated-crates");
+    let profile = dependency_profile(root);
+    for name in prism_fixtures(root) {
+        let spec = root
+            .join("codegen/tests/fixtures")
+            .join(format!("{name}.yaml"));
+        let manifest = crates.join(&name).join("Cargo.toml");
+        if !manifest.is_file() {
+            eprintln!(
+                "== xtask test: {} is missing (step 4 generates it)",
+                manifest.display()
+            );
+            return false;
+        }
+        // Build first, so Prism does not sit idle through a compile.
+        let test_cmd = |extra: &[&str]| {
+            let mut cmd = Command::new(cargo);
+            cmd.current_dir(&crates)
+                .env("CARGO_TARGET_DIR", root.join("target"))
+                .args(&profile)
+                .args(["test", "--quiet", "--manifest-path"])
+                .arg(&manifest)
+                .args(["--test", "prism"])
+                .args(extra);
+            cmd
+        };
+        if !step(
+            &format!("build the Prism driver of the {name} fixture"),
+            &mut test_cmd(&["--no-run"]),
+        ) {
+            return false;
+        }
+        println!("== xtask test: start Prism on codegen/tests/fixtures/{name}.yaml");
+        let started = Instant::now();
+        let prism = match Prism::start(root, &spec, &format!("prism-{name}.log")) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("== xtask test: {e}");
+                return false;
+            }
+        };
+        println!(
+            "== xtask test: Prism (pid {}) answers on {} ({:.1} s)",
+            prism.child.id(),
+            prism.url,
+            started.elapsed().as_secs_f64()
+        );
+        let mut run = test_cmd(&[]);
+        run.env("PRISM_BASE_URL", &prism.url);
+        let ok = step(
+            &format!("JSON bodies of the {name} fixture, validated by Prism"),
+            &mut run,
+        );
+        if !ok {
+            eprintln!("== xtask test: Prism's log: {}", prism.log.display());
+            return false;
+        }
+        drop(prism);
+    }
+    true
 }
 
 /// `node_modules` holds the Prism version `package.json` pins.
@@ -513,9 +615,9 @@ struct Prism {
 impl Prism {
     /// Start `node_modules/.bin/prism mock` itself (not through npx, whose child would outlive
     /// it) on a free port of 127.0.0.1, and wait until it answers.
-    fn start(root: &Path) -> Result<Prism, String> {
+    fn start(root: &Path, spec: &Path, log_name: &str) -> Result<Prism, String> {
         let bin = root.join("node_modules/.bin/prism");
-        let log = root.join("target/prism.log");
+        let log = root.join("target").join(log_name);
         std::fs::create_dir_all(root.join("target")).map_err(|e| format!("target/: {e}"))?;
         let mut last_error = String::new();
         // A free port can be taken between our probe and Prism's bind: try a few.
@@ -533,7 +635,7 @@ impl Prism {
                 // do on current Node.)
                 .args(["mock", "--multiprocess=false", "-h", "127.0.0.1", "-p"])
                 .arg(port.to_string())
-                .arg("spec/conversations_v1.yaml")
+                .arg(spec)
                 .stdin(Stdio::null())
                 .stdout(out)
                 .stderr(err)

@@ -557,6 +557,23 @@ fn builder(op: &Operation) -> TokenStream {
                 }
             }
         }
+        ResponseKind::Redirect(None) => quote! {
+            /// Send the request and return where the API redirects to; the redirect is not
+            /// followed.
+            pub async fn send(self) -> Result<crate::Redirect, crate::Error> {
+                self.req.send_redirect().await
+            }
+        },
+        ResponseKind::Redirect(Some(ty)) => {
+            let t = rust_ty(ty);
+            quote! {
+                /// Send the request and return where the API redirects to, with the redirect's
+                /// body; the redirect is not followed.
+                pub async fn send(self) -> Result<crate::Redirect<#t>, crate::Error> {
+                    self.req.send_redirect_json().await
+                }
+            }
+        }
         ResponseKind::List { key, item } => {
             let t = rust_ty(item);
             quote! {

@@ -17,8 +17,10 @@ pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<Strin
     let mut files = BTreeMap::new();
     files.insert("events.rs".to_string(), crate::events::emit(events));
     // An empty module would only add an unused `pub use` to the crate.
-    if !api.models.is_empty() {
-        files.insert("models.rs".to_string(), types::models(api));
+    if !api.models.is_empty() || !api.unions.is_empty() {
+        let mut models = types::models(api);
+        models.extend(types::unions(api));
+        files.insert("models.rs".to_string(), models);
     }
     if !api.enums.is_empty() {
         files.insert("enums.rs".to_string(), types::enums(api));

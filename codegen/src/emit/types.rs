@@ -1,7 +1,7 @@
 //! Models and enums.
 
 use super::{doc, ident};
-use crate::ir::{Api, EnumDef, Model, Scopes, Ty};
+use crate::ir::{Api, EnumDef, Model, Scopes, Shape, Ty, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -20,9 +20,13 @@ pub(crate) fn rust_ty(ty: &Ty) -> TokenStream {
             let item = rust_ty(item);
             quote!(Vec<#item>)
         }
-        Ty::Enum(name) | Ty::Model(name) => {
+        Ty::Enum(name) | Ty::Model(name) | Ty::Union(name) => {
             let name = ident(name);
             quote!(#name)
+        }
+        Ty::Boxed(inner) => {
+            let inner = rust_ty(inner);
+            quote!(Box<#inner>)
         }
     }
 }
@@ -184,4 +188,154 @@ pub(crate) fn enum_tokens(e: &EnumDef) -> TokenStream {
         });
     }
     out
+}
+
+pub(crate) fn unions(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for u in api.unions.values() {
+        out.extend(union_tokens(u));
+    }
+    out
+}
+
+/// One `oneOf` / `anyOf` type: an enum with a variant per alternative and `Other` for a value
+/// none of them fits. It serializes as the alternative it holds (no wrapper); decoding picks
+/// the alternative by the discriminator when there is one, otherwise by the JSON value's
+/// shape (see `runtime::union_candidates`).
+fn union_tokens(u: &Union) -> TokenStream {
+    let name = ident(&u.name);
+    let fallback = if u.input {
+        format!(
+            "`{}`: one of several shapes a request body can take.",
+            u.name
+        )
+    } else {
+        format!("`{}`: one of several shapes the API answers with.", u.name)
+    };
+    let how = match &u.tag {
+        Some(tag) => format!(
+            "The `{tag}` property picks the alternative; a value with another or no `{tag}` \
+             decodes as `Other`, kept as it came."
+        ),
+        None => "A value is decoded as the first alternative whose shape it fits best (its \
+                 JSON kind, its required properties, the most properties it knows); a value \
+                 none fits decodes as `Other`, kept as it came."
+            .to_string(),
+    };
+    let udoc = doc(&[if u.doc.is_empty() { &fallback } else { &u.doc }, &how]);
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.rust)).collect();
+    let tys: Vec<_> = u.variants.iter().map(|v| rust_ty(&v.ty)).collect();
+    let vdocs = u.variants.iter().map(|v| {
+        let d = match &v.tag_value {
+            Some(t) => format!(
+                " The alternative with `{}: {t}`.",
+                u.tag.as_deref().unwrap_or("")
+            ),
+            None => " One alternative.".to_string(),
+        };
+        quote!(#[doc = #d])
+    });
+    // With a discriminator, the alternative's tag goes on the wire even when the value left
+    // its (one-value) tag field unset.
+    let encode = u.variants.iter().map(|v| {
+        let var = ident(&v.rust);
+        match (&u.tag, &v.tag_value) {
+            (Some(tag), Some(value)) => quote! {
+                Self::#var(v) => crate::runtime::serialize_tagged(v, #tag, #value, s),
+            },
+            _ => quote!(Self::#var(v) => serde::Serialize::serialize(v, s),),
+        }
+    });
+    let decode = match &u.tag {
+        Some(tag) => {
+            let arms = u.variants.iter().filter_map(|v| {
+                let t = v.tag_value.as_ref()?;
+                let var = ident(&v.rust);
+                Some(quote! {
+                    Some(#t) => serde_json::from_value(value)
+                        .map(Self::#var)
+                        .map_err(<D::Error as serde::de::Error>::custom),
+                })
+            });
+            quote! {
+                match crate::runtime::union_tag(&value, #tag) {
+                    #(#arms)*
+                    _ => Ok(Self::Other(value)),
+                }
+            }
+        }
+        None => {
+            let shapes = u.variants.iter().map(|v| shape_tokens(&v.shape));
+            let arms = u.variants.iter().enumerate().map(|(i, v)| {
+                let var = ident(&v.rust);
+                quote!(#i => serde_json::from_value(value.clone()).map(Self::#var).ok(),)
+            });
+            quote! {
+                const SHAPES: &[crate::runtime::UnionShape] = &[#(#shapes),*];
+                for candidate in crate::runtime::union_candidates(&value, SHAPES) {
+                    let decoded = match candidate {
+                        #(#arms)*
+                        _ => None,
+                    };
+                    if let Some(decoded) = decoded {
+                        return Ok(decoded);
+                    }
+                }
+                Ok(Self::Other(value))
+            }
+        }
+    };
+    quote! {
+        #udoc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#vdocs #variants(#tys),)*
+            /// A value none of the alternatives above fits, kept as it came.
+            Other(serde_json::Value),
+        }
+
+        /// `Other(null)`: lets a model holding this type derive `Default`.
+        impl Default for #name {
+            fn default() -> Self {
+                Self::Other(serde_json::Value::Null)
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::Other(v) => serde::Serialize::serialize(v, s),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                #decode
+            }
+        }
+    }
+}
+
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::Object {
+            properties,
+            required,
+        } => quote! {
+            crate::runtime::UnionShape::Object {
+                properties: &[#(#properties),*],
+                required: &[#(#required),*],
+            }
+        },
+        Shape::String => quote!(crate::runtime::UnionShape::String),
+        Shape::Integer => quote!(crate::runtime::UnionShape::Integer),
+        Shape::Number => quote!(crate::runtime::UnionShape::Number),
+        Shape::Bool => quote!(crate::runtime::UnionShape::Bool),
+        Shape::Array => quote!(crate::runtime::UnionShape::Array),
+        Shape::Any => quote!(crate::runtime::UnionShape::Any),
+    }
 }

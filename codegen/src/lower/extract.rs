@@ -402,17 +402,26 @@ fn extract_response<'a>(
     op: &'a openapiv3::Operation,
     optr: &Ptr,
 ) -> Result<RawResponse> {
+    let in_class = |code: &StatusCode, class: u16| match code {
+        StatusCode::Code(c) => (class * 100..class * 100 + 100).contains(c),
+        StatusCode::Range(r) => *r == class,
+    };
+    let class = if op.responses.responses.keys().any(|c| in_class(c, 2)) {
+        2
+    } else if op.responses.responses.keys().any(|c| in_class(c, 3)) {
+        // Redirect-only (an OAuth authorize step, a download link): the client returns the
+        // target instead of following it.
+        3
+    } else {
+        return Err(optr
+            .join("responses")
+            .err("operation has no 2xx or 3xx response"));
+    };
     let mut found: Option<(RawResponse, Ptr)> = None;
-    let mut any_2xx = false;
     for (code, resp) in &op.responses.responses {
-        let ok = match code {
-            StatusCode::Code(c) => (200..300).contains(c),
-            StatusCode::Range(r) => *r == 2,
-        };
-        if !ok {
+        if !in_class(code, class) {
             continue;
         }
-        any_2xx = true;
         let rat = optr.join("responses").join(code);
         let (resp, rat) = r.response(resp, &rat)?;
         let Some((ct, media)) = resp.content.iter().find(|(ct, _)| ct.contains("json")) else {
@@ -425,29 +434,35 @@ fn extract_response<'a>(
             continue;
         };
         let mat = rat.join("content").join(ct);
-        let this = match &media.schema {
-            None => RawResponse::One(RawTy::Json),
+        let ty = match &media.schema {
+            None => RawTy::Json,
             Some(s) => {
                 let (s, sat) = r.schema(s, &mat.join("schema"))?;
-                let ty = lower_schema(r, s, &sat, 0)?;
-                as_list(&ty).unwrap_or(RawResponse::One(ty))
+                lower_schema(r, s, &sat, 0)?
             }
+        };
+        let this = if class == 3 {
+            RawResponse::Redirect(Some(ty))
+        } else {
+            as_list(&ty).unwrap_or(RawResponse::One(ty))
         };
         match &found {
             None => found = Some((this, mat)),
             Some((prev, _)) if *prev == this => {}
             Some((_, prev_at)) => {
                 return Err(mat.err(format!(
-                    "this success response has a different schema from the one at #{}; one operation must answer one shape",
+                    "this {} response has a different schema from the one at #{}; one operation must answer one shape",
+                    if class == 3 { "redirect" } else { "success" },
                     prev_at.as_str()
                 )))
             }
         }
     }
-    if !any_2xx {
-        return Err(optr.join("responses").err("operation has no 2xx response"));
-    }
-    Ok(found.map(|(r, _)| r).unwrap_or(RawResponse::Empty))
+    Ok(match (found, class) {
+        (Some((r, _)), _) => r,
+        (None, 3) => RawResponse::Redirect(None),
+        (None, _) => RawResponse::Empty,
+    })
 }
 
 /// `{<key>: [item], meta: {...}}` is a list page.

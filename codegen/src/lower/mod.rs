@@ -22,7 +22,7 @@ const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 
 /// Lower a parsed spec to the IR.
 pub fn lower(api: &OpenAPI) -> Result<Api> {
-    let resolver = Resolver { api };
+    let resolver = Resolver::new(api);
     let extract::Extracted {
         prefix,
         scope_pair,
@@ -84,6 +84,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
         root,
         models: b.models,
         enums: b.enums,
+        unions: b.unions,
         report,
         operation_count,
     };
@@ -121,6 +122,12 @@ struct Builder {
     model_sides: BTreeMap<String, Scoped<Vec<RawField>>>,
     models: BTreeMap<String, Model>,
     enums: BTreeMap<String, EnumDef>,
+    unions: BTreeMap<String, Union>,
+    /// Models and unions whose definition is under way, outermost first: a field that leads
+    /// back to one of them is boxed.
+    in_progress: Vec<String>,
+    /// The Rust type of each recursive component schema, by component name.
+    named: BTreeMap<String, Ty>,
     drift: Vec<Drift>,
     shape_differences: Vec<Drift>,
     merged: Vec<PairInfo>,

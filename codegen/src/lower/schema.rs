@@ -4,9 +4,9 @@ use super::first_line;
 use crate::error::{Ptr, Result};
 use crate::ir::Scopes;
 use crate::load::Resolver;
-use crate::raw::{RawField, RawTy};
+use crate::raw::{RawField, RawTy, RawUnion, RawVariant};
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
@@ -25,12 +25,56 @@ fn string_ty(format: Option<&str>, enumeration: Vec<String>) -> RawTy {
     }
 }
 
+/// The component a pointer names when it is exactly `#/components/schemas/<name>`: where the
+/// resolver leaves a schema reached through `$ref`.
+fn component_at(at: &Ptr) -> Option<String> {
+    let name = at.as_str().strip_prefix("/components/schemas/")?;
+    if name.contains('/') {
+        return None;
+    }
+    Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The raw type of a schema. A component schema met again while it is still being lowered
+/// (a `$ref` cycle) becomes [`RawTy::Recursive`] there, and the component itself
+/// [`RawTy::Named`], so the cycle ends in a named type instead of unrolling forever.
 pub(super) fn lower_schema<'a>(
     r: &Resolver<'a>,
     s: &'a Schema,
     at: &Ptr,
     depth: usize,
 ) -> Result<RawTy> {
+    let Some(component) = component_at(at) else {
+        return lower_kind(r, s, at, depth);
+    };
+    if r.trail.borrow().open.contains(&component) {
+        r.trail.borrow_mut().referred_back.insert(component.clone());
+        return Ok(RawTy::Recursive(component));
+    }
+    r.trail.borrow_mut().open.push(component.clone());
+    let lowered = lower_kind(r, s, at, depth);
+    let recursive = {
+        let mut trail = r.trail.borrow_mut();
+        trail.open.pop();
+        trail.referred_back.remove(&component)
+    };
+    let ty = lowered?;
+    if !recursive {
+        return Ok(ty);
+    }
+    match ty {
+        RawTy::Object(_) | RawTy::OpenObject { .. } | RawTy::Union(_) => Ok(RawTy::Named {
+            component,
+            ty: Box::new(ty),
+        }),
+        other => Err(at.err(format!(
+            "a schema that refers to itself must be an object or a oneOf/anyOf; this one is {}",
+            other.describe()
+        ))),
+    }
+}
+
+fn lower_kind<'a>(r: &Resolver<'a>, s: &'a Schema, at: &Ptr, depth: usize) -> Result<RawTy> {
     if depth > MAX_DEPTH {
         return Err(at.err("schema nests too deeply (a recursive schema?)"));
     }
@@ -79,27 +123,13 @@ pub(super) fn lower_schema<'a>(
                 lower_schema(r, item, &iat, depth + 1)?
             }
         })),
-        SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-            let (inner, iat) = r.schema(&all_of[0], &at.join("allOf").join(0))?;
-            lower_schema(r, inner, &iat, depth + 1)?
-        }
-        SchemaKind::AllOf { .. } => {
-            return Err(at
-                .join("allOf")
-                .err("allOf with several schemas is not supported"))
-        }
-        SchemaKind::OneOf { .. } => return Err(at.join("oneOf").err("oneOf is not supported")),
-        SchemaKind::AnyOf { .. } => return Err(at.join("anyOf").err("anyOf is not supported")),
+        SchemaKind::AllOf { all_of } => all_of_ty(r, all_of, None, at, depth)?,
+        SchemaKind::OneOf { one_of } => union_ty(r, s, one_of, at, "oneOf", depth)?,
+        SchemaKind::AnyOf { any_of } => union_ty(r, s, any_of, at, "anyOf", depth)?,
         SchemaKind::Not { .. } => return Err(at.join("not").err("not is not supported")),
         SchemaKind::Any(any) => {
-            if !any.one_of.is_empty()
-                || !any.any_of.is_empty()
-                || !any.all_of.is_empty()
-                || any.not.is_some()
-            {
-                return Err(
-                    at.err("schema composition (oneOf/anyOf/allOf/not) is not supported here")
-                );
+            if let Some(composed) = composition(r, s, any, at, depth)? {
+                return Ok(composed);
             }
             let enumeration: Vec<String> = any
                 .enumeration
@@ -184,4 +214,213 @@ fn lower_fields<'a>(
         });
     }
     Ok(out)
+}
+
+/// A schema with `oneOf`, `anyOf` or `allOf` next to other keywords (`type: object`, a
+/// description, a discriminator, properties): the composition, or `None` when there is none.
+fn composition<'a>(
+    r: &Resolver<'a>,
+    s: &'a Schema,
+    any: &'a AnySchema,
+    at: &Ptr,
+    depth: usize,
+) -> Result<Option<RawTy>> {
+    if any.not.is_some() {
+        return Err(at.join("not").err("not is not supported"));
+    }
+    let kinds = [
+        ("oneOf", &any.one_of),
+        ("anyOf", &any.any_of),
+        ("allOf", &any.all_of),
+    ];
+    let used: Vec<&str> = kinds
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, _)| *k)
+        .collect();
+    match used.as_slice() {
+        [] => Ok(None),
+        ["allOf"] => {
+            let own = (!any.properties.is_empty()).then_some(any);
+            all_of_ty(r, &any.all_of, own, at, depth).map(Some)
+        }
+        [one] => {
+            if !any.properties.is_empty() {
+                return Err(at.join("properties").err(format!(
+                    "properties next to {one} are not supported (put them into each alternative)"
+                )));
+            }
+            let alternatives = if *one == "oneOf" {
+                &any.one_of
+            } else {
+                &any.any_of
+            };
+            union_ty(r, s, alternatives, at, one, depth).map(Some)
+        }
+        several => Err(at.err(format!(
+            "{} in one schema are not supported together",
+            several.join(" and ")
+        ))),
+    }
+}
+
+/// `allOf`: every part must be an object (or a free-form object, which adds nothing); their
+/// fields are merged into one object, required where any part (or `own`) requires them. One
+/// part alone is that part, whatever its type.
+fn all_of_ty<'a>(
+    r: &Resolver<'a>,
+    parts: &'a [ReferenceOr<Schema>],
+    own: Option<&'a AnySchema>,
+    at: &Ptr,
+    depth: usize,
+) -> Result<RawTy> {
+    let list_at = at.join("allOf");
+    if parts.is_empty() {
+        return Err(list_at.err("allOf needs at least one schema"));
+    }
+    if parts.len() == 1 && own.is_none() {
+        let (inner, iat) = r.schema(&parts[0], &list_at.join(0))?;
+        return lower_schema(r, inner, &iat, depth + 1);
+    }
+    let mut fields: Vec<RawField> = Vec::new();
+    let mut add = |part_fields: Vec<RawField>, part_at: &Ptr| -> Result<()> {
+        for f in part_fields {
+            match fields.iter_mut().find(|g| g.wire == f.wire) {
+                None => fields.push(f),
+                Some(g) if g.ty == f.ty => {
+                    g.required |= f.required;
+                    g.nullable &= f.nullable;
+                    if g.doc.is_empty() {
+                        g.doc = f.doc;
+                    }
+                }
+                Some(g) => {
+                    return Err(part_at.join("properties").join(&f.wire).err(format!(
+                        "allOf parts disagree on property `{}`: {} here, {} in an earlier part",
+                        f.wire,
+                        f.ty.describe(),
+                        g.ty.describe()
+                    )))
+                }
+            }
+        }
+        Ok(())
+    };
+    // The schema's own properties first, then each part's, in order.
+    if let Some(own) = own {
+        let own_fields = lower_fields(
+            r,
+            &own.properties,
+            &own.required,
+            &at.join("properties"),
+            depth,
+        )?;
+        add(own_fields, at)?;
+    }
+    for (i, part) in parts.iter().enumerate() {
+        let part_at = list_at.join(i);
+        let (inner, iat) = r.schema(part, &part_at)?;
+        match lower_schema(r, inner, &iat, depth + 1)? {
+            RawTy::Object(part_fields)
+            | RawTy::OpenObject {
+                fields: part_fields,
+                ..
+            } => add(part_fields, &iat)?,
+            RawTy::Json => {} // a free-form object part constrains nothing
+            other => {
+                return Err(iat.err(format!(
+                    "allOf can only merge object schemas; this part is {}",
+                    other.describe()
+                )))
+            }
+        }
+    }
+    // A name the schema itself requires is required whichever part declares it.
+    for name in own.iter().flat_map(|o| &o.required) {
+        if let Some(f) = fields.iter_mut().find(|f| &f.wire == name) {
+            f.required = true;
+        }
+    }
+    Ok(RawTy::Object(fields))
+}
+
+/// `oneOf` / `anyOf` (`key`) of the schema at `schema_at`: one alternative alone is that alternative;
+/// several are a union. With a discriminator every alternative gets its tag value: from the
+/// mapping, else from a one-value enum of the tag property, else (OpenAPI's rule) its
+/// component name.
+fn union_ty<'a>(
+    r: &Resolver<'a>,
+    s: &'a Schema,
+    alternatives: &'a [ReferenceOr<Schema>],
+    schema_at: &Ptr,
+    key: &str,
+    depth: usize,
+) -> Result<RawTy> {
+    let at = &schema_at.join(key);
+    if alternatives.is_empty() {
+        return Err(at.err("needs at least one alternative"));
+    }
+    let mut variants = Vec::new();
+    for (i, alt) in alternatives.iter().enumerate() {
+        let (inner, iat) = r.schema(alt, &at.join(i))?;
+        variants.push(RawVariant {
+            component: component_at(&iat),
+            ty: lower_schema(r, inner, &iat, depth + 1)?,
+            tag_value: None,
+        });
+    }
+    if variants.len() == 1 && s.schema_data.discriminator.is_none() {
+        return Ok(variants.remove(0).ty);
+    }
+    let tag = match &s.schema_data.discriminator {
+        None => None,
+        Some(d) => {
+            let dat = schema_at.join("discriminator");
+            for (value, target) in &d.mapping {
+                let name = target
+                    .strip_prefix("#/components/schemas/")
+                    .unwrap_or(target);
+                let Some(v) = variants
+                    .iter_mut()
+                    .find(|v| v.component.as_deref() == Some(name))
+                else {
+                    return Err(dat
+                        .join("mapping")
+                        .join(value)
+                        .err(format!("`{target}` is not one of the alternatives")));
+                };
+                if v.tag_value.is_none() {
+                    v.tag_value = Some(value.clone());
+                }
+            }
+            for (i, v) in variants.iter_mut().enumerate() {
+                if v.tag_value.is_some() {
+                    continue;
+                }
+                v.tag_value = one_value_enum(&v.ty, &d.property_name).or(v.component.clone());
+                if v.tag_value.is_none() {
+                    return Err(at.join(i).err(format!(
+                        "an inline alternative needs a one-value enum `{}` to be told apart by the \
+                         discriminator",
+                        d.property_name
+                    )));
+                }
+            }
+            Some(d.property_name.clone())
+        }
+    };
+    Ok(RawTy::Union(RawUnion { variants, tag }))
+}
+
+/// The single enum value of property `name` of an object type.
+fn one_value_enum(ty: &RawTy, name: &str) -> Option<String> {
+    let fields = match ty {
+        RawTy::Object(f) | RawTy::OpenObject { fields: f, .. } => f,
+        RawTy::Named { ty, .. } => return one_value_enum(ty, name),
+        _ => return None,
+    };
+    match &fields.iter().find(|f| f.wire == name)?.ty {
+        RawTy::Enum(values) if values.len() == 1 => Some(values[0].clone()),
+        _ => None,
+    }
 }

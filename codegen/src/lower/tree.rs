@@ -165,6 +165,9 @@ impl Builder {
         let response = match m.response {
             RawResponse::Empty => ResponseKind::Empty,
             RawResponse::One(t) => ResponseKind::One(self.response_ty(&m.resource, &t)),
+            RawResponse::Redirect(t) => {
+                ResponseKind::Redirect(t.map(|t| self.response_ty(&m.resource, &t)))
+            }
             RawResponse::List { key, item } => ResponseKind::List {
                 item: self.response_ty(&m.resource, &item),
                 key,

@@ -3,11 +3,12 @@
 use super::Builder;
 use crate::ir::*;
 use crate::names::{camel, compound, snake};
-use crate::raw::{Payload, RawField, RawTy};
+use crate::raw::{Payload, RawField, RawTy, RawUnion};
 
 impl Builder {
     /// Register a model (and nested models/enums) under `name`.
     pub(super) fn define_model(&mut self, name: &str, doc: &str, fields: &[RawField]) {
+        self.in_progress.push(name.to_string());
         let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             // A field named like the end of its model (`status` of `ProvisioningStatus`) would
@@ -17,11 +18,13 @@ impl Builder {
                 ctx = format!("{name}{}", camel(&f.wire));
             }
             let ty = self.ty(&f.ty, &ctx, &f.doc);
+            let (ty, boxed) = self.box_if_cyclic(ty);
             out.push(Field {
                 wire: f.wire.clone(),
                 rust: snake(&f.wire),
                 ty,
-                optional: f.nullable || !f.required,
+                // A boxed field leads back to its own type: a required one could never end.
+                optional: f.nullable || !f.required || boxed,
                 scopes: f.scopes,
                 doc: f.doc.clone(),
             });
@@ -36,6 +39,80 @@ impl Builder {
                 keeps_unknown_keys: false,
             },
         );
+        self.in_progress.pop();
+    }
+
+    /// `Box<ty>` when `ty` is a model or union still being defined (a field on a cycle of
+    /// recursive schemas), so the type that holds it has a finite size; `Vec` needs no box.
+    fn box_if_cyclic(&self, ty: Ty) -> (Ty, bool) {
+        match &ty {
+            Ty::Model(n) | Ty::Union(n) if self.in_progress.contains(n) => {
+                (Ty::Boxed(Box::new(ty)), true)
+            }
+            _ => (ty, false),
+        }
+    }
+
+    /// The Rust name of a recursive component: its own name (its references point back to
+    /// it by that name), with a number when another type already took it.
+    fn component_type(&mut self, component: &str, inner: &RawTy) -> Ty {
+        if let Some(ty) = self.named.get(component) {
+            return ty.clone();
+        }
+        let base = camel(component);
+        let taken = |n: &str, b: &Self| {
+            b.models.contains_key(n)
+                || b.unions.contains_key(n)
+                || b.enums.contains_key(n)
+                || b.in_progress.iter().any(|p| p == n)
+                || b.named
+                    .values()
+                    .any(|t| matches!(t, Ty::Model(m) | Ty::Union(m) if m == n))
+        };
+        let mut name = base.clone();
+        let mut i = 2;
+        while taken(&name, self) {
+            name = format!("{base}{i}");
+            i += 1;
+        }
+        let ty = match inner {
+            RawTy::Union(_) => Ty::Union(name),
+            _ => Ty::Model(name),
+        };
+        self.named.insert(component.to_string(), ty.clone());
+        ty
+    }
+
+    /// Register a union (`oneOf` / `anyOf`) under `name`, with a model or type per alternative.
+    fn define_union(&mut self, name: &str, doc: &str, raw: &RawUnion) -> String {
+        if self.unions.contains_key(name) {
+            return name.to_string();
+        }
+        self.in_progress.push(name.to_string());
+        let names = variant_names(name, raw);
+        let mut variants = Vec::with_capacity(raw.variants.len());
+        for (v, (rust, model_name)) in raw.variants.iter().zip(names) {
+            let ty = self.ty(&v.ty, &model_name, "");
+            let (ty, _) = self.box_if_cyclic(ty);
+            variants.push(Alternative {
+                rust,
+                shape: shape(&v.ty),
+                ty,
+                tag_value: v.tag_value.clone(),
+            });
+        }
+        self.in_progress.pop();
+        self.unions.insert(
+            name.to_string(),
+            Union {
+                name: name.to_string(),
+                doc: doc.to_string(),
+                variants,
+                tag: raw.tag.clone(),
+                input: false,
+            },
+        );
+        name.to_string()
     }
 
     /// The Rust type of a raw type; enums and nested objects are named `ctx`.
@@ -72,6 +149,20 @@ impl Builder {
                 }
                 Ty::Model(ctx.to_string())
             }
+            RawTy::Union(u) => Ty::Union(self.define_union(ctx, doc, u)),
+            RawTy::Named { component, ty } => {
+                let named = self.component_type(component, ty);
+                let (Ty::Model(name) | Ty::Union(name)) = &named else {
+                    return named;
+                };
+                let name = name.clone();
+                self.ty(ty, &name, doc)
+            }
+            RawTy::Recursive(component) => match self.named.get(component) {
+                Some(ty) => ty.clone(),
+                // Lowering names a component before it lowers what refers back to it.
+                None => Ty::Json,
+            },
         }
     }
 
@@ -96,7 +187,20 @@ impl Builder {
     /// Mark the models a request value of type `ty` is built from (nested ones too) as input.
     pub(super) fn mark_input(&mut self, ty: &Ty) {
         match ty {
-            Ty::Array(item) => self.mark_input(item),
+            Ty::Array(item) | Ty::Boxed(item) => self.mark_input(item),
+            Ty::Union(name) => {
+                let Some(union) = self.unions.get_mut(name) else {
+                    return;
+                };
+                if union.input {
+                    return;
+                }
+                union.input = true;
+                let nested: Vec<Ty> = union.variants.iter().map(|v| v.ty.clone()).collect();
+                for t in &nested {
+                    self.mark_input(t);
+                }
+            }
             Ty::Model(name) => {
                 let Some(model) = self.models.get_mut(name) else {
                     return;
@@ -152,6 +256,181 @@ impl Builder {
 fn is_true_false(values: &[String]) -> bool {
     let has = |w: &str| values.iter().any(|v| v == w);
     has("true") && has("false") && values.iter().all(|v| v == "true" || v == "false")
+}
+
+/// `(variant name, name for the alternative's own model)` per alternative of union `union`.
+///
+/// An alternative that is a component keeps the component's name for its model, without the
+/// dotted prefix all alternatives share (`messaging.v1.x` and `messaging.v1.x_v2` give `X`
+/// and `XV2`). Variants drop the words every component alternative's name shares at its start
+/// or end (`ChatIndicatorRequest` and `PhoneIndicatorRequest` give `Chat` and `Phone`), or
+/// else the union's own name, when that leaves every one a name. Inline alternatives are
+/// named for their kind (`Object`, `String`, ...). `Other` is the fallback's.
+fn variant_names(union: &str, raw: &RawUnion) -> Vec<(String, String)> {
+    let components: Vec<&str> = raw
+        .variants
+        .iter()
+        .filter_map(|v| v.component.as_deref())
+        .collect();
+    let shared_dots = if components.len() > 1 {
+        let first: Vec<&str> = components[0].split('.').collect();
+        (0..first.len().saturating_sub(1))
+            .take_while(|&i| {
+                components
+                    .iter()
+                    .all(|c| c.split('.').nth(i) == Some(first[i]) && c.split('.').count() > i + 1)
+            })
+            .count()
+    } else {
+        0
+    };
+    let models: Vec<Option<String>> = raw
+        .variants
+        .iter()
+        .map(|v| {
+            v.component
+                .as_deref()
+                .map(|c| camel(&c.split('.').skip(shared_dots).collect::<Vec<_>>().join(".")))
+        })
+        .collect();
+    let named: Vec<&str> = models.iter().flatten().map(String::as_str).collect();
+    let short = shorten(&named, union);
+    let mut short = short.into_iter();
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (v, model) in raw.variants.iter().zip(&models) {
+        let (mut variant, mut model) = match model {
+            Some(model) => (short.next().unwrap_or_else(|| model.clone()), model.clone()),
+            None => {
+                let kind = kind_name(&v.ty).to_string();
+                (kind.clone(), format!("{union}{kind}"))
+            }
+        };
+        if model == union {
+            // The alternative's model would take the union's own name.
+            model = format!("{model}Shape");
+        }
+        if variant == "Other" {
+            variant = "OtherShape".into();
+        }
+        let base = variant.clone();
+        let mut i = 2;
+        while out.iter().any(|(v, _)| *v == variant) {
+            variant = format!("{base}{i}");
+            i += 1;
+        }
+        if v.component.is_none() && variant != base {
+            model = format!("{union}{variant}");
+        }
+        out.push((variant, model));
+    }
+    out
+}
+
+/// The words of an UpperCamelCase name (`WhatsAppV2` is `Whats`, `App`, `V2`).
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..i]);
+            start = i;
+        }
+    }
+    words.push(&name[start..]);
+    words
+}
+
+/// Variant names for alternatives whose models are named `names` (see [`variant_names`]).
+fn shorten(names: &[&str], union: &str) -> Vec<String> {
+    let words: Vec<Vec<&str>> = names.iter().map(|n| camel_words(n)).collect();
+    let usable = |cut: &[String]| {
+        cut.iter()
+            .all(|n| n.starts_with(|c: char| c.is_ascii_uppercase()))
+    };
+    if names.len() > 1 {
+        let shortest = words.iter().map(Vec::len).min().unwrap_or(0);
+        let prefix = (0..shortest)
+            .take_while(|&i| words.iter().all(|w| w[i] == words[0][i]))
+            .count();
+        let suffix = (0..shortest)
+            .take_while(|&i| {
+                words
+                    .iter()
+                    .all(|w| w[w.len() - 1 - i] == words[0][words[0].len() - 1 - i])
+            })
+            .count();
+        for (drop_front, drop_back) in [(prefix, suffix), (0, suffix), (prefix, 0)] {
+            if drop_front + drop_back == 0 {
+                continue;
+            }
+            let cut: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    w[drop_front.min(w.len())
+                        ..w.len()
+                            .saturating_sub(drop_back)
+                            .max(drop_front.min(w.len()))]
+                        .concat()
+                })
+                .collect();
+            if usable(&cut) {
+                return cut;
+            }
+        }
+    }
+    let cut: Vec<String> = names
+        .iter()
+        .map(|n| {
+            n.strip_suffix(union)
+                .or_else(|| n.strip_prefix(union))
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    if usable(&cut) {
+        return cut;
+    }
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+fn kind_name(ty: &RawTy) -> &'static str {
+    match ty {
+        RawTy::String { .. } | RawTy::Enum(_) | RawTy::DateTime => "String",
+        RawTy::Int { .. } => "Integer",
+        RawTy::Float => "Number",
+        RawTy::Bool => "Bool",
+        RawTy::Array(_) => "Array",
+        RawTy::Object(_) | RawTy::OpenObject { .. } | RawTy::UriMap | RawTy::Named { .. } => {
+            "Object"
+        }
+        RawTy::Union(_) => "Choice",
+        RawTy::Json | RawTy::Recursive(_) => "Json",
+    }
+}
+
+/// What a JSON value must look like to be tried as an alternative of type `ty`.
+fn shape(ty: &RawTy) -> Shape {
+    match ty {
+        RawTy::String { .. } | RawTy::Enum(_) | RawTy::DateTime => Shape::String,
+        RawTy::Int { .. } => Shape::Integer,
+        RawTy::Float => Shape::Number,
+        RawTy::Bool => Shape::Bool,
+        RawTy::Array(_) => Shape::Array,
+        RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => Shape::Object {
+            properties: fields.iter().map(|f| f.wire.clone()).collect(),
+            required: fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.wire.clone())
+                .collect(),
+        },
+        RawTy::UriMap => Shape::Object {
+            properties: Vec::new(),
+            required: Vec::new(),
+        },
+        RawTy::Named { ty, .. } => shape(ty),
+        RawTy::Union(_) | RawTy::Json | RawTy::Recursive(_) => Shape::Any,
+    }
 }
 
 #[cfg(test)]
