@@ -43,6 +43,7 @@ snapshot_case!(header_param, "header_param.yaml", false);
 snapshot_case!(delete_204, "delete_204.yaml", false);
 snapshot_case!(created_and_accepted, "multi_2xx.yaml", false);
 snapshot_case!(json_request_bodies, "json_body.yaml", false);
+snapshot_case!(binary_request_bodies, "binary_body.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {

@@ -17,6 +17,7 @@ pub(super) struct MergedOp {
     pub(super) doc: String,
     pub(super) params: Vec<RawParam>,
     pub(super) json_media_type: Option<String>,
+    pub(super) binary_media_type: Option<String>,
     /// Response with the item type replaced by the model of `resource`.
     pub(super) response: RawResponse,
     pub(super) resource: String,
@@ -207,6 +208,7 @@ impl Builder {
             doc: op.doc,
             params: op.params,
             json_media_type: op.json_media_type,
+            binary_media_type: op.binary_media_type,
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
@@ -253,6 +255,7 @@ impl Builder {
             },
             params,
             json_media_type: d.json_media_type,
+            binary_media_type: d.binary_media_type,
             response,
             resource: resource.to_string(),
             suffix: d.suffix,
