@@ -23,7 +23,9 @@
 use crate::media::Media;
 use crate::runtime::BinaryBody;
 use crate::scope::{DefaultScope, ServiceScope};
-use crate::{Client, ConversationMessage, CreateConversationMessage, Error, ServiceHandle};
+use crate::{
+    Client, ClientBuilder, ConversationMessage, CreateConversationMessage, Error, ServiceHandle,
+};
 use futures::{Stream, TryStreamExt};
 use std::path::Path;
 
@@ -96,6 +98,17 @@ impl MediaFile {
     /// The file name that will be sent, if any.
     pub fn filename_set(&self) -> Option<&str> {
         self.filename.as_deref()
+    }
+}
+
+impl ClientBuilder {
+    /// Send Media Content Service requests to `url` (a mock, a proxy) instead of
+    /// `https://mcs.us1.twilio.com` with the region and edge applied. Checked like
+    /// [`base_url`](Self::base_url): plain `http://` for loopback hosts only, unless
+    /// `danger_accept_plain_http` is set. Without it, a client with a `base_url` sends media
+    /// requests there too.
+    pub fn media_base_url(self, url: impl Into<String>) -> Self {
+        self.host_override(crate::media::BASE_URL, url)
     }
 }
 
