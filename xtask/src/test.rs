@@ -17,7 +17,9 @@
 //!    127.0.0.1; the conformance suite (`tests/src/bin/conformance`) calls every operation
 //!    through the generated client against it, then `scripts/prism_check.py` checks the spec's
 //!    own examples against the same Prism. Prism is stopped by its process id on every path
-//!    (success, failure, panic), together with any process it forked.
+//!    (success, failure, panic), together with any process it forked. Then a second Prism
+//!    serves `spec/media_v1.yaml` (the Media Content Service, another host) for
+//!    `tests/src/bin/conformance_media`.
 //!
 //! See docs/conformance.md.
 
@@ -440,13 +442,15 @@ fn conformance(root: &Path, cargo: &str) -> bool {
             "conversations-tests",
             "--bin",
             "conformance",
+            "--bin",
+            "conformance_media",
         ]),
     ) {
         return false;
     }
     println!("== xtask test: start Prism on spec/conversations_v1.yaml");
     let started = Instant::now();
-    let prism = match Prism::start(root) {
+    let prism = match Prism::start(root, "spec/conversations_v1.yaml", "prism.log") {
         Ok(p) => p,
         Err(e) => {
             eprintln!("== xtask test: {e}");
@@ -484,6 +488,37 @@ fn conformance(root: &Path, cargo: &str) -> bool {
         eprintln!("== xtask test: Prism's log: {}", prism.log.display());
     }
     drop(prism); // stops it; also happens on any early return or panic
+    ok && media_conformance(root, cargo)
+}
+
+/// The Media Content Service on a Prism of its own (it is another host): both operations
+/// through the client, and the refusals that show Prism validates (`conformance_media`).
+fn media_conformance(root: &Path, cargo: &str) -> bool {
+    println!("== xtask test: start Prism on spec/media_v1.yaml");
+    let prism = match Prism::start(root, "spec/media_v1.yaml", "prism-media.log") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("== xtask test: {e}");
+            return false;
+        }
+    };
+    let ok = step(
+        "media conformance (upload and fetch through the client)",
+        Command::new(cargo)
+            .current_dir(root)
+            .env("CONFORMANCE_MEDIA_URL", &prism.url)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "conversations-tests",
+                "--bin",
+                "conformance_media",
+            ]),
+    );
+    if !ok {
+        eprintln!("== xtask test: Prism's log: {}", prism.log.display());
+    }
     ok
 }
 
@@ -513,9 +548,9 @@ struct Prism {
 impl Prism {
     /// Start `node_modules/.bin/prism mock` itself (not through npx, whose child would outlive
     /// it) on a free port of 127.0.0.1, and wait until it answers.
-    fn start(root: &Path) -> Result<Prism, String> {
+    fn start(root: &Path, spec: &str, log_name: &str) -> Result<Prism, String> {
         let bin = root.join("node_modules/.bin/prism");
-        let log = root.join("target/prism.log");
+        let log = root.join("target").join(log_name);
         std::fs::create_dir_all(root.join("target")).map_err(|e| format!("target/: {e}"))?;
         let mut last_error = String::new();
         // A free port can be taken between our probe and Prism's bind: try a few.
@@ -533,7 +568,7 @@ impl Prism {
                 // do on current Node.)
                 .args(["mock", "--multiprocess=false", "-h", "127.0.0.1", "-p"])
                 .arg(port.to_string())
-                .arg("spec/conversations_v1.yaml")
+                .arg(spec)
                 .stdin(Stdio::null())
                 .stdout(out)
                 .stderr(err)
