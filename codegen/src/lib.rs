@@ -109,6 +109,27 @@ pub fn generate_module(spec_text: &str, source: &str, accessor: &str) -> Result<
     })
 }
 
+impl Generated {
+    /// Add `module` (from [`generate_module`] of the spec named `source`) as the submodule
+    /// `name`: its files go under `<name>/`, and the main `mod.rs` declares it. The rest (drift
+    /// report, package, summary) stays this API's.
+    pub fn with_module(mut self, name: &str, source: &str, module: Generated) -> Generated {
+        for (file, body) in module.files {
+            self.files.insert(format!("{name}/{file}"), body);
+        }
+        if let Some(main) = self.files.get_mut("mod.rs") {
+            // A resource named like the module gives `<name>/<name>.rs`, which clippy's
+            // module_inception would flag; here it is the natural layout.
+            main.push_str(&format!(
+                "/// Generated from {source}: reached through `client.{name}()`.\n\
+                 #[allow(clippy::module_inception)]\n\
+                 pub mod {name};\n"
+            ));
+        }
+        self
+    }
+}
+
 fn summary(ir: &ir::Api, events: usize) -> Summary {
     Summary {
         operations: ir.operation_count,

@@ -141,31 +141,20 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
     let events_spec = events
         .as_ref()
         .map(|(text, source)| codegen::EventsSpec { text, source });
-    let generated = codegen::generate_with_events(&text, &source, events_spec)
+    let mut generated = codegen::generate_with_events(&text, &source, events_spec)
         .map_err(|e| format!("{}: {e}", spec.display()))?;
-    let mut files = BTreeMap::new();
-    for (name, body) in generated.files {
-        files.insert(Path::new("src/generated").join(name), body);
-    }
     if let Some(media) = &args.media {
         let text =
             std::fs::read_to_string(media).map_err(|e| format!("{}: {e}", media.display()))?;
-        let module = codegen::generate_module(&text, &source_name(media), MEDIA_MODULE)
+        let media_source = source_name(media);
+        let module = codegen::generate_module(&text, &media_source, MEDIA_MODULE)
             .map_err(|e| format!("{}: {e}", media.display()))?;
-        let dir = Path::new("src/generated").join(MEDIA_MODULE);
-        for (name, body) in module.files {
-            files.insert(dir.join(name), body);
-        }
-        // Its DRIFT.md is not written: one service scope only, nothing to pair.
-        let main_mod = Path::new("src/generated/mod.rs").to_path_buf();
-        if let Some(text) = files.get_mut(&main_mod) {
-            text.push_str(&format!(
-                "/// The Media Content Service (`client.{MEDIA_MODULE}()`), from {}.\n\
-                 // Its `Media` resource file is `media.rs`, inside this module of the same name.\n\
-                 #[allow(clippy::module_inception)]\npub mod {MEDIA_MODULE};\n",
-                source_name(media)
-            ));
-        }
+        // Its drift report is not written: one scope only, nothing to pair.
+        generated = generated.with_module(MEDIA_MODULE, &media_source, module);
+    }
+    let mut files = BTreeMap::new();
+    for (name, body) in generated.files {
+        files.insert(Path::new("src/generated").join(name), body);
     }
     files.insert(PathBuf::from("DRIFT.md"), generated.drift_report);
     if args.out.is_some() {

@@ -44,7 +44,6 @@ pub use self::service_binding::*;
 pub use self::service_notification::*;
 pub use self::user::*;
 pub use self::user_conversation::*;
-/// The Media Content Service (`client.media()`), from spec/media_v1.yaml.
-// Its `Media` resource file is `media.rs`, inside this module of the same name.
+/// Generated from spec/media_v1.yaml: reached through `client.media()`.
 #[allow(clippy::module_inception)]
 pub mod media;
