@@ -633,7 +633,7 @@ fn root(api: &Api, entry: Option<&str>) -> TokenStream {
         let name = ident(accessor);
         let entry_ty = ident(&format!("{}Api", crate::names::camel(accessor)));
         let d = doc(&[&format!(
-            "The {} ({base} in its spec; the client's region, edge and host overrides apply).",
+            "The {} (`{base}` in its spec; the client's region, edge and host overrides apply).",
             api.title
         )]);
         let ty_doc = doc(&[&format!(

@@ -6,7 +6,7 @@ use super::*;
 /// The API's server, from the spec.
 pub const BASE_URL: &str = "https://mcs.us1.twilio.com";
 impl crate::Client {
-    /// The Twilio Media Content Service v1 (https://mcs.us1.twilio.com in its spec; the client's region, edge and host overrides apply).
+    /// The Twilio Media Content Service v1 (`https://mcs.us1.twilio.com` in its spec; the client's region, edge and host overrides apply).
     pub fn media(&self) -> MediaApi {
         MediaApi {
             node: crate::runtime::Node::on_host(self.clone(), BASE_URL, "/v1"),
