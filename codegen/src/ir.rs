@@ -223,6 +223,10 @@ pub struct Operation {
     /// The media type of a JSON request body (`application/json` or a `+json` type); `None`
     /// for a form body or no body.
     pub json_media_type: Option<String>,
+    /// The media type of a binary request body (`application/octet-stream`, `image/*`,
+    /// `*/*`, ...): the body is one [`Location::Binary`] parameter the user gives as bytes or
+    /// a stream. `None` for every other body.
+    pub binary_media_type: Option<String>,
     pub response: ResponseKind,
 }
 
@@ -251,6 +255,8 @@ pub enum Location {
     Json,
     /// A JSON body whose schema names no fields: the value is the whole body.
     JsonWhole,
+    /// A body of raw bytes (any media type other than a form or JSON): the value is the body.
+    Binary,
 }
 
 impl Location {
@@ -261,6 +267,7 @@ impl Location {
             Location::Form => "form field",
             Location::Json => "JSON body field",
             Location::JsonWhole => "JSON body",
+            Location::Binary => "binary body",
         }
     }
 }

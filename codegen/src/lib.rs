@@ -90,6 +90,58 @@ pub fn generate_with_events(
     generate_timed_with_events(spec_text, source, events).map(|(g, _)| g)
 }
 
+/// Spec text -> the files of a second API that lives in a module of the same crate (its own
+/// host, say) and is reached through `client.<accessor>()` rather than from the client itself.
+/// `Generated::drift_report` covers this spec alone.
+pub fn generate_module(spec_text: &str, source: &str, accessor: &str) -> Result<Generated, Error> {
+    let api = load::parse(spec_text)?;
+    let ir = lower::lower(&api)?;
+    let tokens = emit::emit_module(&ir, accessor);
+    let mut files = BTreeMap::new();
+    for (name, tokens) in tokens {
+        files.insert(name.clone(), render::render(&name, tokens, source)?);
+    }
+    Ok(Generated {
+        files,
+        drift_report: report::drift_markdown(&ir, source),
+        package: package::package(&ir.title, &ir.path_prefix),
+        summary: summary(&ir, 0),
+    })
+}
+
+impl Generated {
+    /// Add `module` (from [`generate_module`] of the spec named `source`) as the submodule
+    /// `name`: its files go under `<name>/`, and the main `mod.rs` declares it. The rest (drift
+    /// report, package, summary) stays this API's.
+    pub fn with_module(mut self, name: &str, source: &str, module: Generated) -> Generated {
+        for (file, body) in module.files {
+            self.files.insert(format!("{name}/{file}"), body);
+        }
+        if let Some(main) = self.files.get_mut("mod.rs") {
+            // A resource named like the module gives `<name>/<name>.rs`, which clippy's
+            // module_inception would flag; here it is the natural layout.
+            main.push_str(&format!(
+                "/// Generated from {source}: reached through `client.{name}()`.\n\
+                 #[allow(clippy::module_inception)]\n\
+                 pub mod {name};\n"
+            ));
+        }
+        self
+    }
+}
+
+fn summary(ir: &ir::Api, events: usize) -> Summary {
+    Summary {
+        operations: ir.operation_count,
+        resources: count_resources(&ir.root),
+        merged_pairs: ir.report.merged.len(),
+        drift_items: ir.report.drift.len(),
+        models: ir.models.len(),
+        enums: ir.enums.len(),
+        events,
+    }
+}
+
 /// [`generate`], also returning how long each stage took.
 pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timings), Error> {
     generate_timed_with_events(spec_text, source, None)
@@ -134,15 +186,7 @@ pub fn generate_timed_with_events(
     let drift_report = report::drift_markdown(&ir, source);
     let package = package::package(&ir.title, &ir.path_prefix);
     t.format = start.elapsed();
-    let summary = Summary {
-        operations: ir.operation_count,
-        resources: count_resources(&ir.root),
-        merged_pairs: ir.report.merged.len(),
-        drift_items: ir.report.drift.len(),
-        models: ir.models.len(),
-        enums: ir.enums.len(),
-        events: events.as_ref().map_or(0, |e| e.events.len()),
-    };
+    let summary = summary(&ir, events.as_ref().map_or(0, |e| e.events.len()));
     Ok((
         Generated {
             files,

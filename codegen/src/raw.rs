@@ -153,6 +153,8 @@ pub(crate) struct RawOp {
     pub params: Vec<RawParam>,
     /// Media type of a JSON request body, when the body is JSON.
     pub json_media_type: Option<String>,
+    /// Media type of a binary request body, when the body is neither a form nor JSON.
+    pub binary_media_type: Option<String>,
     pub response: RawResponse,
 }
 

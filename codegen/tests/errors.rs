@@ -49,15 +49,15 @@ fn dangling_ref() {
 }
 
 #[test]
-fn an_xml_request_body_is_unsupported() {
+fn a_multipart_request_body_is_unsupported() {
     let spec = format!(
-        "{HEAD}paths:\n  /v1/A:\n    post:\n      operationId: CreateA\n      requestBody:\n        content:\n          application/xml:\n            schema: {{type: object}}\n      responses:\n        '204': {{description: ok}}\n"
+        "{HEAD}paths:\n  /v1/A:\n    post:\n      operationId: CreateA\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{type: object}}\n      responses:\n        '204': {{description: ok}}\n"
     );
     let e = err(&spec);
     assert_eq!(e.pointer, "/paths/~1v1~1A/post/requestBody/content");
     assert!(
         e.message.contains(
-            "`application/xml` is not supported (only application/x-www-form-urlencoded and JSON)"
+            "`multipart/form-data` is not supported (only application/x-www-form-urlencoded, JSON and raw bytes)"
         ),
         "{e}"
     );

@@ -51,6 +51,7 @@ snapshot_case!(one_of_and_any_of, "one_of.yaml", false);
 snapshot_case!(all_of_merged, "all_of.yaml", false);
 snapshot_case!(redirect_only, "redirect.yaml", false);
 snapshot_case!(recursive_schemas, "recursive.yaml", false);
+snapshot_case!(binary_request_bodies, "binary_body.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {
@@ -190,4 +191,20 @@ fn one_naming_pass_keeps_every_name_distinct() {
     );
     // No `service()`: nothing lives under a scope segment in this spec.
     assert!(!root.contains("pub fn service("), "{root}");
+}
+
+/// A second API generated as a module of the main crate: an entry handle on its own host
+/// (`client.blobs()`), no webhook events file, and nothing added to `Client` but the accessor.
+#[test]
+fn second_api_as_a_module() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/binary_body.yaml");
+    let text = std::fs::read_to_string(path).expect("fixture exists");
+    let g = codegen::generate_module(&text, "binary_body.yaml", "blobs").expect("generates");
+    assert!(!g.files.contains_key("events.rs"));
+    insta::assert_snapshot!("second_api_as_a_module", &g.files["root.rs"]);
+    let main = codegen::generate(&text, "binary_body.yaml")
+        .expect("generates")
+        .with_module("blobs", "binary_body.yaml", g);
+    assert!(main.files.contains_key("blobs/root.rs"));
+    assert!(main.files["mod.rs"].ends_with("pub mod blobs;\n"));
 }

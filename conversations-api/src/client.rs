@@ -89,6 +89,24 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
+    /// Where the APIs on hosts of their own go (see [`Client::host_for`]).
+    hosts: Hosts,
+    /// The account's default Conversations service SID, looked up once by the media helpers
+    /// and shared by every clone of this client (an `Arc`, so `with_retry_policy` shares it
+    /// too). A failed lookup leaves it empty, so the next call tries again.
+    #[allow(dead_code)] // used by `media_upload.rs`, which crates for other specs leave out
+    pub(crate) default_service_sid: Arc<tokio::sync::OnceCell<String>>,
+}
+
+/// The settings that place an API served from another host than the main one.
+#[derive(Clone, Debug, Default)]
+struct Hosts {
+    region: Option<String>,
+    edge: Option<String>,
+    /// The main base URL was given by the user (a mock, a proxy).
+    custom: bool,
+    /// `(spec server URL, base URL to use instead)`, given by the user.
+    overrides: Vec<(String, String)>,
 }
 
 /// A Conversations API client. Cheap to clone (an `Arc` inside); share one per process so
@@ -173,6 +191,27 @@ impl Client {
         &self.inner.credentials.account_sid
     }
 
+    /// The base URL for an API whose spec names `spec_base_url` as its server (the Media
+    /// Content Service, say): a base URL set for it on the builder; otherwise the client's own
+    /// base URL when that was set by hand (a mock or proxy then serves both, and the
+    /// credentials never go to a host nobody named); otherwise `spec_base_url` with the
+    /// client's region and edge applied by the same rule as the main host
+    /// (`mcs.us1.twilio.com` becomes `mcs.dublin.ie1.twilio.com` for edge `dublin`, region `ie1`).
+    pub fn host_for(&self, spec_base_url: &str) -> Result<String, Error> {
+        let hosts = &self.inner.hosts;
+        let spec = spec_base_url.trim_end_matches('/');
+        if spec == DEFAULT_BASE_URL.trim_end_matches('/') {
+            return Ok(self.inner.base_url.clone());
+        }
+        if let Some((_, url)) = hosts.overrides.iter().find(|(s, _)| s == spec) {
+            return Ok(url.clone());
+        }
+        if hosts.custom {
+            return Ok(self.inner.base_url.clone());
+        }
+        regional_base_url(spec, hosts.region.as_deref(), hosts.edge.as_deref())
+    }
+
     /// The retry policy of this client.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.inner.retry
@@ -189,6 +228,8 @@ impl Client {
                 retry: policy,
                 timeout: self.inner.timeout,
                 connect_timeout: self.inner.connect_timeout,
+                hosts: self.inner.hosts.clone(),
+                default_service_sid: Arc::clone(&self.inner.default_service_sid),
             }),
         }
     }
@@ -209,6 +250,8 @@ pub struct ClientBuilder {
     retry: Option<RetryPolicy>,
     user_agent_extension: Option<String>,
     plain_http: bool,
+    /// `(spec server URL, base URL)`: see [`ClientBuilder::host_override`].
+    host_overrides: Vec<(String, String)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -225,6 +268,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent_extension", &self.user_agent_extension)
+            .field("host_overrides", &self.host_overrides)
             .finish()
     }
 }
@@ -280,6 +324,17 @@ impl ClientBuilder {
     /// [`danger_accept_plain_http`](Self::danger_accept_plain_http) is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Send the requests of the API whose spec server is `spec_base_url` (another host than
+    /// the main one, such as the Media Content Service) to `url` instead, checked like
+    /// [`base_url`](Self::base_url).
+    #[allow(dead_code)] // used by `media_upload.rs`, which crates for other specs leave out
+    pub(crate) fn host_override(mut self, spec_base_url: &str, url: impl Into<String>) -> Self {
+        let spec = spec_base_url.trim_end_matches('/').to_string();
+        self.host_overrides.retain(|(s, _)| *s != spec);
+        self.host_overrides.push((spec, url.into()));
         self
     }
 
@@ -392,6 +447,16 @@ impl ClientBuilder {
                 ))
             }
         };
+        let mut overrides = Vec::new();
+        for (spec, url) in &self.host_overrides {
+            overrides.push((spec.clone(), custom_base_url(url, self.plain_http)?));
+        }
+        let hosts = Hosts {
+            region: self.region.clone(),
+            edge: self.edge.clone(),
+            custom: self.base_url.is_some(),
+            overrides,
+        };
         let base_url = match self.base_url {
             Some(url) => custom_base_url(&url, self.plain_http)?,
             None => regional_base_url(
@@ -432,6 +497,8 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 timeout,
                 connect_timeout,
+                hosts,
+                default_service_sid: Arc::new(tokio::sync::OnceCell::new()),
             }),
         })
     }

@@ -75,6 +75,7 @@ mod access_token;
 pub mod axum_webhook;
 mod client;
 mod error;
+mod media_upload;
 mod page;
 mod redirect;
 mod response;
@@ -99,10 +100,12 @@ pub use client::{
 };
 pub use error::{ApiError, Error};
 pub use generated::*;
+pub use media_upload::MediaFile;
 pub use page::{Page, PageMeta};
 pub use redirect::Redirect;
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use runtime::BinaryBody;
 pub use scope::{DefaultScope, Scope, ServiceScope};
 pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};
 pub use webhook_response::{

@@ -31,6 +31,9 @@ const ERROR_BODY_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 pub struct Node {
     client: Client,
+    /// The base URL requests go to, for an API on a host of its own (see [`Node::on_host`]);
+    /// `None` is the client's base URL.
+    host: Option<String>,
     path: String,
     /// Why requests from here must not be sent (a path value URL parsers would rewrite).
     invalid: Option<String>,
@@ -46,15 +49,40 @@ impl Node {
     pub fn new(client: Client, path: &str) -> Self {
         Node {
             client,
+            host: None,
             path: path.to_string(),
             invalid: None,
         }
+    }
+
+    /// The root of an API served from another host than the client's main one (the Media
+    /// Content Service next to Conversations): `spec_base_url` is that API's server in its
+    /// spec, and the client maps it to the host it is configured for (region and edge, an
+    /// override, or its custom base URL; see `Client::host_for`). The same credentials,
+    /// retries and errors apply.
+    pub fn on_host(client: Client, spec_base_url: &str, path: &str) -> Self {
+        let (host, invalid) = match client.host_for(spec_base_url) {
+            Ok(host) => (Some(host), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Node {
+            client,
+            host,
+            path: path.to_string(),
+            invalid,
+        }
+    }
+
+    /// The client requests from here are sent with.
+    pub fn client(&self) -> &Client {
+        &self.client
     }
 
     /// `path/literal`.
     pub fn child(&self, literal: &str) -> Node {
         Node {
             client: self.client.clone(),
+            host: self.host.clone(),
             path: format!("{}/{literal}", self.path),
             invalid: self.invalid.clone(),
         }
@@ -77,6 +105,7 @@ impl Node {
         });
         Node {
             client: self.client.clone(),
+            host: self.host.clone(),
             path: format!("{}/{}", self.path, utf8_percent_encode(value, SEGMENT)),
             invalid,
         }
@@ -91,6 +120,7 @@ impl Node {
             Some(value) => self.param(&value),
             None => Node {
                 client: self.client.clone(),
+                host: self.host.clone(),
                 path: format!("{}/{{{name}}}", self.path),
                 invalid: self.invalid.clone().or_else(|| {
                     Some(format!(
@@ -106,6 +136,7 @@ impl Node {
     pub fn with_trailing(&self, text: &str) -> Node {
         Node {
             client: self.client.clone(),
+            host: self.host.clone(),
             path: format!("{}{text}", self.path),
             invalid: self.invalid.clone(),
         }
@@ -114,6 +145,7 @@ impl Node {
     pub fn request(&self, method: reqwest::Method, template: &'static str) -> Request {
         Request {
             client: self.client.clone(),
+            host: self.host.clone(),
             method,
             path: self.path.clone(),
             template,
@@ -121,6 +153,8 @@ impl Node {
             headers: Vec::new(),
             form: Vec::new(),
             json: None,
+            binary: None,
+            binary_media_type: None,
             limit: None,
             invalid: self.invalid.clone(),
         }
@@ -233,6 +267,8 @@ fn space_as_pct20(encoded: String) -> String {
 #[derive(Clone)]
 pub struct Request {
     client: Client,
+    /// As in [`Node`]: `None` is the client's base URL.
+    host: Option<String>,
     method: reqwest::Method,
     path: String,
     template: &'static str,
@@ -241,8 +277,127 @@ pub struct Request {
     form: Vec<(&'static str, String)>,
     /// Set for operations whose body is JSON; such a request always sends one.
     json: Option<JsonBody>,
+    /// The body of an operation whose body is raw bytes.
+    binary: Option<BinaryBody>,
+    /// The media type the spec declares for that body (may be a range such as `image/*`).
+    binary_media_type: Option<&'static str>,
     limit: Option<usize>,
     invalid: Option<String>,
+}
+
+/// A request body of raw bytes (a file upload): bytes in memory, or a stream read once as it
+/// is sent, so a large file never has to fit in memory. Carries its content type.
+///
+/// Bytes can be sent again, so an upload from bytes is retried by the same rules as any
+/// `POST`; a stream cannot be replayed, so a request with one is made exactly once.
+#[derive(Clone)]
+pub struct BinaryBody {
+    content_type: Option<String>,
+    /// Bytes the stream will yield, when known: sent as `Content-Length` rather than chunked.
+    length: Option<u64>,
+    source: BinarySource,
+}
+
+#[derive(Clone)]
+enum BinarySource {
+    Bytes(bytes::Bytes),
+    /// Taken by the one attempt that sends it (a `Request` is `Clone`, the stream is not).
+    Stream(std::sync::Arc<std::sync::Mutex<Option<reqwest::Body>>>),
+}
+
+impl fmt::Debug for BinaryBody {
+    /// The content type and size only, never the bytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match &self.source {
+            BinarySource::Bytes(_) => "bytes",
+            BinarySource::Stream(_) => "stream",
+        };
+        f.debug_struct("BinaryBody")
+            .field("content_type", &self.content_type)
+            .field("length", &self.length)
+            .field("source", &kind)
+            .finish()
+    }
+}
+
+impl BinaryBody {
+    /// A body from bytes already in memory (cheap to clone, resendable).
+    pub fn bytes(bytes: impl Into<bytes::Bytes>) -> Self {
+        let bytes = bytes.into();
+        BinaryBody {
+            content_type: None,
+            length: u64::try_from(bytes.len()).ok(),
+            source: BinarySource::Bytes(bytes),
+        }
+    }
+
+    /// A body read from `stream` while it is sent; `length` is the total when known.
+    pub fn stream<S>(stream: S, length: Option<u64>) -> Self
+    where
+        S: Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static,
+    {
+        BinaryBody {
+            content_type: None,
+            length,
+            source: BinarySource::Stream(std::sync::Arc::new(std::sync::Mutex::new(Some(
+                reqwest::Body::wrap_stream(stream),
+            )))),
+        }
+    }
+
+    /// A body read from any async reader while it is sent, in chunks of at most 64 KiB.
+    pub fn reader<R>(reader: R, length: Option<u64>) -> Self
+    where
+        R: tokio::io::AsyncRead + Send + 'static,
+    {
+        Self::stream(
+            tokio_util::io::ReaderStream::with_capacity(reader, 64 * 1024),
+            length,
+        )
+    }
+
+    /// Send with this `Content-Type` (otherwise the spec's media type, or
+    /// `application/octet-stream` when the spec names a range such as `*/*`).
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+
+    /// The content type set with [`content_type`](Self::content_type).
+    pub fn content_type_set(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// Whether the body is a stream, which can be sent once only.
+    pub fn is_stream(&self) -> bool {
+        matches!(self.source, BinarySource::Stream(_))
+    }
+
+    /// The body for one attempt; `None` once a stream has been sent.
+    fn take_for_attempt(&self) -> Option<reqwest::Body> {
+        match &self.source {
+            BinarySource::Bytes(b) => Some(reqwest::Body::from(b.clone())),
+            BinarySource::Stream(slot) => slot.lock().ok().and_then(|mut s| s.take()),
+        }
+    }
+}
+
+impl From<Vec<u8>> for BinaryBody {
+    fn from(v: Vec<u8>) -> Self {
+        BinaryBody::bytes(v)
+    }
+}
+
+impl From<bytes::Bytes> for BinaryBody {
+    fn from(v: bytes::Bytes) -> Self {
+        BinaryBody::bytes(v)
+    }
+}
+
+impl From<&'static [u8]> for BinaryBody {
+    fn from(v: &'static [u8]) -> Self {
+        BinaryBody::bytes(v)
+    }
 }
 
 /// A JSON request body under construction.
@@ -273,6 +428,7 @@ impl fmt::Debug for Request {
                     .as_ref()
                     .map(|j| j.fields.keys().map(String::as_str).collect::<Vec<_>>()),
             )
+            .field("binary", &self.binary)
             .field("limit", &self.limit)
             .finish()
     }
@@ -344,6 +500,28 @@ impl Request {
         })
     }
 
+    /// This operation's body is raw bytes; the spec declares `media_type` for it.
+    pub fn binary_media_type(&mut self, media_type: &'static str) {
+        self.binary_media_type = Some(media_type);
+    }
+
+    /// Set the raw body (`_key` is the body's name in the generated code; there is only one).
+    pub fn binary(&mut self, _key: &'static str, body: BinaryBody) {
+        self.binary = Some(body);
+    }
+
+    /// The `Content-Type` of the raw body: the one the body carries, else the spec's media type
+    /// unless that is a range (`image/*`), else `application/octet-stream`.
+    fn binary_content_type(&self, body: &BinaryBody) -> String {
+        if let Some(ct) = &body.content_type {
+            return ct.clone();
+        }
+        match self.binary_media_type {
+            Some(mt) if !mt.contains('*') => mt.to_string(),
+            _ => "application/octet-stream".to_string(),
+        }
+    }
+
     /// At most `n` items in all from this list request, whether its pages are read with
     /// `send()` and [`Page::next_page`] or as a stream.
     pub fn limit(&mut self, n: usize) {
@@ -355,8 +533,13 @@ impl Request {
         self.template
     }
 
+    /// The base URL this request goes to.
+    fn base_url(&self) -> &str {
+        self.host.as_deref().unwrap_or(&self.client.inner.base_url)
+    }
+
     fn url(&self) -> String {
-        let mut url = format!("{}{}", self.client.inner.base_url, self.path);
+        let mut url = format!("{}{}", self.base_url(), self.path);
         if !self.query.is_empty() {
             let mut q = form_urlencoded::Serializer::new(String::new());
             for (k, v) in &self.query {
@@ -405,7 +588,20 @@ impl Request {
         for (k, v) in &self.headers {
             rb = rb.header(*k, v.as_str());
         }
-        if let Some((content_type, body)) = self.body() {
+        if let Some(binary) = &self.binary {
+            rb = rb.header(
+                reqwest::header::CONTENT_TYPE,
+                self.binary_content_type(binary),
+            );
+            if let Some(length) = binary.length {
+                rb = rb.header(reqwest::header::CONTENT_LENGTH, length);
+            }
+            // `execute_url` has checked that a stream was not sent before, and no attempt
+            // after the first is made with one; an empty body is never sent in its place.
+            if let Some(body) = binary.take_for_attempt() {
+                rb = rb.body(body);
+            }
+        } else if let Some((content_type, body)) = self.body() {
             rb = rb
                 .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body);
@@ -467,6 +663,17 @@ impl Request {
         if let Some(why) = &self.invalid {
             return Err(Error::InvalidArgument(why.clone()));
         }
+        if let Some(BinaryBody {
+            source: BinarySource::Stream(slot),
+            ..
+        }) = &self.binary
+        {
+            if slot.lock().map(|s| s.is_none()).unwrap_or(true) {
+                return Err(Error::InvalidArgument(
+                    "this request's streamed body was already sent; a stream is read once".into(),
+                ));
+            }
+        }
         let span = tracing::debug_span!(
             "conversations_api.request",
             method = %self.method,
@@ -488,7 +695,13 @@ impl Request {
         redirects: bool,
     ) -> Result<Answer, Error> {
         let policy = self.client.inner.retry;
-        let max_attempts = policy.max_attempts.max(1);
+        // A streamed body is gone once sent (even a refused connection may have read some of
+        // it), so such a request is made once, whatever the failure.
+        let max_attempts = if self.binary.as_ref().is_some_and(BinaryBody::is_stream) {
+            1
+        } else {
+            policy.max_attempts.max(1)
+        };
         let started = Instant::now();
         let mut attempt: u32 = 0;
         loop {
@@ -648,7 +861,7 @@ impl Request {
         } else {
             "/"
         };
-        format!("{}{sep}{rest}", self.client.inner.base_url)
+        format!("{}{sep}{rest}", self.base_url())
     }
 
     /// Every item of every page, lazily: the next page is requested only when the previous

@@ -31,15 +31,25 @@ fn checked_in_code_is_fresh() {
     )
     .unwrap();
     assert_eq!(g.summary.events, 23);
+    let media = std::fs::read_to_string(root().join("spec/media_v1.yaml")).unwrap();
+    let module = codegen::generate_module(&media, "spec/media_v1.yaml", "media").unwrap();
+    assert_eq!(module.summary.operations, 2);
+    let g = g.with_module("media", "spec/media_v1.yaml", module);
     let dir = root().join("conversations-api/src/generated");
     for (name, body) in &g.files {
         let on_disk = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
         assert!(on_disk == *body, "{name} is stale: run `cargo xtask regen`");
     }
-    let on_disk: BTreeSet<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let list = |d: &Path, prefix: &str| -> BTreeSet<String> {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().is_file())
+            .map(|e| format!("{prefix}{}", e.file_name().to_string_lossy()))
+            .collect()
+    };
+    let mut on_disk = list(&dir, "");
+    on_disk.extend(list(&dir.join("media"), "media/"));
     let expected: BTreeSet<String> = g.files.keys().cloned().collect();
     assert_eq!(on_disk, expected, "stale or missing generated files");
     let drift = std::fs::read_to_string(root().join("conversations-api/DRIFT.md")).unwrap();

@@ -9,7 +9,9 @@
 //!   a clean build with its dependencies in a fresh target folder (the workspace's profile),
 //!   and what a user pays: a clean debug build of a binary using the standalone crate;
 //! - runtime: `cargo bench -p conversations-tests --bench runtime` (client overhead against
-//!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages).
+//!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages);
+//! - media uploads: `cargo bench -p conversations-tests --bench media_upload` (peak RSS of a
+//!   1 MB and a 100 MB upload, streamed from the file and read into memory first).
 
 use std::path::Path;
 use std::process::{Command, ExitCode};
@@ -284,6 +286,32 @@ fn bench(quick: bool) -> Result<(), String> {
         .filter(|l| l.starts_with("bench: "))
     {
         println!("runtime {}", &line["bench: ".len()..]);
+    }
+
+    // Media upload memory (peak RSS of 1 MB and 100 MB uploads; the same in --quick).
+    let out = Command::new(&cargo)
+        .current_dir(&root)
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "conversations-tests",
+            "--bench",
+            "media_upload",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!(
+            "media upload bench failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    for line in String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("bench: "))
+    {
+        println!("media {}", &line["bench: ".len()..]);
     }
     Ok(())
 }

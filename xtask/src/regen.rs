@@ -19,6 +19,14 @@ use std::process::ExitCode;
 
 const DEFAULT_SPEC: &str = "spec/conversations_v1.yaml";
 const DEFAULT_EVENTS_SPEC: &str = "spec/conversations_webhooks_v1.yaml";
+/// The Media Content Service (its own host): generated into `src/generated/media/` and
+/// reached through `client.media()`, with the checked-in crate only.
+const MEDIA_SPEC: &str = "spec/media_v1.yaml";
+/// Its module (and accessor) name.
+const MEDIA_MODULE: &str = "media";
+/// Hand-written runtime files that need the Conversations and media handles: a crate generated
+/// from another spec (`--out`) leaves them out, and the lines of `lib.rs` that name them.
+const CONVERSATIONS_ONLY_RUNTIME: &[(&str, &str)] = &[("media_upload.rs", "media_upload")];
 
 struct Args {
     check: bool,
@@ -27,6 +35,8 @@ struct Args {
     out: Option<PathBuf>,
     crate_name: Option<String>,
     workspace_member: bool,
+    /// The media spec, when the checked-in crate is generated (no `--spec`).
+    media: Option<PathBuf>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -38,6 +48,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         out: None,
         crate_name: None,
         workspace_member: false,
+        media: None,
     };
     let mut spec_given = false;
     let mut it = args.iter();
@@ -70,6 +81,9 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     if a.events.is_none() && !spec_given {
         a.events = Some(root.join(DEFAULT_EVENTS_SPEC));
+    }
+    if !spec_given {
+        a.media = Some(root.join(MEDIA_SPEC));
     }
     if (a.crate_name.is_some() || a.workspace_member) && a.out.is_none() {
         return Err(
@@ -127,8 +141,17 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
     let events_spec = events
         .as_ref()
         .map(|(text, source)| codegen::EventsSpec { text, source });
-    let generated = codegen::generate_with_events(&text, &source, events_spec)
+    let mut generated = codegen::generate_with_events(&text, &source, events_spec)
         .map_err(|e| format!("{}: {e}", spec.display()))?;
+    if let Some(media) = &args.media {
+        let text =
+            std::fs::read_to_string(media).map_err(|e| format!("{}: {e}", media.display()))?;
+        let media_source = source_name(media);
+        let module = codegen::generate_module(&text, &media_source, MEDIA_MODULE)
+            .map_err(|e| format!("{}: {e}", media.display()))?;
+        // Its drift report is not written: one scope only, nothing to pair.
+        generated = generated.with_module(MEDIA_MODULE, &media_source, module);
+    }
     let mut files = BTreeMap::new();
     for (name, body) in generated.files {
         files.insert(Path::new("src/generated").join(name), body);
@@ -152,11 +175,21 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
         if crate_dir.join("build.rs").is_file() {
             runtime.push(crate_dir.join("build.rs"));
         }
+        runtime.retain(|p| {
+            !CONVERSATIONS_ONLY_RUNTIME
+                .iter()
+                .any(|(file, _)| p.file_name().is_some_and(|f| f == *file))
+        });
         for path in runtime {
             let body =
                 std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             // Doc examples and the tracing span name the crate: give them this crate's name.
             let body = body.replace("conversations_api", &lib_name);
+            let body = if path.file_name().is_some_and(|f| f == "lib.rs") {
+                without_conversations_only_modules(&body)
+            } else {
+                body
+            };
             let rel = path
                 .strip_prefix(&crate_dir)
                 .map_err(|e| e.to_string())?
@@ -169,6 +202,23 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
         );
     }
     Ok((files, generated.summary))
+}
+
+/// `lib.rs` without the lines that declare or re-export a Conversations-only runtime module
+/// (`mod media_upload;`, `pub use media_upload::...;`).
+fn without_conversations_only_modules(lib: &str) -> String {
+    let mut out = String::new();
+    for line in lib.lines() {
+        let t = line.trim();
+        let drop = CONVERSATIONS_ONLY_RUNTIME.iter().any(|(_, module)| {
+            t == format!("mod {module};") || t.starts_with(&format!("pub use {module}::"))
+        });
+        if !drop {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// The client crate's manifest with workspace-inherited entries spelled out, and the package
@@ -316,14 +366,18 @@ fn regen(args: &Args) -> Result<bool, String> {
         .clone()
         .unwrap_or_else(|| crate::project_root().join("conversations-api"));
     let gen_dir = dir.join("src/generated");
-    let existing: Vec<PathBuf> = std::fs::read_dir(&gen_dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .filter(|p| p.is_file())
-                .collect()
-        })
-        .unwrap_or_default();
+    let list = |d: &Path| -> Vec<PathBuf> {
+        std::fs::read_dir(d)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.is_file())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut existing = list(&gen_dir);
+    existing.extend(list(&gen_dir.join(MEDIA_MODULE)));
     let stale: Vec<PathBuf> = existing
         .into_iter()
         .filter(|p| {

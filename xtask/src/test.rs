@@ -19,8 +19,9 @@
 //!    own examples against the same Prism. Then, for each fixture with a Prism driver
 //!    (`codegen/tests/prism/<fixture>.rs`), Prism serves that fixture and the driver sends its
 //!    JSON bodies through the generated crate, so Prism validates them (it answers 422 to a body
-//!    its spec rejects). Prism is stopped by its process id on every path (success, failure,
-//!    panic), together with any process it forked.
+//!    its spec rejects). Then a second Prism serves `spec/media_v1.yaml` (the Media Content
+//!    Service, another host) for `tests/src/bin/conformance_media`. Prism is stopped by its
+//!    process id on every path (success, failure, panic), together with any process it forked.
 //!
 //! See docs/conformance.md.
 
@@ -457,6 +458,8 @@ fn conformance(root: &Path, cargo: &str) -> bool {
             "conversations-tests",
             "--bin",
             "conformance",
+            "--bin",
+            "conformance_media",
         ]),
     ) {
         return false;
@@ -501,7 +504,7 @@ fn conformance(root: &Path, cargo: &str) -> bool {
         eprintln!("== xtask test: Prism's log: {}", prism.log.display());
     }
     drop(prism); // stops it; also happens on any early return or panic
-    ok && json_fixtures_against_prism(root, cargo)
+    ok && json_fixtures_against_prism(root, cargo) && media_conformance(root, cargo)
 }
 
 /// Fixtures whose JSON bodies Prism checks: each has a driver `codegen/tests/prism/<name>.rs`,
@@ -762,4 +765,35 @@ fn log_tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// The Media Content Service on a Prism of its own (it is another host): both operations
+/// through the client, and the refusals that show Prism validates (`conformance_media`).
+fn media_conformance(root: &Path, cargo: &str) -> bool {
+    println!("== xtask test: start Prism on spec/media_v1.yaml");
+    let prism = match Prism::start(root, Path::new("spec/media_v1.yaml"), "prism-media.log") {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("== xtask test: {e}");
+            return false;
+        }
+    };
+    let ok = step(
+        "media conformance (upload and fetch through the client)",
+        Command::new(cargo)
+            .current_dir(root)
+            .env("CONFORMANCE_MEDIA_URL", &prism.url)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "conversations-tests",
+                "--bin",
+                "conformance_media",
+            ]),
+    );
+    if !ok {
+        eprintln!("== xtask test: Prism's log: {}", prism.log.display());
+    }
+    ok
 }

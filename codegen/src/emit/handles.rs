@@ -53,10 +53,13 @@ pub(crate) struct Exports {
     pub builders: Vec<(String, String)>,
 }
 
-pub(crate) fn files(api: &Api) -> (Vec<(String, TokenStream)>, Exports) {
+/// `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
+/// for a second API generated into a module of its own and reached through
+/// `client.<accessor>()` (see [`crate::generate_module`]).
+pub(crate) fn files(api: &Api, entry: Option<&str>) -> (Vec<(String, TokenStream)>, Exports) {
     let mut groups: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut exports = Exports::default();
-    let root_tokens = root(api);
+    let root_tokens = root(api, entry);
     if api.scope_pair.is_some() && root_tokens.has_scope_handle {
         exports
             .handles
@@ -231,6 +234,14 @@ fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, 
         Location::Header => (quote!(header), quote!(header_all)),
         Location::Form => (quote!(form), quote!(form_all)),
         Location::Json | Location::JsonWhole => return json_value(p, v),
+        // Bytes or a stream, with the content type the runtime's `BinaryBody` carries.
+        Location::Binary => {
+            return (
+                quote!(impl Into<crate::runtime::BinaryBody>),
+                quote!(#v.into()),
+                quote!(binary),
+            )
+        }
     };
     match &p.ty {
         Ty::String => (quote!(impl Into<String>), quote!(#v.into()), single),
@@ -310,6 +321,9 @@ fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
     let mut sets = Vec::new();
     if let Some(media_type) = &op.json_media_type {
         sets.push(quote!(req.json_media_type(#media_type);));
+    }
+    if let Some(media_type) = &op.binary_media_type {
+        sets.push(quote!(req.binary_media_type(#media_type);));
     }
     for p in &required {
         let v = ident(&p.rust);
@@ -689,7 +703,10 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
         quote! {
             #d
             pub fn #accessor(&self, sid: impl AsRef<str>) -> #handle {
-                #handle { node: self.root_node().child(#segment).param(sid.as_ref()) }
+                #handle {
+                    node: self.root_node().child(#segment).param(sid.as_ref()),
+                    sid: sid.as_ref().to_string(),
+                }
             }
         },
         quote! {
@@ -697,9 +714,20 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
             #[derive(Debug, Clone)]
             pub struct #handle {
                 node: crate::runtime::Node,
+                sid: String,
             }
 
             impl #handle {
+                /// The SID this handle was made for, as given.
+                pub fn sid(&self) -> &str {
+                    &self.sid
+                }
+
+                /// The client this handle sends with.
+                pub fn client(&self) -> &crate::Client {
+                    self.node.client()
+                }
+
                 #(#root_ops)*
                 #(#service_items)*
             }
@@ -713,7 +741,7 @@ struct RootFile {
     has_scope_handle: bool,
 }
 
-fn root(api: &Api) -> RootFile {
+fn root(api: &Api, entry: Option<&str>) -> RootFile {
     let prefix = if api.path_prefix.is_empty() {
         String::new()
     } else {
@@ -745,6 +773,45 @@ fn root(api: &Api) -> RootFile {
     // A spec without a single operation still gets a client, with nothing to reach.
     let client_impl = if default_items.is_empty() && service_accessor.is_empty() {
         quote!()
+    } else if let Some(accessor) = entry {
+        // A second API in its own module: an entry handle on the host its spec names, mapped
+        // by the client's host rules, instead of methods on the client itself.
+        let name = ident(accessor);
+        let entry_ty = ident(&format!("{}Api", crate::names::camel(accessor)));
+        let d = doc(&[&format!(
+            "The {} (`{base}` in its spec; the client's region, edge and host overrides apply).",
+            api.title
+        )]);
+        let ty_doc = doc(&[&format!(
+            "Entry to the {}: same credentials, retries and errors as the rest of the client.",
+            api.title
+        )]);
+        quote! {
+            impl crate::Client {
+                #d
+                pub fn #name(&self) -> #entry_ty {
+                    #entry_ty {
+                        node: crate::runtime::Node::on_host(self.clone(), BASE_URL, #prefix),
+                    }
+                }
+            }
+
+            #ty_doc
+            #[derive(Debug, Clone)]
+            pub struct #entry_ty {
+                node: crate::runtime::Node,
+            }
+
+            impl #entry_ty {
+                fn root_node(&self) -> crate::runtime::Node {
+                    self.node.clone()
+                }
+
+                #service_accessor
+
+                #(#default_items)*
+            }
+        }
     } else {
         quote! {
             impl crate::Client {

@@ -14,8 +14,25 @@ use std::collections::BTreeMap;
 /// Token streams by file name (relative to `src/generated/`). `events.rs` is always there:
 /// without an events spec it holds a `WebhookEvent` that only knows `Unknown`.
 pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<String, TokenStream> {
+    emit_files(api, Some(events), None)
+}
+
+/// Token streams for a second API generated into a module of its own, reached through
+/// `client.<accessor>()`: no webhook events (the main API's module has them).
+pub fn emit_module(api: &Api, accessor: &str) -> BTreeMap<String, TokenStream> {
+    emit_files(api, None, Some(accessor))
+}
+
+/// `events`: `None` for no `events.rs` at all; `entry` as in [`handles::files`].
+fn emit_files(
+    api: &Api,
+    events: Option<Option<&crate::events::Events>>,
+    entry: Option<&str>,
+) -> BTreeMap<String, TokenStream> {
     let mut files = BTreeMap::new();
-    files.insert("events.rs".to_string(), crate::events::emit(events));
+    if let Some(events) = events {
+        files.insert("events.rs".to_string(), crate::events::emit(events));
+    }
     // An empty module would only add an unused `pub use` to the crate.
     if !api.models.is_empty() || !api.unions.is_empty() {
         let mut models = types::models(api);
@@ -25,7 +42,7 @@ pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<Strin
     if !api.enums.is_empty() {
         files.insert("enums.rs".to_string(), types::enums(api));
     }
-    let (handle_files, exports) = handles::files(api);
+    let (handle_files, exports) = handles::files(api, entry);
     for (name, tokens) in handle_files {
         // A file whose nodes all pass through to their children has nothing in it.
         if !tokens.is_empty() {
@@ -91,8 +108,14 @@ fn module_tree(
     let handles = reexport(&exports.handles);
     let builders = reexport(&exports.builders);
     let doc = format!(
-        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders, and webhook events.",
-        api.title, api.version
+        " Code generated from the {} spec (version {}): models, enums, resource handles and request builders{}.",
+        api.title,
+        api.version,
+        if files.contains_key("events.rs") {
+            ", and webhook events"
+        } else {
+            ""
+        }
     );
     let root_items = [
         (

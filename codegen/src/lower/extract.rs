@@ -150,14 +150,29 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
                 )));
             }
             let mut json_media_type = None;
+            let mut binary_media_type = None;
             if let Some(body) = &op.request_body {
                 let (body, bat) = r.request_body(body, &optr.join("requestBody"))?;
                 let (ct, media) = body_content(body, &bat)?;
                 let mat = bat.join("content").join(ct);
-                if ct != FORM {
+                if ct != FORM && is_json(ct) {
                     json_media_type = Some(ct.to_string());
                 }
-                if let Some(schema) = &media.schema {
+                if ct != FORM && !is_json(ct) {
+                    // Raw bytes: whatever the schema says (`format: binary` as a rule), the
+                    // value is the whole body, given by the user as bytes or a stream.
+                    binary_media_type = Some(ct.to_string());
+                    params.push(RawParam {
+                        wire: "body".to_string(),
+                        location: Location::Binary,
+                        ty: RawTy::String {
+                            format: Some("binary".to_string()),
+                        },
+                        required: body.required,
+                        doc: first_line(body.description.as_deref().unwrap_or("")),
+                        scopes: side.into(),
+                    });
+                } else if let Some(schema) = &media.schema {
                     let (schema, sat) = r.schema(schema, &mat.join("schema"))?;
                     match (lower_schema(r, schema, &sat, 0)?, ct == FORM) {
                         // Keys a body may carry beyond its fields are nothing to send.
@@ -201,6 +216,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
                 trailing: trailing.clone(),
                 params,
                 json_media_type,
+                binary_media_type,
                 response,
             });
         }
@@ -366,8 +382,19 @@ fn is_json(media_type: &str) -> bool {
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
+/// Whether a media type is sent as raw bytes: anything but a form, JSON or multipart.
+fn is_binary(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    !essence.is_empty()
+        && essence != FORM
+        && !is_json(essence)
+        && !essence.starts_with("multipart/")
+}
+
 /// The one request content the client sends: the form when the spec offers it (every Twilio
-/// form operation), otherwise JSON. Anything else is an error naming what was found.
+/// form operation), otherwise JSON, otherwise raw bytes of the first other media type
+/// (`application/octet-stream`, `image/*`, `*/*`, ...). Multipart bodies are an error naming
+/// what was found: their parts would need a schema of their own.
 fn body_content<'a>(
     body: &'a openapiv3::RequestBody,
     at: &Ptr,
@@ -380,10 +407,11 @@ fn body_content<'a>(
     };
     find(&|ct| ct == FORM)
         .or_else(|| find(&is_json))
+        .or_else(|| find(&is_binary))
         .ok_or_else(|| {
             let found: Vec<&str> = body.content.keys().map(String::as_str).collect();
             at.join("content").err(format!(
-                "request content type {} is not supported (only {FORM} and JSON)",
+                "request content type {} is not supported (only {FORM}, JSON and raw bytes)",
                 if found.is_empty() {
                     "(none)".to_string()
                 } else {

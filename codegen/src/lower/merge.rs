@@ -14,6 +14,7 @@ pub(super) struct MergedOp {
     pub(super) doc: String,
     pub(super) params: Vec<RawParam>,
     pub(super) json_media_type: Option<String>,
+    pub(super) binary_media_type: Option<String>,
     /// Response, with the resource's own model set apart.
     pub(super) response: RawResponse<Payload>,
     pub(super) resource: String,
@@ -208,6 +209,7 @@ impl Builder {
             doc: op.doc,
             params: op.params,
             json_media_type: op.json_media_type,
+            binary_media_type: op.binary_media_type,
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
@@ -257,6 +259,7 @@ impl Builder {
             },
             params,
             json_media_type: d.json_media_type,
+            binary_media_type: d.binary_media_type,
             response,
             resource: resource.to_string(),
             suffix: d.suffix,

@@ -181,6 +181,7 @@ impl Builder {
             doc: m.doc,
             params,
             json_media_type: m.json_media_type,
+            binary_media_type: m.binary_media_type,
             response,
         }
     }

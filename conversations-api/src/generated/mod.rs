@@ -146,3 +146,6 @@ pub use self::models::*;
 pub use self::enums::*;
 pub use self::events::WebhookEvent;
 pub use self::root::BASE_URL;
+/// Generated from spec/media_v1.yaml: reached through `client.media()`.
+#[allow(clippy::module_inception)]
+pub mod media;

@@ -17,6 +17,7 @@ impl crate::Client {
     pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
         ServiceHandle {
             node: self.root_node().child("Services").param(sid.as_ref()),
+            sid: sid.as_ref().to_string(),
         }
     }
 
@@ -99,9 +100,20 @@ impl crate::Client {
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
     node: crate::runtime::Node,
+    sid: String,
 }
 
 impl ServiceHandle {
+    /// The SID this handle was made for, as given.
+    pub fn sid(&self) -> &str {
+        &self.sid
+    }
+
+    /// The client this handle sends with.
+    pub fn client(&self) -> &crate::Client {
+        self.node.client()
+    }
+
     /// Read one conversation service.
     ///
     /// Sends `GET /v1/Services/{Sid}` (`FetchService`).
