@@ -13,7 +13,7 @@ const IS: &str = "IS00000000000000000000000000000d3f";
 const ME: &str = "ME0123456789abcdef0123456789abcdef";
 
 /// A Configuration answer with its always-returned fields and this default service value.
-fn configuration(default_service: &str) -> String {
+fn configuration_json(default_service: &str) -> String {
     format!(
         r#"{{"account_sid":"AC00000000000000000000000000000001","default_chat_service_sid":{default_service},"url":"https://conversations.twilio.com/v1/Configuration"}}"#
     )
@@ -31,7 +31,7 @@ fn client(conversations: &MockServer, media: &MockServer) -> Client {
 }
 
 fn configuration() -> Reply {
-    Reply::json(200, configuration(&format!(r#""{IS}""#)))
+    Reply::json(200, configuration_json(&format!(r#""{IS}""#)))
 }
 
 fn stored() -> Reply {
@@ -92,7 +92,7 @@ async fn a_failed_lookup_is_not_remembered() {
 
 #[tokio::test]
 async fn a_configuration_without_a_default_service_is_a_config_error() {
-    let conversations = MockServer::always(Reply::json(200, configuration("null"))).await;
+    let conversations = MockServer::always(Reply::json(200, configuration_json("null"))).await;
     let media = MockServer::always(stored()).await;
     let err = client(&conversations, &media)
         .upload_media(MediaFile::from_bytes(vec![1u8], "image/png"))
