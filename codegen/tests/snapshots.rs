@@ -208,3 +208,41 @@ fn second_api_as_a_module() {
     assert!(main.files.contains_key("blobs/root.rs"));
     assert!(main.files["mod.rs"].ends_with("pub mod blobs;\n"));
 }
+
+#[test]
+fn a_resource_repeated_under_one_item_is_a_relation_not_a_scope() {
+    // `/v1/Rooms/{RoomSid}/Recordings` repeats `/v1/Recordings`, but it is one of four
+    // top-level resources: the API keeps one scope (half of them would have to repeat).
+    let get = |path: &str, id: &str| {
+        let params: String = path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|n| format!("{{name: {n}, in: path, required: true, schema: {{type: string}}}}, "))
+            .collect();
+        format!(
+            "  {path}:\n    get:\n      operationId: {id}\n      parameters: [{params}]\n      responses:\n        '200':\n          description: ok\n          content: {{application/json: {{schema: {{type: object, properties: {{sid: {{type: string}}}}}}}}}}\n"
+        )
+    };
+    let spec = format!(
+        "openapi: 3.0.3\ninfo: {{title: Rooms, version: '1'}}\nservers: [{{url: https://video.example.com}}]\npaths:\n{}{}{}{}{}",
+        get("/v1/Rooms/{Sid}", "FetchRoom"),
+        get("/v1/Rooms/{RoomSid}/Recordings", "FetchRoomRecording"),
+        get("/v1/Recordings", "FetchRecording"),
+        get("/v1/Compositions", "FetchComposition"),
+        get("/v1/Hooks", "FetchHook"),
+    );
+    let g = codegen::generate(&spec, "rooms.yaml").expect("generates");
+    assert_eq!(g.summary.merged_pairs, 0);
+    assert!(
+        g.drift_report.contains("has one scope"),
+        "{}",
+        g.drift_report
+    );
+    // With half of the other resources repeated it is a second scope.
+    let paired = format!(
+        "{spec}{}",
+        get("/v1/Rooms/{RoomSid}/Compositions", "FetchRoomComposition")
+    );
+    let g = codegen::generate(&paired, "rooms.yaml").expect("generates");
+    assert_eq!(g.summary.merged_pairs, 2, "{}", g.drift_report);
+}

@@ -277,8 +277,11 @@ fn shared_prefix(paths: &[PathShape]) -> Option<String> {
 
 /// The literal segment `S` of the scope pair, if the spec has one: a path
 /// `/<prefix>/S/{param}/X...` whose `X...` is also a path `/<prefix>/X...` is a resource that
-/// exists in both scopes. The segment with the most such repeated resources wins (ties by
-/// name), with the parameter name most of them use; a spec where no path repeats has one scope.
+/// exists in both scopes. `S` is a second scope of the API only when at least half of the
+/// API's other top-level resources repeat under it: one or two repeats out of many are a
+/// relation (a room's recordings next to the account's recordings), not a scope. The segment
+/// with the most repeated resources wins (ties by name), with the parameter name most of them
+/// use; a spec where nothing qualifies has one scope.
 fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
     let skip = usize::from(has_prefix);
     let keys: BTreeSet<Vec<&str>> = paths
@@ -299,8 +302,21 @@ fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, Str
             }
         }
     }
+    // Top-level resources (first segments after the prefix) other than the collection itself.
+    let top_level = |collection: &str| -> BTreeSet<&str> {
+        paths
+            .iter()
+            .filter_map(|p| p.segments.get(skip).map(String::as_str))
+            .filter(|s| *s != collection && !is_param(s))
+            .collect()
+    };
     let (segment, _) = repeats
         .into_iter()
+        .filter(|(segment, inner)| {
+            let repeated: BTreeSet<&str> =
+                inner.iter().filter_map(|k| k.first().copied()).collect();
+            repeated.len() * 2 >= top_level(segment).len()
+        })
         .max_by(|(a, ra), (b, rb)| ra.len().cmp(&rb.len()).then(b.cmp(a)))?;
     let (_, param) = params
         .iter()
