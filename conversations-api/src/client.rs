@@ -79,6 +79,21 @@ impl Credentials {
             Auth::ApiKey { secret, .. } => secret.expose(),
         }
     }
+
+    /// The `Authorization` header these credentials send, built once per client rather than
+    /// base64-encoded again for every request. It is marked sensitive, so it never shows in
+    /// the HTTP layer's `Debug`, and the HTTP/2 encoder never indexes it.
+    fn authorization(&self) -> Result<reqwest::header::HeaderValue, Error> {
+        use base64::Engine as _;
+        let pair = format!("{}:{}", self.username(), self.password());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+        // Base64 text is visible ASCII, which a header value accepts; the error is not
+        // expected, and it names no part of the secret.
+        let mut value = reqwest::header::HeaderValue::try_from(format!("Basic {encoded}"))
+            .map_err(|_| Error::Config("the credentials do not make a header value".into()))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
 }
 
 pub(crate) struct Inner {
@@ -86,6 +101,8 @@ pub(crate) struct Inner {
     /// `scheme://host[:port][/prefix]`, no trailing slash.
     pub(crate) base_url: String,
     pub(crate) credentials: Credentials,
+    /// [`Credentials::authorization`], kept for every request.
+    pub(crate) authorization: reqwest::header::HeaderValue,
     pub(crate) retry: RetryPolicy,
     timeout: Duration,
     connect_timeout: Duration,
@@ -225,6 +242,7 @@ impl Client {
                 http: self.inner.http.clone(),
                 base_url: self.inner.base_url.clone(),
                 credentials: self.inner.credentials.clone(),
+                authorization: self.inner.authorization.clone(),
                 retry: policy,
                 timeout: self.inner.timeout,
                 connect_timeout: self.inner.connect_timeout,
@@ -489,11 +507,13 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("could not build the HTTP client: {e}")))?;
+        let credentials = Credentials { account_sid, auth };
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                credentials: Credentials { account_sid, auth },
+                authorization: credentials.authorization()?,
+                credentials,
                 retry: self.retry.unwrap_or_default(),
                 timeout,
                 connect_timeout,

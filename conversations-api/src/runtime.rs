@@ -16,6 +16,18 @@ use std::marker::PhantomData;
 use std::time::{Duration, Instant, SystemTime};
 use tracing::Instrument;
 
+/// `base` followed by `parts`, in one allocation (paths are built on every call, and `format!`
+/// would cost more than the copying).
+fn joined(base: &str, parts: &[&str]) -> String {
+    let len = base.len() + parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut out = String::with_capacity(len);
+    out.push_str(base);
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
 /// Characters left as they are in a path segment.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -26,6 +38,10 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// Most bytes of an error body read (enough for any Twilio error; an endless proxy page is
 /// cut off).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The header Twilio names each request with (lower case, as `HeaderName` stores names).
+const REQUEST_ID: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("twilio-request-id");
 
 /// A position in the resource tree: a client and a concrete path.
 #[derive(Clone)]
@@ -83,7 +99,7 @@ impl Node {
         Node {
             client: self.client.clone(),
             host: self.host.clone(),
-            path: format!("{}/{literal}", self.path),
+            path: joined(&self.path, &["/", literal]),
             invalid: self.invalid.clone(),
         }
     }
@@ -103,10 +119,15 @@ impl Node {
             "." | ".." => Some(format!("a path value cannot be `{value}`")),
             _ => None,
         });
+        // Most values need no escaping, so their length is the usual size.
+        let mut path = String::with_capacity(self.path.len() + 1 + value.len());
+        path.push_str(&self.path);
+        path.push('/');
+        path.extend(utf8_percent_encode(value, SEGMENT));
         Node {
             client: self.client.clone(),
             host: self.host.clone(),
-            path: format!("{}/{}", self.path, utf8_percent_encode(value, SEGMENT)),
+            path,
             invalid,
         }
     }
@@ -137,7 +158,7 @@ impl Node {
         Node {
             client: self.client.clone(),
             host: self.host.clone(),
-            path: format!("{}{text}", self.path),
+            path: joined(&self.path, &[text]),
             invalid: self.invalid.clone(),
         }
     }
@@ -252,14 +273,28 @@ macro_rules! impl_string_enum {
 #[allow(unused_imports)] // as above: unused by a spec without enums
 pub(crate) use impl_string_enum;
 
-/// Form encoding writes a space as `+`; send `%20` instead. Both mean a space to a form
-/// decoder (Twilio's included), but for a field with an OpenAPI `encoding` entry `+` is a
-/// reserved character that strict validators (Prism) reject. A literal `+` is already `%2B`.
-fn space_as_pct20(encoded: String) -> String {
-    if encoded.contains('+') {
-        encoded.replace('+', "%20")
-    } else {
-        encoded
+/// `key=value&...`, form-encoded, with a space written as `%20` rather than the form
+/// encoding's `+`. Both mean a space to a form decoder (Twilio's included), but for a field with
+/// an OpenAPI `encoding` entry `+` is a reserved character that strict validators (Prism)
+/// reject. A literal `+` is `%2B` either way. One pass, into one string: this runs for every
+/// request with a query or a form body.
+fn form_encoded(pairs: &[(&'static str, String)]) -> String {
+    let mut out = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+    for (i, (key, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_form_encoded(&mut out, key);
+        out.push('=');
+        push_form_encoded(&mut out, value);
+    }
+    out
+}
+
+fn push_form_encoded(out: &mut String, text: &str) {
+    // `byte_serialize` gives a space as a `+` piece of its own.
+    for piece in form_urlencoded::byte_serialize(text.as_bytes()) {
+        out.push_str(if piece == "+" { "%20" } else { piece });
     }
 }
 
@@ -457,7 +492,8 @@ impl Request {
     }
 
     pub fn form(&mut self, key: &'static str, value: String) {
-        set(&mut self.form, key, vec![value]);
+        self.form.retain(|(k, _)| *k != key);
+        self.form.push((key, value));
     }
 
     pub fn form_all(&mut self, key: &'static str, values: Vec<String>) {
@@ -539,14 +575,10 @@ impl Request {
     }
 
     fn url(&self) -> String {
-        let mut url = format!("{}{}", self.base_url(), self.path);
+        let mut url = joined(self.base_url(), &[&self.path]);
         if !self.query.is_empty() {
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in &self.query {
-                q.append_pair(k, v);
-            }
             url.push('?');
-            url.push_str(&space_as_pct20(q.finish()));
+            url.push_str(&form_encoded(&self.query));
         }
         url
     }
@@ -564,13 +596,9 @@ impl Request {
         if self.form.is_empty() {
             return None;
         }
-        let mut f = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &self.form {
-            f.append_pair(k, v);
-        }
         Some((
             "application/x-www-form-urlencoded",
-            space_as_pct20(f.finish()),
+            form_encoded(&self.form),
         ))
     }
 
@@ -578,13 +606,15 @@ impl Request {
     /// error body).
     async fn attempt(&self, url: &str, headers: KeepHeaders) -> Result<Answer, reqwest::Error> {
         let inner = &self.client.inner;
-        let creds = &inner.credentials;
-        // `basic_auth` marks the header sensitive, so it never shows in reqwest's `Debug`.
+        // Built once per client and marked sensitive (see `Credentials::authorization`).
         let mut rb = inner
             .http
             .request(self.method.clone(), url)
-            .basic_auth(creds.username(), Some(creds.password()))
-            .header(reqwest::header::ACCEPT, "application/json");
+            .header(reqwest::header::AUTHORIZATION, inner.authorization.clone())
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            );
         for (k, v) in &self.headers {
             rb = rb.header(*k, v.as_str());
         }
@@ -612,15 +642,16 @@ impl Request {
             KeepHeaders::Yes => owned_headers(resp.headers()),
             KeepHeaders::No => reqwest::header::HeaderMap::new(),
         };
-        let header = |name| {
+        // Names as `HeaderName` values: looking up by `&str` would parse the name each time.
+        let header = |name: &reqwest::header::HeaderName| {
             resp.headers()
                 .get(name)
                 .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
         };
-        let request_id = header("Twilio-Request-Id").map(str::to_string);
-        let location = header("Location").map(str::to_string);
-        let retry_after =
-            header("Retry-After").and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
+        let request_id = header(&REQUEST_ID).map(str::to_string);
+        let location = header(&reqwest::header::LOCATION).map(str::to_string);
+        let retry_after = header(&reqwest::header::RETRY_AFTER)
+            .and_then(|v| retry::parse_retry_after(v, SystemTime::now()));
         let body = if (200..300).contains(&status) {
             resp.bytes().await?
         } else {
@@ -682,9 +713,14 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.execute_with_retries(url, headers, &span, redirects)
-            .instrument(span.clone())
-            .await
+        let work = self.execute_with_retries(url, headers, &span, redirects);
+        // With no subscriber listening the span is disabled; entering and leaving it on every
+        // poll would still cost a little, so the work is then awaited as it is.
+        if span.is_disabled() {
+            work.await
+        } else {
+            work.instrument(span.clone()).await
+        }
     }
 
     async fn execute_with_retries(
@@ -1271,5 +1307,32 @@ mod union_tests {
         assert_eq!(set.expect("value"), json!({"kind": "b"}));
         assert_eq!(union_tag(&json!({"kind": "b"}), "kind"), Some("b"));
         assert_eq!(union_tag(&json!({"kind": 1}), "kind"), None);
+    }
+}
+
+#[cfg(test)]
+mod encoding_tests {
+    use super::*;
+
+    #[test]
+    fn a_form_writes_spaces_as_pct20_and_escapes_every_reserved_byte() {
+        let pairs = vec![
+            ("Body", "hello & good morning".to_string()),
+            ("Attributes", r#"{"k":1+2=3}"#.to_string()),
+            ("Author", "Zoë ~_-.".to_string()),
+            ("Empty", String::new()),
+        ];
+        assert_eq!(
+            form_encoded(&pairs),
+            "Body=hello%20%26%20good%20morning&Attributes=%7B%22k%22%3A1%2B2%3D3%7D\
+             &Author=Zo%C3%AB%20%7E_-.&Empty="
+        );
+        assert_eq!(form_encoded(&[]), "");
+    }
+
+    #[test]
+    fn path_pieces_are_joined_in_order() {
+        assert_eq!(joined("/v1", &["/", "Conversations"]), "/v1/Conversations");
+        assert_eq!(joined("", &[]), "");
     }
 }
