@@ -396,7 +396,51 @@ async fn stream_peak(pages: usize) -> (usize, usize) {
     (count, peak)
 }
 
+/// `--one-side ours|plain fetch|create|list N`: N requests of one workload by one side and
+/// nothing else, for counting instructions under callgrind (`cargo xtask bench`): unlike
+/// wall-clock time, the count does not move with the machine's load.
+fn one_side(side: &str, work: &str, n: usize) {
+    let one = conversation_json(1);
+    let message = message_json();
+    let page = page_json(50, None);
+    let server = ServerThread::start(move |_, r| match (r.method.as_str(), r.path()) {
+        ("POST", _) => Reply::json(201, message.as_str()),
+        (_, "/v1/Conversations") => Reply::json(200, page.as_str()),
+        _ => Reply::json(200, one.as_str()),
+    });
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    let c = client(&server.url);
+    let http = plain_reqwest();
+    let work = match work {
+        "fetch" => Work::Fetch,
+        "create" => Work::Create,
+        "list" => Work::List,
+        other => panic!("unknown workload `{other}` (fetch, create or list)"),
+    };
+    rt.block_on(async {
+        for _ in 0..n {
+            match side {
+                "ours" => work.ours(&c).await,
+                "plain" => work.plain(&http, &server.url).await,
+                other => panic!("unknown side `{other}` (ours or plain)"),
+            }
+        }
+    });
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--one-side") {
+        let arg = |k: usize| args.get(i + k).map(String::as_str).unwrap_or("");
+        let n = arg(3)
+            .parse()
+            .expect("--one-side SIDE WORK N: N is a count");
+        one_side(arg(1), arg(2), n);
+        return;
+    }
     let quick = std::env::args().any(|a| a == "--quick");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

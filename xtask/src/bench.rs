@@ -9,7 +9,9 @@
 //!   a clean build with its dependencies in a fresh target folder (the workspace's profile),
 //!   and what a user pays: a clean debug build of a binary using the standalone crate;
 //! - runtime: `cargo bench -p conversations-tests --bench runtime` (client overhead against
-//!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages);
+//!   plain reqwest, JSON throughput of a 1000-item page, peak heap streaming 10 and 1000 pages),
+//!   and the instructions per request of the client and of plain reqwest under callgrind
+//!   (also alone: `--instructions`);
 //! - media uploads: `cargo bench -p conversations-tests --bench media_upload` (peak RSS of a
 //!   1 MB and a 100 MB upload, streamed from the file and read into memory first).
 
@@ -126,6 +128,25 @@ pub fn run(args: &[String]) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("bench --scale: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.iter().any(|a| a == "--instructions") {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        return match instructions(&crate::project_root(), &cargo) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench --instructions: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.iter().any(|a| a == "--downstream") {
+        return match crate::downstream::bench(&crate::project_root(), args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("bench --downstream: {e}");
                 ExitCode::FAILURE
             }
         };
@@ -287,6 +308,9 @@ fn bench(quick: bool) -> Result<(), String> {
     {
         println!("runtime {}", &line["bench: ".len()..]);
     }
+    if !quick {
+        instructions(&root, &cargo)?;
+    }
 
     // Media upload memory (peak RSS of 1 MB and 100 MB uploads; the same in --quick).
     let out = Command::new(&cargo)
@@ -312,6 +336,73 @@ fn bench(quick: bool) -> Result<(), String> {
         .filter(|l| l.starts_with("bench: "))
     {
         println!("media {}", &line["bench: ".len()..]);
+    }
+    Ok(())
+}
+
+/// Instructions per request of the client and of plain reqwest, counted by callgrind (skipped
+/// when valgrind is not installed): the bench binary's `--one-side` mode makes `few` and then
+/// `many` requests of one workload by one side, and the difference of the two counts over
+/// `many - few` is the cost of one request, start-up and warm-up cancelled out. The count
+/// covers the whole process, so the in-process server's share is in both sides alike.
+fn instructions(root: &Path, cargo: &str) -> Result<(), String> {
+    let valgrind = Command::new("valgrind").arg("--version").output();
+    if !valgrind.is_ok_and(|o| o.status.success()) {
+        println!("runtime instructions = skipped (valgrind is not installed)");
+        return Ok(());
+    }
+    let out = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "bench",
+            "--quiet",
+            "-p",
+            "conversations-tests",
+            "--bench",
+            "runtime",
+            "--no-run",
+            "--message-format=json",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let exe = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["target"]["name"] == "runtime")
+        .find_map(|v| v["executable"].as_str().map(String::from))
+        .ok_or("no runtime bench executable in cargo's output")?;
+    let out_file = root.join("target/bench-callgrind.out");
+    let count = |side: &str, work: &str, n: usize| -> Result<u64, String> {
+        let out = Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(&exe)
+            .args(["--one-side", side, work, &n.to_string()])
+            .output()
+            .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out.stderr);
+        let _ = std::fs::remove_file(&out_file);
+        text.lines()
+            .find_map(|l| l.split("Collected :").nth(1))
+            .and_then(|n| n.trim().parse().ok())
+            .ok_or_else(|| format!("callgrind printed no count for {side} {work}: {text}"))
+    };
+    for (work, few, many) in [
+        ("fetch", 200, 1200),
+        ("create", 200, 1200),
+        ("list", 50, 300),
+    ] {
+        let per = |side: &str| -> Result<f64, String> {
+            let (a, b) = (count(side, work, few)?, count(side, work, many)?);
+            Ok((b as f64 - a as f64) / (many - few) as f64)
+        };
+        let (ours, plain) = (per("ours")?, per("plain")?);
+        println!(
+            "runtime instructions {work} = client {ours:.0}, reqwest {plain:.0} per request \
+             (whole process), difference {:.0}, ratio {:.3}",
+            ours - plain,
+            ours / plain
+        );
     }
     Ok(())
 }

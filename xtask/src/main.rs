@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod bench;
 mod corpus;
+mod downstream;
 mod regen;
 mod scale;
 mod spec_diff;
@@ -22,9 +23,13 @@ commands:
         run every test (regen --check, fmt, clippy, cargo test, generated
         crates, Prism conformance); with Twilio's published spec (PATH or
         TWILIO_REFERENCE_SPEC) also the upstream checks
-  bench [--quick | --scale]
+  bench [--quick | --scale | --instructions | --downstream [--rounds N]]
         measure the generator, the generated crate and the runtime (BENCHMARKS.md);
-        --scale: only how the generator grows with the spec (1, 11, 88 copies)
+        --scale: only how the generator grows with the spec (1, 11, 88 copies);
+        --instructions: only the client's instructions per request against
+        plain reqwest (callgrind);
+        --downstream: a user's clean builds and binary size, ours next to
+        progenitor's output (needs `cargo install cargo-progenitor`)
   corpus DIR
         generate and build a crate for every spec in DIR (Twilio's published
         files, say) in one target dir; prints a table and a total
