@@ -171,6 +171,109 @@ pub enum Segment {
     Literal(String),
     /// A path parameter (the name of its first occurrence in spec order).
     Param(String),
+    /// Literal text and parameters in one segment (`{From}-{To}`, `v{Version}`,
+    /// `{Sid}:cancel`).
+    Template(Template),
+}
+
+impl Segment {
+    /// One segment of a path as the spec writes it: literal text, one whole `{Param}`, or a
+    /// [`Template`] mixing both. `Err` says what cannot be read (for the caller to locate).
+    pub fn parse(text: &str) -> Result<Segment, String> {
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('{') else {
+                if rest.contains('}') {
+                    return Err(format!("`}}` without an opening `{{` in `{text}`"));
+                }
+                pieces.push(Piece::Text(rest.to_string()));
+                break;
+            };
+            if rest[..open].contains('}') {
+                return Err(format!("`}}` without an opening `{{` in `{text}`"));
+            }
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let name = match after.find('}') {
+                Some(close) if !after[..close].contains('{') => &after[..close],
+                _ => return Err(format!("unclosed `{{` in `{text}`")),
+            };
+            if name.trim().is_empty() {
+                return Err(format!("an empty parameter `{{}}` in `{text}`"));
+            }
+            if let Some(Piece::Param(prev)) = pieces.last() {
+                // `{A}{B}` sent as `xy` cannot be split back into its two values.
+                return Err(format!(
+                    "parameters `{{{prev}}}` and `{{{name}}}` with no text between them in \
+                     `{text}`: the server could not tell where one value ends"
+                ));
+            }
+            if pieces.iter().any(|p| *p == Piece::Param(name.to_string())) {
+                return Err(format!("path parameter `{{{name}}}` appears twice"));
+            }
+            pieces.push(Piece::Param(name.to_string()));
+            rest = &after[name.len() + 1..];
+        }
+        Ok(match pieces.as_slice() {
+            [] | [Piece::Text(_)] => Segment::Literal(text.to_string()),
+            [Piece::Param(name)] => Segment::Param(name.clone()),
+            _ => Segment::Template(Template { pieces }),
+        })
+    }
+}
+
+/// A path segment that mixes literal text with parameters. Built only by [`Segment::parse`], so
+/// it always holds at least one parameter and some text, no empty text piece and no two
+/// parameters side by side (their values could not be told apart on the wire).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Sent as the spec writes it.
+    Text(String),
+    /// A parameter's value, percent-encoded.
+    Param(String),
+}
+
+impl Template {
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    /// The parameter names, in template order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Param(name) => Some(name.as_str()),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The literal text pieces, in template order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Text(text) => Some(text.as_str()),
+            Piece::Param(_) => None,
+        })
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.pieces {
+            match p {
+                Piece::Text(text) => f.write_str(text)?,
+                Piece::Param(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One node of the resource tree (paths with the scope prefix removed).

@@ -259,27 +259,49 @@ fn a_declared_path_parameter_must_be_in_the_path() {
     );
 }
 
+/// A segment template that cannot be read, or read back from a request, is refused at its
+/// path, with what is wrong in it.
 #[test]
-fn text_around_a_placeholder_inside_the_path_is_refused_not_dropped() {
-    // An extension on the last segment (`/v1/A/{Sid}.json`) is kept and sent; elsewhere,
-    // sending `/v1/A/CA123/B` for `/v1/A/{Sid}.json/B` would call another resource.
-    let e = err(&one_get(
-        "/v1/A/{Sid}.json/B",
-        "{name: Sid, in: path, required: true, schema: {type: string}}",
-    ));
-    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}.json~1B", "{e}");
-    assert!(e.message.contains("`{Sid}.json` mixes a parameter"), "{e}");
-}
-
-#[test]
-fn two_placeholders_in_one_segment_are_refused() {
-    let e = err(&one_get(
-        "/v1/A/{From}-{To}",
-        "{name: From, in: path, required: true, schema: {type: string}}, \
-         {name: To, in: path, required: true, schema: {type: string}}",
-    ));
-    assert_eq!(e.pointer, "/paths/~1v1~1A~1{From}-{To}", "{e}");
-    assert!(e.message.contains("`{From}-{To}` mixes a parameter"), "{e}");
+fn bad_segment_templates_are_refused_naming_the_path() {
+    let declared = "{name: A, in: path, required: true, schema: {type: string}}, \
+                    {name: B, in: path, required: true, schema: {type: string}}";
+    for (path, pointer, says) in [
+        (
+            "/v1/X/{A",
+            "/paths/~1v1~1X~1{A",
+            "path segment `{A`: unclosed `{`",
+        ),
+        ("/v1/X/{A{B}}", "/paths/~1v1~1X~1{A{B}}", "unclosed `{`"),
+        (
+            "/v1/X/A}",
+            "/paths/~1v1~1X~1A}",
+            "`}` without an opening `{`",
+        ),
+        (
+            "/v1/X/{}-{A}",
+            "/paths/~1v1~1X~1{}-{A}",
+            "an empty parameter `{}`",
+        ),
+        (
+            "/v1/X/{A}-{A}",
+            "/paths/~1v1~1X~1{A}-{A}",
+            "`{A}` appears twice",
+        ),
+        (
+            "/v1/X/{A}/Y/v{A}",
+            "/paths/~1v1~1X~1{A}~1Y~1v{A}",
+            "`{A}` appears twice",
+        ),
+        (
+            "/v1/X/{A}{B}",
+            "/paths/~1v1~1X~1{A}{B}",
+            "parameters `{A}` and `{B}` with no text between them",
+        ),
+    ] {
+        let e = err(&one_get(path, declared));
+        assert_eq!(e.pointer, pointer, "{path}: {e}");
+        assert!(e.message.contains(says), "{path}: {e}");
+    }
 }
 
 #[test]

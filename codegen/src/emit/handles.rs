@@ -3,8 +3,8 @@
 use super::types::{param_scope_note, rust_ty};
 use super::{doc, ident};
 use crate::ir::{
-    Api, Location, Method, Node, Operation, Param, ResponseKind, ScopePair, Scoped, Scopes,
-    Segment, Ty, Variant,
+    Api, Location, Method, Node, Operation, Param, Piece, ResponseKind, ScopePair, Scoped, Scopes,
+    Segment, Template, Ty, Variant,
 };
 use crate::names::snake;
 use proc_macro2::TokenStream;
@@ -112,7 +112,7 @@ fn pass_through(node: &Node) -> bool {
         && node
             .children
             .iter()
-            .all(|c| matches!(c.segment, Segment::Param(_)))
+            .all(|c| matches!(c.segment, Segment::Param(_) | Segment::Template(_)))
 }
 
 /// Accessor methods for the children of `node`, with the scopes each exists in.
@@ -145,6 +145,12 @@ fn child_accessors(
                     ));
                 }
                 for p in &c.children {
+                    if let Segment::Template(t) = &p.segment {
+                        let ctx = ctx_of(p.scopes);
+                        let shown = format!(".../{lit}/{t}");
+                        let parent = quote!(#base.child(#lit));
+                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx)));
+                    }
                     if let Segment::Param(pname) = &p.segment {
                         let ctx = ctx_of(p.scopes);
                         let name = ident(&p.accessor);
@@ -168,7 +174,13 @@ fn child_accessors(
                 }
             }
             // A param under a literal is reached from the literal's parent (above).
-            Segment::Param(_) if matches!(node.segment, Segment::Literal(_)) => {}
+            Segment::Param(_) | Segment::Template(_)
+                if matches!(node.segment, Segment::Literal(_)) => {}
+            Segment::Template(t) => {
+                let ctx = ctx_of(c.scopes);
+                let shown = format!(".../{t}");
+                out.push((ctx, template_accessor(c, t, base, &shown, ctx)));
+            }
             Segment::Param(pname) => {
                 let ctx = ctx_of(c.scopes);
                 let name = ident(&c.accessor);
@@ -190,6 +202,55 @@ fn child_accessors(
         }
     }
     out
+}
+
+/// The accessor of an item addressed by a segment [`Template`]: one argument per parameter, in
+/// template order, each value checked and percent-encoded by the runtime; the text between is
+/// sent as the spec writes it. `parent` is the node the segment is appended to, `shown` the
+/// path the docs show.
+fn template_accessor(
+    item: &Node,
+    t: &Template,
+    parent: &TokenStream,
+    shown: &str,
+    ctx: Ctx,
+) -> TokenStream {
+    let name = ident(&item.accessor);
+    let ret = type_in(&item.handle, item.scopes == Scopes::Both, ctx);
+    let handle = ident(&item.handle);
+    // Two parameter names that snake-case alike (`FromSid`, `from_sid`) still get two arguments.
+    let mut taken = std::collections::BTreeSet::new();
+    let mut args = Vec::new();
+    let mut pieces = Vec::new();
+    for piece in t.pieces() {
+        match piece {
+            Piece::Text(text) => pieces.push(quote!(crate::runtime::PathPiece::Text(#text))),
+            Piece::Param(pname) => {
+                let base = snake(pname);
+                let mut arg = base.clone();
+                let mut n = 2;
+                while !taken.insert(arg.clone()) {
+                    arg = format!("{}_{n}", crate::names::bare(&base));
+                    n += 1;
+                }
+                let arg = ident(&arg);
+                args.push(quote!(#arg: impl AsRef<str>));
+                pieces.push(quote!(crate::runtime::PathPiece::Value(#arg.as_ref())));
+            }
+        }
+    }
+    let names: Vec<String> = t.params().map(|p| format!("`{p}`")).collect();
+    let d = doc(&[&format!(
+        "One `{}` by its {} (`{shown}`).",
+        item.resource,
+        names.join(" and ")
+    )]);
+    quote! {
+        #d
+        pub fn #name(&self, #(#args),*) -> #ret {
+            #handle::new(#parent.segment(&[#(#pieces),*]))
+        }
+    }
 }
 
 /// Like [`param_value`] for a JSON body field: the value keeps its type and serde writes it.

@@ -1,7 +1,7 @@
 //! Pair each path's default-service and Service variants and merge them (the rules are in
 //! [`crate::scope`]); every model's two shapes are merged here too.
 
-use super::{end_sentence, same_sentence, strip_verb, Builder};
+use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
 use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sink};
@@ -37,16 +37,7 @@ fn variant(op: &RawOp) -> Variant {
 }
 
 fn normalise(suffix: &[String]) -> Vec<String> {
-    suffix
-        .iter()
-        .map(|s| {
-            if s.starts_with('{') {
-                "{}".to_string()
-            } else {
-                s.clone()
-            }
-        })
-        .collect()
+    suffix.iter().map(|s| segment_key(s).into_owned()).collect()
 }
 
 impl Builder {

@@ -92,6 +92,29 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
     Ok(lowered)
 }
 
+/// How the tree groups a path segment: every parameter as `{}` (`{Sid}` and `{ConversationSid}`
+/// are one position, `{Sid}:start` and `{Sid}:stop` two), literal text as it is. Segments were
+/// checked by [`Segment::parse`], so braces always pair up.
+fn segment_key(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains('{') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut key = String::with_capacity(raw.len());
+    let mut in_param = false;
+    for c in raw.chars() {
+        match (c, in_param) {
+            ('{', _) => {
+                key.push_str("{}");
+                in_param = true;
+            }
+            ('}', _) => in_param = false,
+            (c, false) => key.push(c),
+            (_, true) => {}
+        }
+    }
+    std::borrow::Cow::Owned(key)
+}
+
 /// `text` with a final full stop.
 fn end_sentence(text: &str) -> String {
     if text.ends_with(['.', '!', '?']) {
