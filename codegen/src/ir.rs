@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-/// Where a thing exists: under the account's default service, under a chosen service, or both.
+/// Where a thing exists: at the top level (`/v1/...`), under one item of the scope collection
+/// (`/v1/Services/{ChatServiceSid}/...` in Conversations), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scopes {
     /// `/v1/...` only.
@@ -30,14 +31,6 @@ impl Scopes {
 
     pub fn has_service(self) -> bool {
         self != Scopes::Default
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Scopes::Default => "default-service scope",
-            Scopes::Service => "Service scope",
-            Scopes::Both => "both scopes",
-        }
     }
 }
 
@@ -101,14 +94,14 @@ impl<T> Scoped<T> {
         }
     }
 
-    /// The value that names the thing: the default-service one where there is one.
+    /// The value that names the thing: the top-level one where there is one.
     pub fn primary(&self) -> &T {
         match self {
             Scoped::Default(v) | Scoped::Service(v) | Scoped::Both { default: v, .. } => v,
         }
     }
 
-    /// Every value with its scope, the default-service one first.
+    /// Every value with its scope, the top-level one first.
     pub fn iter(&self) -> impl Iterator<Item = (Scopes, &T)> {
         let d = self.default_side().map(|v| (Scopes::Default, v));
         let s = self.service_side().map(|v| (Scopes::Service, v));
@@ -128,6 +121,75 @@ pub struct ScopePair {
     pub accessor: String,
     /// Type of the handle on one scope item, e.g. `ServiceHandle`.
     pub handle: String,
+    /// What the generated docs and `DRIFT.md` call the two scopes.
+    pub names: ScopeNames,
+}
+
+/// The words for the two scopes of a [`ScopePair`]: named by the spec (`info.x-scope-names`),
+/// or derived from the pair itself ([`ScopeNames::neutral`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeNames {
+    /// The scope of the paths straight under the prefix (`/v1/...`).
+    pub top: ScopeWords,
+    /// The scope of the paths under one item of the collection (`/v1/Services/{Sid}/...`).
+    pub item: ScopeWords,
+}
+
+/// How one scope is named in each kind of sentence. Every field is a phrase, not a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeWords {
+    /// After "only in the": `default-service scope`.
+    pub scope: String,
+    /// Where a handle's requests go, after "serves both": `the default service`.
+    pub place: String,
+    /// Heads the scope's own text where the two scopes describe an operation differently:
+    /// `Default service` (followed by a colon).
+    pub heading: String,
+    /// Where the resources are, in the opening sentence of `DRIFT.md`:
+    /// `under the account's default service`.
+    pub report: String,
+    /// The drift report's column of this scope's paths: `default-service path`.
+    pub path_column: String,
+}
+
+impl ScopeNames {
+    /// Words that hold for any pair, from the item accessor (`assistant` for
+    /// `/v1/Assistants/{AssistantSid}/...`): "the top level" and "one assistant".
+    pub fn neutral(accessor: &str) -> ScopeNames {
+        let item = accessor.trim_start_matches("r#").replace('_', " ");
+        ScopeNames {
+            top: ScopeWords {
+                scope: "top-level scope".into(),
+                place: "the top level".into(),
+                heading: "Top level".into(),
+                report: "at the top level".into(),
+                path_column: "top-level path".into(),
+            },
+            item: ScopeWords {
+                scope: format!("scope of one {item}"),
+                place: format!("one {item}"),
+                heading: format!("Under one {item}"),
+                report: format!("under one {item}"),
+                path_column: format!("path under one {item}"),
+            },
+        }
+    }
+
+    /// The words of one scope (`None` for both).
+    pub fn of(&self, scopes: Scopes) -> Option<&ScopeWords> {
+        match scopes {
+            Scopes::Default => Some(&self.top),
+            Scopes::Service => Some(&self.item),
+            Scopes::Both => None,
+        }
+    }
+}
+
+impl Default for ScopeNames {
+    /// For an API with one scope, where nothing is ever said about a second one.
+    fn default() -> Self {
+        ScopeNames::neutral("item")
+    }
 }
 
 /// A collection item that every other path sits under (`Accounts/{AccountSid}` in

@@ -269,3 +269,56 @@ fn an_extension_inside_the_path_stays_in_its_segment() {
     assert!(all.contains(".child(\"B\")"), "{all}");
     assert!(!all.contains("with_trailing"), "{all}");
 }
+
+/// Without `info.x-scope-names` the two scopes are named from the pair itself: nothing in the
+/// crate or its report speaks of Conversations' default service or of a Service scope.
+#[test]
+fn scope_words_come_from_the_pair_when_the_spec_names_none() {
+    let g = generate("other_scope_pair.yaml");
+    let mut all: String = g.files.values().map(String::as_str).collect();
+    all.push_str(&g.drift_report);
+    let lower = all.to_lowercase();
+    for words in [
+        "default service",
+        "default-service",
+        "service scope",
+        "service-scoped",
+        "chosen service",
+        "named services",
+        "client.service(",
+    ] {
+        assert!(!lower.contains(words), "`{words}` in:\n{all}");
+    }
+    // The words it uses instead, from `Workspaces` / `workspace`.
+    assert!(
+        all.contains("Only in the top-level scope."),
+        "top-level scope: {all}"
+    );
+    assert!(
+        g.drift_report
+            .contains("| resource | top-level path | path under one workspace | shared names |"),
+        "{}",
+        g.drift_report
+    );
+    let flat: String = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "Serves both the top level (`client.…`) and one workspace (`client.workspace(sid).…`)"
+        ),
+        "{flat}"
+    );
+}
+
+/// A spec that names its scopes gets exactly its words, in the code and in the report.
+#[test]
+fn scope_words_named_by_the_spec_are_used() {
+    let g = generate("scope_pair.yaml");
+    assert!(
+        g.drift_report
+            .contains("| resource | default-service path | Service-scoped path | shared names |"),
+        "{}",
+        g.drift_report
+    );
+    assert!(g.files["message.rs"].contains("/// Only in the default-service scope."));
+    assert!(!g.files.values().any(|f| f.contains("top-level")));
+}
