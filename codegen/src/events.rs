@@ -36,6 +36,10 @@ pub struct Events {
     /// accessor on `WebhookEvent` (`conversation_sid()`), so a handler can route on it without
     /// matching every variant.
     pub shared_fields: Vec<String>,
+    /// What the spec's `x-scope-note` says about where events come from, for the
+    /// `WebhookEvent` docs (Conversations: the default service and named services send the
+    /// same events); empty when it says nothing.
+    pub scope_note: String,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +114,18 @@ pub fn lower(text: &str) -> Result<Events> {
                 .ok_or_else(|| at.join(i).err("a shared field is a form field name"))?;
             out.shared_fields.push(name.to_string());
         }
+    }
+    if let Some(note) = api.extensions.get("x-scope-note") {
+        out.scope_note = note
+            .as_str()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                Ptr::root()
+                    .join("x-scope-note")
+                    .err("x-scope-note is one sentence for the WebhookEvent docs")
+            })?
+            .to_string();
     }
     for (name, callback) in &components.callbacks {
         let at = callbacks_at.join(name);
@@ -547,9 +563,11 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
     } else {
         format!("every event of {}", ev.title)
     };
-    let enum_doc = format!(
-        " One webhook request, decoded: {title}. The default service and named services send the same events, so one type serves both."
-    );
+    let enum_doc = if ev.scope_note.is_empty() {
+        format!(" One webhook request, decoded: {title}.")
+    } else {
+        format!(" One webhook request, decoded: {title}. {}", ev.scope_note)
+    };
     out.extend(quote! {
         #[doc = #enum_doc]
         ///

@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-/// Where a thing exists: under the account's default service, under a chosen service, or both.
+/// Where a thing exists: at the top level (`/v1/...`), under one item of the scope collection
+/// (`/v1/Services/{ChatServiceSid}/...` in Conversations), or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scopes {
     /// `/v1/...` only.
@@ -30,14 +31,6 @@ impl Scopes {
 
     pub fn has_service(self) -> bool {
         self != Scopes::Default
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Scopes::Default => "default-service scope",
-            Scopes::Service => "Service scope",
-            Scopes::Both => "both scopes",
-        }
     }
 }
 
@@ -101,14 +94,14 @@ impl<T> Scoped<T> {
         }
     }
 
-    /// The value that names the thing: the default-service one where there is one.
+    /// The value that names the thing: the top-level one where there is one.
     pub fn primary(&self) -> &T {
         match self {
             Scoped::Default(v) | Scoped::Service(v) | Scoped::Both { default: v, .. } => v,
         }
     }
 
-    /// Every value with its scope, the default-service one first.
+    /// Every value with its scope, the top-level one first.
     pub fn iter(&self) -> impl Iterator<Item = (Scopes, &T)> {
         let d = self.default_side().map(|v| (Scopes::Default, v));
         let s = self.service_side().map(|v| (Scopes::Service, v));
@@ -128,6 +121,75 @@ pub struct ScopePair {
     pub accessor: String,
     /// Type of the handle on one scope item, e.g. `ServiceHandle`.
     pub handle: String,
+    /// What the generated docs and `DRIFT.md` call the two scopes.
+    pub names: ScopeNames,
+}
+
+/// The words for the two scopes of a [`ScopePair`]: named by the spec (`info.x-scope-names`),
+/// or derived from the pair itself ([`ScopeNames::neutral`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeNames {
+    /// The scope of the paths straight under the prefix (`/v1/...`).
+    pub top: ScopeWords,
+    /// The scope of the paths under one item of the collection (`/v1/Services/{Sid}/...`).
+    pub item: ScopeWords,
+}
+
+/// How one scope is named in each kind of sentence. Every field is a phrase, not a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopeWords {
+    /// After "only in the": `default-service scope`.
+    pub scope: String,
+    /// Where a handle's requests go, after "serves both": `the default service`.
+    pub place: String,
+    /// Heads the scope's own text where the two scopes describe an operation differently:
+    /// `Default service` (followed by a colon).
+    pub heading: String,
+    /// Where the resources are, in the opening sentence of `DRIFT.md`:
+    /// `under the account's default service`.
+    pub report: String,
+    /// The drift report's column of this scope's paths: `default-service path`.
+    pub path_column: String,
+}
+
+impl ScopeNames {
+    /// Words that hold for any pair, from the item accessor (`assistant` for
+    /// `/v1/Assistants/{AssistantSid}/...`): "the top level" and "one assistant".
+    pub fn neutral(accessor: &str) -> ScopeNames {
+        let item = accessor.trim_start_matches("r#").replace('_', " ");
+        ScopeNames {
+            top: ScopeWords {
+                scope: "top-level scope".into(),
+                place: "the top level".into(),
+                heading: "Top level".into(),
+                report: "at the top level".into(),
+                path_column: "top-level path".into(),
+            },
+            item: ScopeWords {
+                scope: format!("scope of one {item}"),
+                place: format!("one {item}"),
+                heading: format!("Under one {item}"),
+                report: format!("under one {item}"),
+                path_column: format!("path under one {item}"),
+            },
+        }
+    }
+
+    /// The words of one scope (`None` for both).
+    pub fn of(&self, scopes: Scopes) -> Option<&ScopeWords> {
+        match scopes {
+            Scopes::Default => Some(&self.top),
+            Scopes::Service => Some(&self.item),
+            Scopes::Both => None,
+        }
+    }
+}
+
+impl Default for ScopeNames {
+    /// For an API with one scope, where nothing is ever said about a second one.
+    fn default() -> Self {
+        ScopeNames::neutral("item")
+    }
 }
 
 /// A collection item that every other path sits under (`Accounts/{AccountSid}` in
@@ -171,6 +233,109 @@ pub enum Segment {
     Literal(String),
     /// A path parameter (the name of its first occurrence in spec order).
     Param(String),
+    /// Literal text and parameters in one segment (`{From}-{To}`, `v{Version}`,
+    /// `{Sid}:cancel`).
+    Template(Template),
+}
+
+impl Segment {
+    /// One segment of a path as the spec writes it: literal text, one whole `{Param}`, or a
+    /// [`Template`] mixing both. `Err` says what cannot be read (for the caller to locate).
+    pub fn parse(text: &str) -> Result<Segment, String> {
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('{') else {
+                if rest.contains('}') {
+                    return Err(format!("`}}` without an opening `{{` in `{text}`"));
+                }
+                pieces.push(Piece::Text(rest.to_string()));
+                break;
+            };
+            if rest[..open].contains('}') {
+                return Err(format!("`}}` without an opening `{{` in `{text}`"));
+            }
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let name = match after.find('}') {
+                Some(close) if !after[..close].contains('{') => &after[..close],
+                _ => return Err(format!("unclosed `{{` in `{text}`")),
+            };
+            if name.trim().is_empty() {
+                return Err(format!("an empty parameter `{{}}` in `{text}`"));
+            }
+            if let Some(Piece::Param(prev)) = pieces.last() {
+                // `{A}{B}` sent as `xy` cannot be split back into its two values.
+                return Err(format!(
+                    "parameters `{{{prev}}}` and `{{{name}}}` with no text between them in \
+                     `{text}`: the server could not tell where one value ends"
+                ));
+            }
+            if pieces.iter().any(|p| *p == Piece::Param(name.to_string())) {
+                return Err(format!("path parameter `{{{name}}}` appears twice"));
+            }
+            pieces.push(Piece::Param(name.to_string()));
+            rest = &after[name.len() + 1..];
+        }
+        Ok(match pieces.as_slice() {
+            [] | [Piece::Text(_)] => Segment::Literal(text.to_string()),
+            [Piece::Param(name)] => Segment::Param(name.clone()),
+            _ => Segment::Template(Template { pieces }),
+        })
+    }
+}
+
+/// A path segment that mixes literal text with parameters. Built only by [`Segment::parse`], so
+/// it always holds at least one parameter and some text, no empty text piece and no two
+/// parameters side by side (their values could not be told apart on the wire).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+/// A piece of a [`Template`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Sent as the spec writes it.
+    Text(String),
+    /// A parameter's value, percent-encoded.
+    Param(String),
+}
+
+impl Template {
+    pub fn pieces(&self) -> &[Piece] {
+        &self.pieces
+    }
+
+    /// The parameter names, in template order.
+    pub fn params(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Param(name) => Some(name.as_str()),
+            Piece::Text(_) => None,
+        })
+    }
+
+    /// The literal text pieces, in template order.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().filter_map(|p| match p {
+            Piece::Text(text) => Some(text.as_str()),
+            Piece::Param(_) => None,
+        })
+    }
+}
+
+impl std::fmt::Display for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for p in &self.pieces {
+            match p {
+                Piece::Text(text) => f.write_str(text)?,
+                Piece::Param(name) => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One node of the resource tree (paths with the scope prefix removed).

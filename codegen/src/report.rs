@@ -19,19 +19,22 @@ pub fn drift_markdown(api: &Api, source: &str) -> String {
     } else {
         format!("/{}", api.path_prefix)
     };
-    match &api.scope_pair {
+    let pair = match &api.scope_pair {
         Some(pair) => {
             let _ = writeln!(
                 s,
-                "Most resources exist twice: under the account's default service (`{root}/...`) and \
-                 under a chosen service (`{root}/{seg}/{{{param}}}/...`). The generator pairs the two \
+                "Most resources exist twice: {top} (`{root}/...`) and {item} \
+                 (`{root}/{seg}/{{{param}}}/...`). The generator pairs the two \
                  variants and emits one definition that serves both. This report lists what it \
                  paired, what it kept apart, and every place where the spec's two variants \
                  disagree. Where they disagree, models and enums take the union of both variants, \
                  and a parameter that exists in one scope can only be set in that scope.",
+                top = pair.names.top.report,
+                item = pair.names.item.report,
                 seg = pair.segment,
                 param = pair.param
             );
+            pair
         }
         None => {
             let _ = writeln!(
@@ -43,13 +46,14 @@ pub fn drift_markdown(api: &Api, source: &str) -> String {
             shape_differences(&mut s, &r.shape_differences);
             return s;
         }
-    }
+    };
     let _ = writeln!(s);
     let _ = writeln!(s, "## Merged pairs ({})", r.merged.len());
     let _ = writeln!(s);
     let _ = writeln!(
         s,
-        "| resource | default-service path | Service-scoped path | shared names |"
+        "| resource | {} | {} | shared names |",
+        pair.names.top.path_column, pair.names.item.path_column
     );
     let _ = writeln!(s, "| --- | --- | --- | --- |");
     for p in &r.merged {

@@ -1,11 +1,11 @@
-//! Pair default-service and Service-scoped variants, merge them, record every difference.
+//! Pair top-level and item-scope variants, merge them, record every difference.
 //!
 //! Two variants of a path (same suffix after `/v1` and `/v1/Services/{ChatServiceSid}`) are the
 //! same resource when at least half of the names they carry (parameters, body fields, response
 //! fields) are shared. Merging takes the union of fields, parameters and enum values; every
 //! difference becomes a [`Drift`] item. Enums that differ only in name or value order are equal.
 
-use crate::ir::{Drift, Scopes};
+use crate::ir::{Drift, ScopeNames, Scopes};
 use crate::raw::{RawField, RawOp, RawParam, RawResponse, RawTy};
 use std::collections::BTreeSet;
 
@@ -37,11 +37,16 @@ pub(crate) struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    /// A sink for the default-service (`a`) and Service (`b`) variants of one thing.
-    pub(crate) fn across_scopes(resource: &'a str, out: &'a mut Vec<Drift>) -> Sink<'a> {
+    /// A sink for the top-level (`a`) and item-scope (`b`) variants of one thing, each side
+    /// called by its scope's name.
+    pub(crate) fn across_scopes(
+        resource: &'a str,
+        names: &'a ScopeNames,
+        out: &'a mut Vec<Drift>,
+    ) -> Sink<'a> {
         Sink {
             resource,
-            sides: [Scopes::Default.label(), Scopes::Service.label()],
+            sides: [&names.top.scope, &names.item.scope],
             out,
         }
     }
@@ -139,16 +144,13 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
         (RawTy::Object(fa), RawTy::OpenObject { name, fields: fb })
         | (RawTy::OpenObject { name, fields: fa }, RawTy::Object(fb)) => {
             let open = if matches!(a, RawTy::OpenObject { .. }) {
-                Scopes::Default
+                sink.a()
             } else {
-                Scopes::Service
+                sink.b()
             };
             sink.note(
                 location,
-                format!(
-                    "unknown keys allowed only in the {}; kept in both",
-                    open.label()
-                ),
+                format!("unknown keys allowed only in the {open}; kept in both"),
             );
             RawTy::OpenObject {
                 name: name.clone(),

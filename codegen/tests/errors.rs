@@ -259,27 +259,49 @@ fn a_declared_path_parameter_must_be_in_the_path() {
     );
 }
 
+/// A segment template that cannot be read, or read back from a request, is refused at its
+/// path, with what is wrong in it.
 #[test]
-fn text_around_a_placeholder_inside_the_path_is_refused_not_dropped() {
-    // An extension on the last segment (`/v1/A/{Sid}.json`) is kept and sent; elsewhere,
-    // sending `/v1/A/CA123/B` for `/v1/A/{Sid}.json/B` would call another resource.
-    let e = err(&one_get(
-        "/v1/A/{Sid}.json/B",
-        "{name: Sid, in: path, required: true, schema: {type: string}}",
-    ));
-    assert_eq!(e.pointer, "/paths/~1v1~1A~1{Sid}.json~1B", "{e}");
-    assert!(e.message.contains("`{Sid}.json` mixes a parameter"), "{e}");
-}
-
-#[test]
-fn two_placeholders_in_one_segment_are_refused() {
-    let e = err(&one_get(
-        "/v1/A/{From}-{To}",
-        "{name: From, in: path, required: true, schema: {type: string}}, \
-         {name: To, in: path, required: true, schema: {type: string}}",
-    ));
-    assert_eq!(e.pointer, "/paths/~1v1~1A~1{From}-{To}", "{e}");
-    assert!(e.message.contains("`{From}-{To}` mixes a parameter"), "{e}");
+fn bad_segment_templates_are_refused_naming_the_path() {
+    let declared = "{name: A, in: path, required: true, schema: {type: string}}, \
+                    {name: B, in: path, required: true, schema: {type: string}}";
+    for (path, pointer, says) in [
+        (
+            "/v1/X/{A",
+            "/paths/~1v1~1X~1{A",
+            "path segment `{A`: unclosed `{`",
+        ),
+        ("/v1/X/{A{B}}", "/paths/~1v1~1X~1{A{B}}", "unclosed `{`"),
+        (
+            "/v1/X/A}",
+            "/paths/~1v1~1X~1A}",
+            "`}` without an opening `{`",
+        ),
+        (
+            "/v1/X/{}-{A}",
+            "/paths/~1v1~1X~1{}-{A}",
+            "an empty parameter `{}`",
+        ),
+        (
+            "/v1/X/{A}-{A}",
+            "/paths/~1v1~1X~1{A}-{A}",
+            "`{A}` appears twice",
+        ),
+        (
+            "/v1/X/{A}/Y/v{A}",
+            "/paths/~1v1~1X~1{A}~1Y~1v{A}",
+            "`{A}` appears twice",
+        ),
+        (
+            "/v1/X/{A}{B}",
+            "/paths/~1v1~1X~1{A}{B}",
+            "parameters `{A}` and `{B}` with no text between them",
+        ),
+    ] {
+        let e = err(&one_get(path, declared));
+        assert_eq!(e.pointer, pointer, "{path}: {e}");
+        assert!(e.message.contains(says), "{path}: {e}");
+    }
 }
 
 #[test]
@@ -287,4 +309,77 @@ fn a_path_with_an_empty_segment_is_refused() {
     let e = err(&one_get("/v1//A", ""));
     assert_eq!(e.pointer, "/paths/~1v1~1~1A", "{e}");
     assert!(e.message.contains("empty segment"), "{e}");
+}
+
+/// `info.x-scope-names` must name both scopes with every phrase; a typo or a missing phrase is
+/// an error at its pointer, and so are scope names in an API with one scope.
+#[test]
+fn scope_names_in_the_spec_are_checked() {
+    let words = |scope: &str| {
+        format!(
+            "{{scope: {scope} scope, place: the {scope}, heading: The {scope}, report: under \
+             the {scope}, path-column: {scope} path}}"
+        )
+    };
+    let spec = |names: &str| {
+        let get = |path: &str, id: &str| {
+            let params: String = path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+                .map(|n| {
+                    format!("{{name: {n}, in: path, required: true, schema: {{type: string}}}}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!(
+                "  {path}:\n    get:\n      operationId: {id}\n      parameters: [{params}]\n      responses: {{'200': {{description: ok}}}}\n"
+            )
+        };
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1', x-scope-names: {names}}}\nservers: [{{url: 'https://x.test'}}]\npaths:\n{}{}",
+            get("/v1/Items", "ListItem"),
+            get("/v1/Groups/{GroupSid}/Items", "ListGroupItem"),
+        )
+    };
+    let ok = format!(
+        "{{top-level: {}, item: {}}}",
+        words("outer"),
+        words("inner")
+    );
+    let g = codegen::generate(&spec(&ok), "t.yaml").expect("named scopes generate");
+    assert!(
+        g.drift_report
+            .contains("under the outer (`/v1/...`) and under the inner"),
+        "{}",
+        g.drift_report
+    );
+
+    let e = err(&spec(&format!("{{top-level: {}}}", words("outer"))));
+    assert_eq!(e.pointer, "/info/x-scope-names/item", "{e}");
+    let e = err(&spec(&format!(
+        "{{top-level: {}, item: {}, third: {}}}",
+        words("a"),
+        words("b"),
+        words("c")
+    )));
+    assert_eq!(e.pointer, "/info/x-scope-names/third", "{e}");
+    let e = err(&spec(&format!(
+        "{{top-level: {}, item: {{scope: s, place: p, heading: h, report: r, path-colum: c}}}}",
+        words("a")
+    )));
+    assert_eq!(e.pointer, "/info/x-scope-names/item/path-colum", "{e}");
+    let e = err(&spec(&format!(
+        "{{top-level: {}, item: {{scope: s, place: '', heading: h, report: r, path-column: c}}}}",
+        words("a")
+    )));
+    assert_eq!(e.pointer, "/info/x-scope-names/item/place", "{e}");
+    // One scope only: the names would name nothing.
+    let one_scope = spec(&ok).replace("/v1/Groups/{GroupSid}/Items", "/v1/Groups");
+    let one_scope = one_scope.replace(
+        "parameters: [{name: GroupSid, in: path, required: true, schema: {type: string}}]",
+        "parameters: []",
+    );
+    let e = err(&one_scope);
+    assert_eq!(e.pointer, "/info/x-scope-names", "{e}");
+    assert!(e.message.contains("one scope"), "{e}");
 }

@@ -52,6 +52,7 @@ snapshot_case!(all_of_merged, "all_of.yaml", false);
 snapshot_case!(redirect_only, "redirect.yaml", false);
 snapshot_case!(recursive_schemas, "recursive.yaml", false);
 snapshot_case!(binary_request_bodies, "binary_body.yaml", false);
+snapshot_case!(segment_templates, "segment_template.yaml", false);
 
 #[test]
 fn output_is_byte_identical_across_runs() {
@@ -245,4 +246,79 @@ fn a_resource_repeated_under_one_item_is_a_relation_not_a_scope() {
     );
     let g = codegen::generate(&paired, "rooms.yaml").expect("generates");
     assert_eq!(g.summary.merged_pairs, 2, "{}", g.drift_report);
+}
+
+/// Text after a parameter in the middle of a path is part of that segment's template, not an
+/// extension of the path's end: `/v1/A/{Sid}.json/B` sends `/v1/A/<sid>.json/B`.
+#[test]
+fn an_extension_inside_the_path_stays_in_its_segment() {
+    let spec =
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x.test'}]\n\
+                paths:\n  /v1/A/{Sid}.json/B:\n    get:\n      operationId: FetchB\n      \
+                parameters: [{name: Sid, in: path, required: true, schema: {type: string}}]\n      \
+                responses: {'200': {description: ok}}\n";
+    let g = codegen::generate(spec, "t.yaml").expect("generates");
+    let root: String = g.files["root.rs"].split_whitespace().collect();
+    assert!(
+        root.contains(
+            ".child(\"A\").segment(&[crate::runtime::PathPiece::Value(sid.as_ref()),crate::runtime::PathPiece::Text(\".json\"),]"
+        ),
+        "{root}"
+    );
+    let all: String = g.files.values().map(String::as_str).collect();
+    assert!(all.contains(".child(\"B\")"), "{all}");
+    assert!(!all.contains("with_trailing"), "{all}");
+}
+
+/// Without `info.x-scope-names` the two scopes are named from the pair itself: nothing in the
+/// crate or its report speaks of Conversations' default service or of a Service scope.
+#[test]
+fn scope_words_come_from_the_pair_when_the_spec_names_none() {
+    let g = generate("other_scope_pair.yaml");
+    let mut all: String = g.files.values().map(String::as_str).collect();
+    all.push_str(&g.drift_report);
+    let lower = all.to_lowercase();
+    for words in [
+        "default service",
+        "default-service",
+        "service scope",
+        "service-scoped",
+        "chosen service",
+        "named services",
+        "client.service(",
+    ] {
+        assert!(!lower.contains(words), "`{words}` in:\n{all}");
+    }
+    // The words it uses instead, from `Workspaces` / `workspace`.
+    assert!(
+        all.contains("Only in the top-level scope."),
+        "top-level scope: {all}"
+    );
+    assert!(
+        g.drift_report
+            .contains("| resource | top-level path | path under one workspace | shared names |"),
+        "{}",
+        g.drift_report
+    );
+    let flat: String = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "Serves both the top level (`client.…`) and one workspace (`client.workspace(sid).…`)"
+        ),
+        "{flat}"
+    );
+}
+
+/// A spec that names its scopes gets exactly its words, in the code and in the report.
+#[test]
+fn scope_words_named_by_the_spec_are_used() {
+    let g = generate("scope_pair.yaml");
+    assert!(
+        g.drift_report
+            .contains("| resource | default-service path | Service-scoped path | shared names |"),
+        "{}",
+        g.drift_report
+    );
+    assert!(g.files["message.rs"].contains("/// Only in the default-service scope."));
+    assert!(!g.files.values().any(|f| f.contains("top-level")));
 }

@@ -114,11 +114,10 @@ impl Node {
     ///
     /// The first problem found is the one reported.
     pub fn param(&self, value: &str) -> Node {
-        let invalid = self.invalid.clone().or_else(|| match value {
-            "" => Some(format!("an empty path value after `{}`", self.path)),
-            "." | ".." => Some(format!("a path value cannot be `{value}`")),
-            _ => None,
-        });
+        let invalid = self
+            .invalid
+            .clone()
+            .or_else(|| refused_path_value(&self.path, value));
         // Most values need no escaping, so their length is the usual size.
         let mut path = String::with_capacity(self.path.len() + 1 + value.len());
         path.push_str(&self.path);
@@ -128,6 +127,30 @@ impl Node {
             client: self.client.clone(),
             host: self.host.clone(),
             path,
+            invalid,
+        }
+    }
+
+    /// `path/<pieces>`: one segment of literal text and values (`{From}-{To}`, `v{Version}`,
+    /// `{Sid}:cancel` in the spec). The text is the spec's and is sent as it is; each value is
+    /// percent-encoded and checked as [`Node::param`] checks a whole-segment value, since the
+    /// API reads each one back on its own (an empty `From` in `-PN2` is no value at all).
+    pub fn segment(&self, pieces: &[PathPiece<'_>]) -> Node {
+        let mut segment = String::new();
+        let mut invalid = self.invalid.clone();
+        for piece in pieces {
+            match piece {
+                PathPiece::Text(text) => segment.push_str(text),
+                PathPiece::Value(value) => {
+                    invalid = invalid.or_else(|| refused_path_value(&self.path, value));
+                    segment.extend(utf8_percent_encode(value, SEGMENT));
+                }
+            }
+        }
+        Node {
+            client: self.client.clone(),
+            host: self.host.clone(),
+            path: joined(&self.path, &["/", &segment]),
             invalid,
         }
     }
@@ -179,6 +202,24 @@ impl Node {
             limit: None,
             invalid: self.invalid.clone(),
         }
+    }
+}
+
+/// A piece of one path segment for [`Node::segment`].
+#[derive(Debug, Clone, Copy)]
+pub enum PathPiece<'a> {
+    /// Literal text from the spec, sent as it is.
+    Text(&'a str),
+    /// A value given by the caller, percent-encoded.
+    Value(&'a str),
+}
+
+/// Why a path value after `path` cannot be sent, if it cannot (see [`Node::param`]).
+fn refused_path_value(path: &str, value: &str) -> Option<String> {
+    match value {
+        "" => Some(format!("an empty path value after `{path}`")),
+        "." | ".." => Some(format!("a path value cannot be `{value}`")),
+        _ => None,
     }
 }
 

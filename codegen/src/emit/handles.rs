@@ -3,8 +3,8 @@
 use super::types::{param_scope_note, rust_ty};
 use super::{doc, ident};
 use crate::ir::{
-    Api, Location, Method, Node, Operation, Param, ResponseKind, ScopePair, Scoped, Scopes,
-    Segment, Ty, Variant,
+    Api, Location, Method, Node, Operation, Param, Piece, ResponseKind, ScopeNames, ScopePair,
+    Scoped, Scopes, Segment, Template, Ty, Variant,
 };
 use crate::names::snake;
 use proc_macro2::TokenStream;
@@ -69,17 +69,33 @@ pub(crate) fn files(api: &Api, entry: Option<&str>) -> (Vec<(String, TokenStream
         exports.builders.push(("root".into(), op.builder.clone()));
     }
     groups.insert("root.rs".into(), root_tokens.tokens);
-    let paired = api.scope_pair.is_some();
+    let names = scope_names(api);
     for child in &api.root.children {
-        walk(child, paired, &mut groups, &mut exports);
+        walk(
+            child,
+            api.scope_pair.as_ref(),
+            &names,
+            &mut groups,
+            &mut exports,
+        );
     }
     (groups.into_iter().collect(), exports)
 }
 
-/// `paired`: the API has two scopes, so handle docs say which one a handle serves.
+/// The words for the two scopes: the pair's, or (for an API with one scope, where no doc names
+/// a scope) the neutral ones.
+fn scope_names(api: &Api) -> ScopeNames {
+    api.scope_pair
+        .as_ref()
+        .map(|p| p.names.clone())
+        .unwrap_or_default()
+}
+
+/// `pair`: the API has two scopes, so handle docs say which one a handle serves.
 fn walk(
     node: &Node,
-    paired: bool,
+    pair: Option<&ScopePair>,
+    names: &ScopeNames,
     groups: &mut BTreeMap<String, TokenStream>,
     exports: &mut Exports,
 ) {
@@ -91,14 +107,14 @@ fn walk(
         for op in &node.ops {
             exports.builders.push((stem.clone(), op.builder.clone()));
         }
-        node_tokens(node, paired)
+        node_tokens(node, pair, names)
     };
     groups
         .entry(format!("{stem}.rs"))
         .or_default()
         .extend(tokens);
     for c in &node.children {
-        walk(c, paired, groups, exports);
+        walk(c, pair, names, groups, exports);
     }
 }
 
@@ -112,7 +128,7 @@ fn pass_through(node: &Node) -> bool {
         && node
             .children
             .iter()
-            .all(|c| matches!(c.segment, Segment::Param(_)))
+            .all(|c| matches!(c.segment, Segment::Param(_) | Segment::Template(_)))
 }
 
 /// Accessor methods for the children of `node`, with the scopes each exists in.
@@ -145,6 +161,12 @@ fn child_accessors(
                     ));
                 }
                 for p in &c.children {
+                    if let Segment::Template(t) = &p.segment {
+                        let ctx = ctx_of(p.scopes);
+                        let shown = format!(".../{lit}/{t}");
+                        let parent = quote!(#base.child(#lit));
+                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx)));
+                    }
                     if let Segment::Param(pname) = &p.segment {
                         let ctx = ctx_of(p.scopes);
                         let name = ident(&p.accessor);
@@ -168,7 +190,13 @@ fn child_accessors(
                 }
             }
             // A param under a literal is reached from the literal's parent (above).
-            Segment::Param(_) if matches!(node.segment, Segment::Literal(_)) => {}
+            Segment::Param(_) | Segment::Template(_)
+                if matches!(node.segment, Segment::Literal(_)) => {}
+            Segment::Template(t) => {
+                let ctx = ctx_of(c.scopes);
+                let shown = format!(".../{t}");
+                out.push((ctx, template_accessor(c, t, base, &shown, ctx)));
+            }
             Segment::Param(pname) => {
                 let ctx = ctx_of(c.scopes);
                 let name = ident(&c.accessor);
@@ -190,6 +218,55 @@ fn child_accessors(
         }
     }
     out
+}
+
+/// The accessor of an item addressed by a segment [`Template`]: one argument per parameter, in
+/// template order, each value checked and percent-encoded by the runtime; the text between is
+/// sent as the spec writes it. `parent` is the node the segment is appended to, `shown` the
+/// path the docs show.
+fn template_accessor(
+    item: &Node,
+    t: &Template,
+    parent: &TokenStream,
+    shown: &str,
+    ctx: Ctx,
+) -> TokenStream {
+    let name = ident(&item.accessor);
+    let ret = type_in(&item.handle, item.scopes == Scopes::Both, ctx);
+    let handle = ident(&item.handle);
+    // Two parameter names that snake-case alike (`FromSid`, `from_sid`) still get two arguments.
+    let mut taken = std::collections::BTreeSet::new();
+    let mut args = Vec::new();
+    let mut pieces = Vec::new();
+    for piece in t.pieces() {
+        match piece {
+            Piece::Text(text) => pieces.push(quote!(crate::runtime::PathPiece::Text(#text))),
+            Piece::Param(pname) => {
+                let base = snake(pname);
+                let mut arg = base.clone();
+                let mut n = 2;
+                while !taken.insert(arg.clone()) {
+                    arg = format!("{}_{n}", crate::names::bare(&base));
+                    n += 1;
+                }
+                let arg = ident(&arg);
+                args.push(quote!(#arg: impl AsRef<str>));
+                pieces.push(quote!(crate::runtime::PathPiece::Value(#arg.as_ref())));
+            }
+        }
+    }
+    let names: Vec<String> = t.params().map(|p| format!("`{p}`")).collect();
+    let d = doc(&[&format!(
+        "One `{}` by its {} (`{shown}`).",
+        item.resource,
+        names.join(" and ")
+    )]);
+    quote! {
+        #d
+        pub fn #name(&self, #(#args),*) -> #ret {
+            #handle::new(#parent.segment(&[#(#pieces),*]))
+        }
+    }
 }
 
 /// Like [`param_value`] for a JSON body field: the value keeps its type and serde writes it.
@@ -372,6 +449,7 @@ fn impl_blocks(
     generic: bool,
     items: Vec<(Ctx, TokenStream)>,
     extra_generic: TokenStream,
+    names: &ScopeNames,
 ) -> TokenStream {
     let ty = ident(name);
     let mut by_ctx: BTreeMap<u8, Vec<TokenStream>> = BTreeMap::new();
@@ -394,14 +472,16 @@ fn impl_blocks(
             }
         });
         if let Some(d) = by_ctx.remove(&1) {
+            let only = doc(&[&format!("Only in the {}.", names.top.scope)]);
             out.extend(quote! {
-                /// Only in the default-service scope.
+                #only
                 impl #ty<crate::scope::DefaultScope> { #(#d)* }
             });
         }
         if let Some(s) = by_ctx.remove(&2) {
+            let only = doc(&[&format!("Only in the {}.", names.item.scope)]);
             out.extend(quote! {
-                /// Only in the Service scope.
+                #only
                 impl #ty<crate::scope::ServiceScope> { #(#s)* }
             });
         }
@@ -468,18 +548,25 @@ fn constructor(generic: bool, field: TokenStream, arg: TokenStream) -> TokenStre
     }
 }
 
-fn node_tokens(node: &Node, paired: bool) -> TokenStream {
+fn node_tokens(node: &Node, pair: Option<&ScopePair>, names: &ScopeNames) -> TokenStream {
     let generic = node.scopes == Scopes::Both;
     let ctx_of = |s: Scopes| if generic { ctx_for(s) } else { Ctx::Plain };
-    let where_ = match node.scopes {
-        _ if !paired => "",
-        Scopes::Both => "Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the type parameter says which.",
-        Scopes::Default => "Exists in the default-service scope only.",
-        Scopes::Service => "Exists in the Service scope only (`client.service(sid).…`).",
+    let where_ = match (pair, node.scopes) {
+        (None, _) => String::new(),
+        (Some(p), Scopes::Both) => format!(
+            "Serves both {} (`client.…`) and {} (`client.{}(sid).…`); the type parameter says \
+             which.",
+            names.top.place, names.item.place, p.accessor
+        ),
+        (Some(_), Scopes::Default) => format!("Exists in the {} only.", names.top.scope),
+        (Some(p), Scopes::Service) => format!(
+            "Exists in the {} only (`client.{}(sid).…`).",
+            names.item.scope, p.accessor
+        ),
     };
     let docs = doc(&[
         &format!("Handle on the `{}` resource.", node.resource),
-        where_,
+        &where_,
     ]);
     let mut out = struct_def(
         &node.handle,
@@ -494,14 +581,14 @@ fn node_tokens(node: &Node, paired: bool) -> TokenStream {
     }
     items.extend(child_accessors(node, &quote!(self.node), ctx_of));
     let ctor = constructor(generic, quote!(node), quote!(node: crate::runtime::Node));
-    out.extend(impl_blocks(&node.handle, generic, items, ctor));
+    out.extend(impl_blocks(&node.handle, generic, items, ctor, names));
     for op in &node.ops {
-        out.extend(builder(op));
+        out.extend(builder(op, names));
     }
     out
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
     let generic = op.scopes() == Scopes::Both;
     let docs = doc(&[
         &format!("Request builder for `{}`: {}", op.builder, op_doc(op)),
@@ -522,11 +609,11 @@ fn builder(op: &Operation) -> TokenStream {
         let wire = &p.wire;
         let fallback = format!("Sets the `{wire}` {}.", p.location.label());
         let note = if generic {
-            param_scope_note(p.scopes)
+            param_scope_note(p.scopes, names)
         } else {
-            ""
+            String::new()
         };
-        let d = doc(&[if p.doc.is_empty() { &fallback } else { &p.doc }, note]);
+        let d = doc(&[if p.doc.is_empty() { &fallback } else { &p.doc }, &note]);
         let ctx = if generic {
             ctx_for(p.scopes)
         } else {
@@ -623,7 +710,7 @@ fn builder(op: &Operation) -> TokenStream {
     };
     items.push((if generic { Ctx::Generic } else { Ctx::Plain }, send));
     let ctor = constructor(generic, quote!(req), quote!(req: crate::runtime::Request));
-    out.extend(impl_blocks(&op.builder, generic, items, ctor));
+    out.extend(impl_blocks(&op.builder, generic, items, ctor, names));
     out
 }
 
@@ -692,12 +779,12 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
     let handle = ident(&root.handle);
     let d = doc(&[&format!(
         "Resources of one chosen item of `{prefix}/{segment}` (`{prefix}/{segment}/{{{}}}/...`): \
-         the same handle types as on the client, in the Service scope.",
-        pair.param
+         the same handle types as on the client, in the {}.",
+        pair.param, pair.names.item.scope
     )]);
     let hd = doc(&[&format!(
-        "One item of `{prefix}/{segment}`: its own operations plus every resource in the Service \
-         scope."
+        "One item of `{prefix}/{segment}`: its own operations plus every resource in the {}.",
+        pair.names.item.scope
     )]);
     (
         quote! {
@@ -761,7 +848,8 @@ fn root(api: &Api, entry: Option<&str>) -> RootFile {
     .collect();
     let mut default_items = default_items;
     default_items.extend(implied_parent_shortcuts(api));
-    let builders: Vec<TokenStream> = root.ops.iter().map(builder).collect();
+    let names = scope_names(api);
+    let builders: Vec<TokenStream> = root.ops.iter().map(|op| builder(op, &names)).collect();
     let base = &api.base_url;
     // Only an API whose spec pairs paths under a scope collection gets the accessor into the
     // second scope, and only when something is there: not a handle that leads nowhere.

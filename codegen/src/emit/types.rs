@@ -1,7 +1,7 @@
 //! Models and enums.
 
 use super::{doc, ident};
-use crate::ir::{Api, EnumDef, Model, Scopes, Shape, Ty, Union};
+use crate::ir::{Api, EnumDef, Model, ScopeNames, Scopes, Shape, Ty, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -31,15 +31,18 @@ pub(crate) fn rust_ty(ty: &Ty) -> TokenStream {
     }
 }
 
-pub(crate) fn param_scope_note(scopes: Scopes) -> &'static str {
-    match scopes {
-        Scopes::Both => "",
-        Scopes::Default => "Sent only in the default-service scope (see `DRIFT.md`).",
-        Scopes::Service => "Sent only in the Service scope (see `DRIFT.md`).",
-    }
+pub(crate) fn param_scope_note(scopes: Scopes, names: &ScopeNames) -> String {
+    names.of(scopes).map_or(String::new(), |one| {
+        format!("Sent only in the {} (see `DRIFT.md`).", one.scope)
+    })
 }
 
 pub(crate) fn models(api: &Api) -> TokenStream {
+    let names = api
+        .scope_pair
+        .as_ref()
+        .map(|p| p.names.clone())
+        .unwrap_or_default();
     let mut out = TokenStream::new();
     for model in api.models.values() {
         let name = ident(&model.name);
@@ -74,12 +77,10 @@ pub(crate) fn models(api: &Api) -> TokenStream {
                 quote!(#[serde(rename = #wire)])
             };
             let fallback = format!("`{}`.", f.wire);
-            let note = match f.scopes {
-                Scopes::Both => "",
-                Scopes::Default => "Returned only in the default-service scope (see `DRIFT.md`).",
-                Scopes::Service => "Returned only in the Service scope (see `DRIFT.md`).",
-            };
-            let fdoc = doc(&[if f.doc.is_empty() { &fallback } else { &f.doc }, note]);
+            let note = names.of(f.scopes).map_or(String::new(), |one| {
+                format!("Returned only in the {} (see `DRIFT.md`).", one.scope)
+            });
+            let fdoc = doc(&[if f.doc.is_empty() { &fallback } else { &f.doc }, &note]);
             quote! {
                 #fdoc
                 #rename

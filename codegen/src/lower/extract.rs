@@ -1,12 +1,13 @@
 //! Read every operation's facts from the spec: path, scope, parameters, body and response.
 
-use super::first_line;
 use super::schema::lower_schema;
+use super::{first_line, segment_key};
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
 use crate::raw::{RawOp, RawParam, RawResponse, RawTy};
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 const FORM: &str = "application/x-www-form-urlencoded";
@@ -39,7 +40,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
         if let ReferenceOr::Reference { .. } = item {
             return Err(pptr.err("a $ref path item is not supported"));
         }
-        templates.push(PathShape::new(path));
+        templates.push(PathShape::new(path, &pptr)?);
     }
     let prefix = shared_prefix(&templates);
     let scope_pair = find_scope_pair(&templates, prefix.is_some());
@@ -231,14 +232,16 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
 
 /// A path template cut into segments, with text after the last segment's end set apart
 /// (`.json` in `/2010-04-01/Accounts/{Sid}.json`): the resource is `Accounts/{Sid}`, and each
-/// request appends the text.
+/// request appends the text. Every segment reads as a [`Segment`] (checked here, once).
 struct PathShape {
     segments: Vec<String>,
+    /// Each of `segments` read: literal, parameter or template.
+    parsed: Vec<Segment>,
     trailing: String,
 }
 
 impl PathShape {
-    fn new(path: &str) -> PathShape {
+    fn new(path: &str, at: &Ptr) -> Result<PathShape> {
         let mut segments: Vec<String> = path
             .trim_matches('/')
             .split('/')
@@ -248,7 +251,7 @@ impl PathShape {
         if let Some(last) = segments.last_mut() {
             if let Some(dot) = last.rfind('.') {
                 let (stem, ext) = last.split_at(dot);
-                let stem_ok = !stem.is_empty() && (!stem.contains(['{', '}']) || is_param(stem));
+                let stem_ok = !stem.is_empty() && Segment::parse(stem).is_ok();
                 let ext_ok = ext.len() > 1 && ext[1..].chars().all(|c| c.is_ascii_alphanumeric());
                 if stem_ok && ext_ok {
                     trailing = ext.to_string();
@@ -256,12 +259,24 @@ impl PathShape {
                 }
             }
         }
-        PathShape { segments, trailing }
+        let parsed = segments
+            .iter()
+            .map(|s| Segment::parse(s).map_err(|why| at.err(format!("path segment `{s}`: {why}"))))
+            .collect::<Result<Vec<Segment>>>()?;
+        Ok(PathShape {
+            segments,
+            parsed,
+            trailing,
+        })
     }
 }
 
+/// A segment that is one whole parameter (`{Sid}`), not a template around one.
 fn is_param(segment: &str) -> bool {
-    segment.starts_with('{') && segment.ends_with('}')
+    segment
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .is_some_and(|name| !name.contains(['{', '}']))
 }
 
 /// The first segment, when every path starts with the same literal one (`v1`); `None` when
@@ -284,11 +299,11 @@ fn shared_prefix(paths: &[PathShape]) -> Option<String> {
 /// use; a spec where nothing qualifies has one scope.
 fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
     let skip = usize::from(has_prefix);
-    let keys: BTreeSet<Vec<&str>> = paths
+    let keys: BTreeSet<Vec<Cow<str>>> = paths
         .iter()
         .map(|p| normalised(&p.segments[skip.min(p.segments.len())..]))
         .collect();
-    let mut repeats: BTreeMap<&str, BTreeSet<Vec<&str>>> = BTreeMap::new();
+    let mut repeats: BTreeMap<&str, BTreeSet<Vec<Cow<str>>>> = BTreeMap::new();
     let mut params: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for p in paths {
         let rest = &p.segments[skip.min(p.segments.len())..];
@@ -313,8 +328,10 @@ fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, Str
     let (segment, _) = repeats
         .into_iter()
         .filter(|(segment, inner)| {
-            let repeated: BTreeSet<&str> =
-                inner.iter().filter_map(|k| k.first().copied()).collect();
+            let repeated: BTreeSet<&str> = inner
+                .iter()
+                .filter_map(|k| k.first().map(|s| &**s))
+                .collect();
             repeated.len() * 2 >= top_level(segment).len()
         })
         .max_by(|(a, ra), (b, rb)| ra.len().cmp(&rb.len()).then(b.cmp(a)))?;
@@ -356,35 +373,24 @@ fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String,
     })
 }
 
-fn normalised(segments: &[String]) -> Vec<&str> {
-    segments
-        .iter()
-        .map(|s| if is_param(s) { "{}" } else { s.as_str() })
-        .collect()
+fn normalised(segments: &[String]) -> Vec<Cow<'_, str>> {
+    segments.iter().map(|s| segment_key(s)).collect()
 }
 
-/// The `{name}` placeholders of a path. A segment is either literal text or one whole
-/// placeholder (the last one may end in an extension such as `.json`, see [`PathShape`]);
-/// other text around a placeholder, or two in one segment, would be lost by the
-/// segment-per-parameter handles, so it is refused rather than sent wrong.
+/// The `{name}` placeholders of a path, whole segments and those inside templates alike; a
+/// name may appear once per path (one value cannot be asked for twice).
 fn path_placeholders<'p>(shape: &'p PathShape, at: &Ptr) -> Result<BTreeSet<&'p str>> {
     let mut names = BTreeSet::new();
-    for seg in &shape.segments {
-        if !seg.contains(['{', '}']) {
-            continue;
-        }
-        let name = seg
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-            .filter(|n| !n.is_empty() && !n.contains(['{', '}']))
-            .ok_or_else(|| {
-                at.err(format!(
-                    "path segment `{seg}` mixes a parameter with other text; only whole-segment \
-                     parameters such as `{{Sid}}` are supported"
-                ))
-            })?;
-        if !names.insert(name) {
-            return Err(at.err(format!("path parameter `{{{name}}}` appears twice")));
+    for seg in &shape.parsed {
+        let in_segment: Vec<&str> = match seg {
+            Segment::Param(name) => vec![name.as_str()],
+            Segment::Template(t) => t.params().collect(),
+            Segment::Root | Segment::Literal(_) => continue,
+        };
+        for name in in_segment {
+            if !names.insert(name) {
+                return Err(at.err(format!("path parameter `{{{name}}}` appears twice")));
+            }
         }
     }
     Ok(names)

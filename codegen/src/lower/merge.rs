@@ -1,7 +1,7 @@
-//! Pair each path's default-service and Service variants and merge them (the rules are in
+//! Pair each path's top-level and item-scope variants and merge them (the rules are in
 //! [`crate::scope`]); every model's two shapes are merged here too.
 
-use super::{end_sentence, same_sentence, strip_verb, Builder};
+use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
 use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sink};
@@ -37,16 +37,7 @@ fn variant(op: &RawOp) -> Variant {
 }
 
 fn normalise(suffix: &[String]) -> Vec<String> {
-    suffix
-        .iter()
-        .map(|s| {
-            if s.starts_with('{') {
-                "{}".to_string()
-            } else {
-                s.clone()
-            }
-        })
-        .collect()
+    suffix.iter().map(|s| segment_key(s).into_owned()).collect()
 }
 
 impl Builder {
@@ -104,7 +95,10 @@ impl Builder {
                                 self.drift.push(Drift {
                                     resource: resource.clone(),
                                     location: format!("`{} {}`", dop.method.as_str(), dop.path),
-                                    detail: "operation only in the default-service scope".into(),
+                                    detail: format!(
+                                        "operation only in the {}",
+                                        self.scope_names.top.scope
+                                    ),
                                 });
                             }
                             merged.push(self.single(&resource, dop));
@@ -116,7 +110,10 @@ impl Builder {
                         self.drift.push(Drift {
                             resource: resource.clone(),
                             location: format!("`{} {}`", sop.method.as_str(), sop.path),
-                            detail: "operation only in the Service scope".into(),
+                            detail: format!(
+                                "operation only in the {}",
+                                self.scope_names.item.scope
+                            ),
                         });
                     }
                     merged.push(self.single(&resource, sop));
@@ -134,7 +131,7 @@ impl Builder {
         for (name, shapes) in sides {
             let fields = match shapes {
                 Scoped::Both { default, service } => {
-                    let mut sink = Sink::across_scopes(&name, &mut self.drift);
+                    let mut sink = Sink::across_scopes(&name, &self.scope_names, &mut self.drift);
                     scope::merge_fields(&default, &service, "model", &mut sink)
                 }
                 // A model returned in one scope only has nothing to drift from: its handle is
@@ -217,17 +214,21 @@ impl Builder {
     }
 
     fn merge_pair(&mut self, resource: &str, d: RawOp, s: RawOp) -> MergedOp {
-        let mut sink = Sink::across_scopes(resource, &mut self.drift);
+        let names = &self.scope_names;
+        let (top, item) = (&names.top, &names.item);
+        let mut sink = Sink::across_scopes(resource, names, &mut self.drift);
         let params = scope::merge_params(&d.id, &d.params, &s.params, &mut sink);
         if d.json_media_type != s.json_media_type {
             let show = |m: &Option<String>| m.clone().unwrap_or_else(|| "a form".to_string());
             sink.note(
                 &format!("`{}` request body", d.id),
                 format!(
-                    "{} in the default-service scope, {} in the Service scope; the \
-                     default-service one is sent in both",
+                    "{} in the {}, {} in the {}; the one of the {} is sent in both",
                     show(&d.json_media_type),
-                    show(&s.json_media_type)
+                    top.scope,
+                    show(&s.json_media_type),
+                    item.scope,
+                    top.scope
                 ),
             );
         }
@@ -235,28 +236,28 @@ impl Builder {
             sink.note(
                 &format!("`{}` path", d.id),
                 format!(
-                    "ends in `{}` in the default-service scope, `{}` in the Service scope; each \
-                     scope sends its own",
-                    d.trailing, s.trailing
+                    "ends in `{}` in the {}, `{}` in the {}; each scope sends its own",
+                    d.trailing, top.scope, s.trailing, item.scope
                 ),
             );
         }
+        let doc = match (d.doc.is_empty(), s.doc.is_empty()) {
+            (false, false) if !same_sentence(&d.doc, &s.doc) => format!(
+                "{}: {} {}: {}",
+                top.heading,
+                end_sentence(&d.doc),
+                item.heading,
+                end_sentence(&s.doc)
+            ),
+            (true, _) => s.doc.clone(),
+            _ => d.doc.clone(),
+        };
         let response = self.add_model(resource, &d);
         let _ = self.add_model(resource, &s);
         MergedOp {
             method: d.method,
             variants: Scoped::both(variant(&d), variant(&s)),
-            doc: match (d.doc.is_empty(), s.doc.is_empty()) {
-                (false, false) if !same_sentence(&d.doc, &s.doc) => {
-                    format!(
-                        "Default service: {} Service scope: {}",
-                        end_sentence(&d.doc),
-                        end_sentence(&s.doc)
-                    )
-                }
-                (true, _) => s.doc,
-                _ => d.doc,
-            },
+            doc,
             params,
             json_media_type: d.json_media_type,
             binary_media_type: d.binary_media_type,

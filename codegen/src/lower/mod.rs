@@ -48,17 +48,33 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
                 .err("the spec names no server URL")
         })?;
     let operation_count = ops.len();
-    let scope_pair = scope_pair.map(|(segment, param)| {
-        let one = singular(&segment);
-        ScopePair {
-            accessor: snake(&one),
-            handle: format!("{}Handle", camel(&one)),
-            segment,
-            param,
+    let named = scope_names_in_spec(api)?;
+    let scope_pair = match (scope_pair, named) {
+        (Some((segment, param)), named) => {
+            let one = singular(&segment);
+            let accessor = snake(&one);
+            Some(ScopePair {
+                names: named.unwrap_or_else(|| ScopeNames::neutral(&accessor)),
+                accessor,
+                handle: format!("{}Handle", camel(&one)),
+                segment,
+                param,
+            })
         }
-    });
+        (None, Some(_)) => {
+            return Err(Ptr::root().join("info").join(SCOPE_NAMES).err(
+                "the spec names two scopes, but no path repeats under one item of a \
+                 collection, so the API has one scope",
+            ))
+        }
+        (None, None) => None,
+    };
     let mut b = Builder {
         vendor: crate::names::vendor_word(&base_url),
+        scope_names: scope_pair
+            .as_ref()
+            .map(|p| p.names.clone())
+            .unwrap_or_default(),
         ..Builder::default()
     };
     b.pair_and_merge(ops);
@@ -90,6 +106,84 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
     };
     crate::namespace::unique_type_names(&mut lowered);
     Ok(lowered)
+}
+
+/// The vendor extension under `info` in which a spec names its two scopes (see
+/// `spec/conversations_v1.yaml`).
+const SCOPE_NAMES: &str = "x-scope-names";
+
+/// The spec's own words for its two scopes, when it gives them:
+/// `info.x-scope-names.{top-level,item}.{scope,place,heading,report,path-column}`, every key a
+/// non-empty string. A key missing or unknown is an error, so a typo is not silently replaced
+/// by the derived words.
+fn scope_names_in_spec(api: &OpenAPI) -> Result<Option<ScopeNames>> {
+    let Some(value) = api.info.extensions.get(SCOPE_NAMES) else {
+        return Ok(None);
+    };
+    let at = Ptr::root().join("info").join(SCOPE_NAMES);
+    let words = |key: &str| -> Result<ScopeWords> {
+        let at = at.join(key);
+        let map = value.get(key).and_then(|v| v.as_object()).ok_or_else(|| {
+            at.err("expected a mapping of scope, place, heading, report and path-column")
+        })?;
+        const KEYS: [&str; 5] = ["scope", "place", "heading", "report", "path-column"];
+        if let Some(unknown) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+            return Err(at.join(unknown).err(format!(
+                "unknown key; the words of a scope are {}",
+                KEYS.join(", ")
+            )));
+        }
+        let text = |k: &str| -> Result<String> {
+            map.get(k)
+                .and_then(|v| v.as_str())
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from)
+                .ok_or_else(|| at.join(k).err("expected a non-empty string"))
+        };
+        Ok(ScopeWords {
+            scope: text("scope")?,
+            place: text("place")?,
+            heading: text("heading")?,
+            report: text("report")?,
+            path_column: text("path-column")?,
+        })
+    };
+    let map = value
+        .as_object()
+        .ok_or_else(|| at.err("expected a mapping with `top-level` and `item`"))?;
+    if let Some(unknown) = map.keys().find(|k| *k != "top-level" && *k != "item") {
+        return Err(at
+            .join(unknown)
+            .err("unknown key; the two scopes are `top-level` and `item`"));
+    }
+    Ok(Some(ScopeNames {
+        top: words("top-level")?,
+        item: words("item")?,
+    }))
+}
+
+/// How the tree groups a path segment: every parameter as `{}` (`{Sid}` and `{ConversationSid}`
+/// are one position, `{Sid}:start` and `{Sid}:stop` two), literal text as it is. Segments were
+/// checked by [`Segment::parse`], so braces always pair up.
+fn segment_key(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !raw.contains('{') {
+        return std::borrow::Cow::Borrowed(raw);
+    }
+    let mut key = String::with_capacity(raw.len());
+    let mut in_param = false;
+    for c in raw.chars() {
+        match (c, in_param) {
+            ('{', _) => {
+                key.push_str("{}");
+                in_param = true;
+            }
+            ('}', _) => in_param = false,
+            (c, false) => key.push(c),
+            (_, true) => {}
+        }
+    }
+    std::borrow::Cow::Owned(key)
 }
 
 /// `text` with a final full stop.
@@ -135,6 +229,8 @@ struct Builder {
     handle_names: BTreeSet<String>,
     /// The spec's vendor word, dropped from header names (names.rs `vendor_word`).
     vendor: Option<String>,
+    /// The two scopes' names, for drift notes and merged docs.
+    scope_names: ScopeNames,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

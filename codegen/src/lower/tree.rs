@@ -61,6 +61,7 @@ impl Builder {
                     .map(|s| s.trim_matches(|c| c == '{' || c == '}').to_string())
                     .unwrap_or_else(|| "Sid".into()),
             ),
+            Some(s) if s.contains("{}") => self.template_at(key, &merged),
             Some(s) => Segment::Literal(s.clone()),
         };
         let last_literal = match &segment {
@@ -78,7 +79,7 @@ impl Builder {
             .any(|m| matches!(m.response, RawResponse::List { .. }));
         let has_param_child = child_keys
             .iter()
-            .any(|k| k.last().is_some_and(|s| s == "{}"));
+            .any(|k| k.last().is_some_and(|s| s.contains("{}")));
         let (accessor, handle) = match &segment {
             Segment::Root => (String::new(), root_handle.to_string()),
             Segment::Literal(s) => {
@@ -101,6 +102,24 @@ impl Builder {
                 };
                 (accessor, self.unique_handle(format!("{resource}Handle")))
             }
+            Segment::Template(t) => {
+                // The item's name plus the words of its literal text: `{Sid}:cancel` under
+                // `Calls` is `call_cancel(sid)`, `{From}-{To}` under `Rates` is
+                // `rate(from, to)`. Siblings that still meet get their parameters' names
+                // (see `distinct_item_accessors`).
+                let one = singular(parent_literal.unwrap_or("item"));
+                let words: Vec<&str> = t
+                    .texts()
+                    .flat_map(|text| text.split(|c: char| !c.is_ascii_alphanumeric()))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let accessor = if words.is_empty() {
+                    snake(&one)
+                } else {
+                    snake(&format!("{one}_{}", words.join("_")))
+                };
+                (accessor, self.unique_handle(format!("{resource}Handle")))
+            }
         };
         let mut ops = Vec::with_capacity(merged.len());
         let mut scopes: Option<Scopes> = None;
@@ -118,6 +137,7 @@ impl Builder {
             scopes = Some(scopes.map_or(child.scopes, |s| s.union(child.scopes)));
             children.push(child);
         }
+        distinct_item_accessors(&mut children);
         Node {
             segment,
             accessor,
@@ -127,6 +147,24 @@ impl Builder {
             ops,
             children,
         }
+    }
+
+    /// The template at the end of `key`, read from the spec text of an operation at or under
+    /// it (a node exists because some path reaches it).
+    fn template_at(&self, key: &[String], merged: &[MergedOp]) -> Segment {
+        let at = key.len() - 1;
+        let under = self
+            .nodes
+            .range(key.to_vec()..)
+            .take_while(|(k, _)| k.starts_with(key))
+            .flat_map(|(_, ops)| ops);
+        merged
+            .iter()
+            .chain(under)
+            .find_map(|m| m.suffix.get(at))
+            .and_then(|raw| Segment::parse(raw).ok())
+            // Unreachable with a key built from the spec; a literal keeps the path as it is.
+            .unwrap_or_else(|| Segment::Literal(key[at].clone()))
     }
 
     fn finish_op(&mut self, m: MergedOp) -> Operation {
@@ -184,6 +222,36 @@ impl Builder {
             binary_media_type: m.binary_media_type,
             response,
         }
+    }
+}
+
+/// Items of one collection reached by several segment shapes (`Rates/{Sid}` and
+/// `Rates/{From}-{To}`) whose accessors came out alike: a whole-segment parameter keeps its
+/// name, a template is told apart by its parameters (`rate_by_from_to`), then by a number.
+/// Two templates that differ only in literal text (`{Sid}:start`, `{Sid}:stop`) already differ
+/// by their text's words.
+fn distinct_item_accessors(children: &mut [Node]) {
+    let mut taken: std::collections::BTreeSet<String> = children
+        .iter()
+        .filter(|c| !matches!(c.segment, Segment::Template(_)))
+        .map(|c| c.accessor.clone())
+        .collect();
+    for c in children.iter_mut() {
+        let Segment::Template(t) = &c.segment else {
+            continue;
+        };
+        if taken.insert(c.accessor.clone()) {
+            continue;
+        }
+        let params: Vec<&str> = t.params().collect();
+        let by = format!("{}_by_{}", bare(&c.accessor), params.join("_"));
+        let mut name = snake(&by);
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = snake(&format!("{by}_{n}"));
+            n += 1;
+        }
+        c.accessor = name;
     }
 }
 
