@@ -44,6 +44,14 @@
 //! | [`events`], [`WebhookEvent`], [`webhook`] | Conversations webhooks, typed; signature checks in [`webhook_signature`] |
 //! | [`AccessToken`] | tokens for Twilio's browser and mobile SDKs |
 //!
+//! Models: what a resource always carries (`sid`, `account_sid`, the SIDs it sits under, `url`,
+//! `date_created`) is a plain value, so an answer without it is a decode error naming it; other
+//! fields are `Option`s. Nested objects are structs whose `extra` map keeps keys this version of
+//! the crate does not name.
+//!
+//! <!-- end of the Conversations introduction: `regen --out` for another spec writes its own
+//! introduction in place of everything above, and keeps what follows -->
+//!
 //! The runtime under the generated code:
 //!
 //! * [`Client`] / [`ClientBuilder`]: account SID with auth token or API key, region and edge,
@@ -58,10 +66,6 @@
 //!   headers, for the calls that need them (`send()` returns the value alone).
 //! * [`Error`]: Twilio's error body ([`ApiError`]), non-JSON error pages, timeouts, transport
 //!   failures and decode errors that name the type and field.
-//! * Models: what a resource always carries (`sid`, `account_sid`, the SIDs it sits under,
-//!   `url`, `date_created`) is a plain value, so an answer without it is a decode error naming
-//!   it; other fields are `Option`s. Nested objects are structs whose `extra` map keeps keys
-//!   this version of the crate does not name.
 //! * A `tracing` span `conversations_api.request` per call with the method, path template,
 //!   attempt, status and `Twilio-Request-Id`.
 //! * [`AccessToken`]: signed JWTs for Twilio's browser and mobile Conversations SDKs (one

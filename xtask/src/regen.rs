@@ -37,6 +37,9 @@ struct Args {
     workspace_member: bool,
     /// The media spec, when the checked-in crate is generated (no `--spec`).
     media: Option<PathBuf>,
+    /// `--spec` named another file than ours: the crate's front page then gets an
+    /// introduction of its own instead of the Conversations one.
+    other_spec: bool,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -49,6 +52,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         crate_name: None,
         workspace_member: false,
         media: None,
+        other_spec: false,
     };
     let mut spec_given = false;
     let mut it = args.iter();
@@ -85,6 +89,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     if !spec_given {
         a.media = Some(root.join(MEDIA_SPEC));
     }
+    let ours = root.join(DEFAULT_SPEC).canonicalize().ok();
+    a.other_spec = spec_given && a.spec.canonicalize().ok() != ours;
     if (a.crate_name.is_some() || a.workspace_member) && a.out.is_none() {
         return Err(
             "--crate-name and --workspace-member go with --out (the checked-in crate keeps its \
@@ -186,7 +192,12 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
             // Doc examples and the tracing span name the crate: give them this crate's name.
             let body = body.replace("conversations_api", &lib_name);
             let body = if path.file_name().is_some_and(|f| f == "lib.rs") {
-                without_conversations_only_modules(&body)
+                let lib = without_conversations_only_modules(&body);
+                if args.other_spec {
+                    with_introduction(&lib, &package.description)?
+                } else {
+                    lib
+                }
             } else {
                 body
             };
@@ -219,6 +230,39 @@ fn without_conversations_only_modules(lib: &str) -> String {
         }
     }
     out
+}
+
+/// The line of `lib.rs` that ends the Conversations introduction (its first words; the
+/// comment goes on for a second line, which ends with [`INTRODUCTION_END_LAST`]).
+const INTRODUCTION_END: &str = "//! <!-- end of the Conversations introduction";
+const INTRODUCTION_END_LAST: &str = "-->";
+
+/// `lib.rs` with its Conversations introduction (the crate docs above the
+/// [`INTRODUCTION_END`] comment) replaced by one true of any spec, for a crate generated from
+/// another spec; the runtime's part of the front page is kept.
+fn with_introduction(lib: &str, description: &str) -> Result<String, String> {
+    let lines: Vec<&str> = lib.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with(INTRODUCTION_END))
+        .ok_or("conversations-api/src/lib.rs has lost its end-of-introduction comment")?;
+    let end = (start..lines.len())
+        .find(|&i| lines[i].trim_end().ends_with(INTRODUCTION_END_LAST))
+        .ok_or("conversations-api/src/lib.rs: the end-of-introduction comment is not closed")?;
+    let mut out = format!(
+        "//! {description}.\n\
+         //!\n\
+         //! Start at [`Client`]: each resource of the API is a handle reached from it (a\n\
+         //! collection as `client.<resources>()`, one item as `client.<resource>(sid)`), and\n\
+         //! each operation a request builder: required values in the call, optional ones as\n\
+         //! methods, then `.send()`. The generated modules are `handles`, `builders`, `models`\n\
+         //! and `enums`, as far as the spec needs them.\n"
+    );
+    for line in &lines[end + 1..] {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Ok(out)
 }
 
 /// The client crate's manifest with workspace-inherited entries spelled out, and the package

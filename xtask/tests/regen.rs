@@ -132,3 +132,44 @@ fn events_come_from_the_events_spec_only_when_asked() {
     assert!(!ok && text.contains("/nonexistent/events.yaml"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_crate_for_another_spec_gets_an_introduction_of_its_own() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let other = root.join("codegen/tests/fixtures/other_scope_pair.yaml");
+    let ours = root.join("spec/conversations_v1.yaml");
+    let dir = std::env::temp_dir().join(format!("xtask-regen-intro-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = dir.to_str().unwrap();
+    let lib = || std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+
+    let (ok, text) = xtask(&["regen", "--spec", other.to_str().unwrap(), "--out", out]);
+    assert!(ok, "{text}");
+    let front = lib();
+    assert!(front.starts_with("//! Typed async client for "), "{front}");
+    // The runtime's half of the front page stays; nothing of the Conversations half does.
+    assert!(
+        front.contains("The runtime under the generated code"),
+        "{front}"
+    );
+    for conversations_only in [
+        "client.conversations()",
+        "default service",
+        "ServiceScope`]",
+        "Conversations introduction",
+    ] {
+        assert!(
+            !front.contains(conversations_only),
+            "{conversations_only}: {front}"
+        );
+    }
+
+    // Our own spec, named or not, keeps the Conversations front page.
+    let (ok, text) = xtask(&["regen", "--spec", ours.to_str().unwrap(), "--out", out]);
+    assert!(ok, "{text}");
+    assert!(lib().contains("client.conversations()"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
