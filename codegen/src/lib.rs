@@ -160,6 +160,8 @@ pub fn generate_timed_with_events(
     t.load = start.elapsed();
     let start = Instant::now();
     let ir = lower::lower(&api)?;
+    // The parsed spec is as large as the IR; free it before emit and format add theirs.
+    drop(api);
     let events = match events_spec {
         Some(e) => Some(events::lower(e.text).map_err(|err| Error {
             message: format!("{} (in the events spec {})", err.message, e.source),
