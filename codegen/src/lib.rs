@@ -96,11 +96,11 @@ pub fn generate_with_events(
 pub fn generate_module(spec_text: &str, source: &str, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(spec_text)?;
     let ir = lower::lower(&api)?;
-    let tokens = emit::emit_module(&ir, accessor);
-    let mut files = BTreeMap::new();
-    for (name, tokens) in tokens {
-        files.insert(name.clone(), render::render(&name, tokens, source)?);
-    }
+    let jobs = emit::emit_module(&ir, accessor)
+        .into_iter()
+        .map(|(name, tokens)| (name, tokens, source))
+        .collect();
+    let files: BTreeMap<String, String> = render::render_all(jobs)?.into_iter().collect();
     Ok(Generated {
         files,
         drift_report: report::drift_markdown(&ir, source),
@@ -160,6 +160,8 @@ pub fn generate_timed_with_events(
     t.load = start.elapsed();
     let start = Instant::now();
     let ir = lower::lower(&api)?;
+    // The parsed spec is as large as the IR; free it before emit and format add theirs.
+    drop(api);
     let events = match events_spec {
         Some(e) => Some(events::lower(e.text).map_err(|err| Error {
             message: format!("{} (in the events spec {})", err.message, e.source),

@@ -14,51 +14,177 @@ pub fn render(file: &str, tokens: TokenStream, source: &str) -> Result<String> {
     Ok(with_preamble(source, &prettyplease::unparse(&parsed)))
 }
 
+/// Token text a formatting job aims for. Large files (`models.rs` of a big spec) are cut into
+/// jobs of about this size at top-level item boundaries, so the cores share one file's work;
+/// small enough that a few jobs per core balance, large enough that the cost of a job's start
+/// does not show.
+const CHUNK_BYTES: usize = 32 * 1024;
+
 /// [`render`] for many files at once: `(file name, tokens, spec name)`. Token streams cannot
-/// cross threads, so each is written out as text here and parsed back and formatted on one
-/// of the machine's cores (parsing and formatting are most of the generator's time). The
-/// result is the same as rendering one by one, in the same order.
+/// cross threads, so this thread writes each file out as text, a run of whole top-level items
+/// at a time ([`CHUNK_BYTES`]), while worker threads on the machine's other cores parse each run
+/// back and format it (parsing and formatting are most of the generator's time). A file's runs
+/// are joined in order; the result is the same as rendering one by one, in the same order.
 pub fn render_all(files: Vec<(String, TokenStream, &str)>) -> Result<Vec<(String, String)>> {
-    let jobs: Vec<(String, String, &str)> = files
-        .into_iter()
-        .map(|(name, tokens, source)| (name, tokens.to_string(), source))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, jobs.len().max(1));
-    let chunk = jobs.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<(String, String)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(render_text).collect()))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(Error::at("", "internal: a formatting thread panicked"))
+    render_all_in_chunks(files, CHUNK_BYTES)
+}
+
+/// [`render_all`] with jobs of about `chunk_bytes` of token text (at least one item each).
+fn render_all_in_chunks(
+    files: Vec<(String, TokenStream, &str)>,
+    chunk_bytes: usize,
+) -> Result<Vec<(String, String)>> {
+    use std::sync::{mpsc, Mutex};
+    let mut names = Vec::with_capacity(files.len());
+    let mut streams = Vec::with_capacity(files.len());
+    for (name, tokens, source) in files {
+        names.push((name, source));
+        streams.push(tokens);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // (job number, file number, token text of one run of items)
+    let (jobs, queue) = mpsc::channel::<(usize, usize, String)>();
+    let queue = Mutex::new(queue);
+    let names = &names;
+    let (chunk_counts, results) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let queue = &queue;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    loop {
+                        // A poisoned lock means another worker panicked; its join reports it.
+                        let next = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((job, file, text)) = next else { break };
+                        done.push((job, format_chunk(&names[file].0, &text)));
+                    }
+                    done
                 })
             })
-            .collect()
-    });
-    let mut out = Vec::new();
-    for r in results {
-        out.extend(r?);
+            .collect();
+        let mut chunk_counts = Vec::with_capacity(streams.len());
+        let mut job = 0;
+        for (file, tokens) in streams.into_iter().enumerate() {
+            let mut count = 0;
+            split_items(tokens, chunk_bytes, |text| {
+                // Workers only stop once `jobs` is dropped, so this cannot fail while one
+                // lives; a failed send leaves the job missing, which the join below reports.
+                let _ = jobs.send((job, file, text));
+                job += 1;
+                count += 1;
+            });
+            chunk_counts.push(count);
+        }
+        drop(jobs);
+        let mut results: Vec<Option<Result<String>>> = (0..job).map(|_| None).collect();
+        for w in workers {
+            match w.join() {
+                Ok(done) => {
+                    for (job, r) in done {
+                        results[job] = Some(r);
+                    }
+                }
+                Err(_) => return Err(Error::at("", "internal: a formatting thread panicked")),
+            }
+        }
+        Ok((chunk_counts, results))
+    })?;
+    let mut results = results.into_iter();
+    let mut out = Vec::with_capacity(names.len());
+    for ((name, source), count) in names.iter().zip(chunk_counts) {
+        let mut body = preamble(source);
+        for _ in 0..count {
+            let chunk = results
+                .next()
+                .flatten()
+                .ok_or_else(|| Error::at("", "internal: a formatting job got lost"))??;
+            join_tidied(&mut body, &chunk);
+        }
+        out.push((name.clone(), body));
     }
     Ok(out)
 }
 
-fn render_text((file, text, source): &(String, String, &str)) -> Result<(String, String)> {
+/// Call `emit` with the token text of runs of whole top-level items of `tokens`, each run
+/// `chunk_bytes` or longer except the last. Items are told apart by their tokens alone: an item
+/// ends with `;` or a `{...}` body, and the next begins with an attribute or an item keyword.
+/// No item has a `;` or a brace group at its top level followed by one of those, so a cut
+/// there never falls inside an item.
+fn split_items(tokens: TokenStream, chunk_bytes: usize, mut emit: impl FnMut(String)) {
+    use proc_macro2::{Delimiter, TokenTree};
+    const KEYWORDS: &[&str] = &[
+        "pub", "impl", "struct", "enum", "fn", "const", "static", "mod", "use", "type", "trait",
+        "unsafe", "extern", "async",
+    ];
+    let begins = |t: &TokenTree| match t {
+        TokenTree::Punct(p) => p.as_char() == '#',
+        TokenTree::Ident(i) => KEYWORDS.iter().any(|k| i == k),
+        _ => false,
+    };
+    let ends = |t: &TokenTree| match t {
+        TokenTree::Punct(p) => p.as_char() == ';',
+        TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
+        _ => false,
+    };
+    let mut run = String::new();
+    let mut item = TokenStream::new();
+    let mut after_end = false;
+    for tree in tokens {
+        if after_end && begins(&tree) {
+            push_item(&mut item, &mut run);
+            if run.len() >= chunk_bytes {
+                emit(std::mem::take(&mut run));
+            }
+        }
+        after_end = ends(&tree);
+        item.extend(std::iter::once(tree));
+    }
+    if !item.is_empty() {
+        push_item(&mut item, &mut run);
+    }
+    if !run.is_empty() {
+        emit(run);
+    }
+}
+
+/// Append the text of `item` to `run` (on a line of its own) and empty `item`.
+fn push_item(item: &mut TokenStream, run: &mut String) {
+    if !run.is_empty() {
+        run.push('\n');
+    }
+    run.push_str(&std::mem::take(item).to_string());
+}
+
+/// One run of items, parsed back, formatted and tidied.
+fn format_chunk(file: &str, text: &str) -> Result<String> {
     let parsed = syn::parse_file(text).map_err(|e| {
         Error::at(
             "",
             format!("internal: generated `{file}` does not parse: {e}"),
         )
     })?;
-    Ok((
-        file.clone(),
-        with_preamble(source, &prettyplease::unparse(&parsed)),
-    ))
+    Ok(tidy(&prettyplease::unparse(&parsed)))
+}
+
+/// `body` followed by `next`, both [`tidy`] output: the same as tidying the two texts joined,
+/// since tidy only looks at a line and the one before it.
+fn join_tidied(body: &mut String, next: &str) {
+    let last = body.lines().next_back();
+    let first = next.lines().next();
+    if let (Some(last), Some(first)) = (last, first) {
+        if starts_new_item(last, first) {
+            body.push('\n');
+        }
+    }
+    body.push_str(next);
+}
+
+/// [`with_preamble`] of an empty body: the `@generated` comment and the blank line after it.
+fn preamble(source: &str) -> String {
+    with_preamble(source, "")
 }
 
 fn with_preamble(source: &str, body: &str) -> String {
@@ -172,6 +298,68 @@ fn wrap_comment(line: &str, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn runs(tokens: TokenStream) -> Vec<String> {
+        let mut out = Vec::new();
+        split_items(tokens, 1, |t| out.push(t));
+        out
+    }
+
+    #[test]
+    fn items_are_cut_apart_after_their_end_and_before_their_attributes() {
+        let tokens = quote::quote! {
+            #![allow(dead_code)]
+            use a::b;
+            #[doc = " A."]
+            pub struct A;
+            impl A { fn f() {} }
+            const X: S = S {};
+            const C: u8 = if true { 1 } else { 2 };
+            pub(crate) enum E { A }
+        };
+        let runs = runs(tokens);
+        let items: Vec<usize> = runs
+            .iter()
+            .map(|r| syn::parse_file(r).map(|f| f.items.len()).unwrap_or(0))
+            .collect();
+        assert_eq!(items, [1, 1, 1, 1, 1, 1], "{runs:#?}");
+        assert!(runs[0].starts_with("# ! [allow"), "{}", runs[0]);
+    }
+
+    #[test]
+    fn runs_hold_whole_items_up_to_the_size_asked_for() {
+        let tokens = quote::quote!(
+            struct A;
+            struct B;
+            struct C;
+        );
+        let mut out = Vec::new();
+        split_items(tokens, 15, |t| out.push(t));
+        assert_eq!(out, ["struct A ;\nstruct B ;", "struct C ;"]);
+    }
+
+    /// Every file generated for `spec/`, formatted in runs of one item each and joined, is the
+    /// same text as the file formatted whole.
+    #[test]
+    fn files_formatted_in_runs_equal_files_formatted_whole() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/");
+        let read = |f: &str| std::fs::read_to_string(format!("{root}{f}")).unwrap();
+        let ir = crate::lower::lower(&crate::load::parse(&read("conversations_v1.yaml")).unwrap())
+            .unwrap();
+        let events = crate::events::lower(&read("conversations_webhooks_v1.yaml")).unwrap();
+        let tokens = crate::emit::emit(&ir, Some(&events));
+        let whole: Vec<(String, String)> = tokens
+            .iter()
+            .map(|(name, t)| (name.clone(), render(name, t.clone(), "s.yaml").unwrap()))
+            .collect();
+        let jobs = tokens.into_iter().map(|(n, t)| (n, t, "s.yaml")).collect();
+        let in_runs = render_all_in_chunks(jobs, 1).unwrap();
+        assert_eq!(in_runs.len(), whole.len());
+        for (a, b) in in_runs.iter().zip(&whole) {
+            assert_eq!(a.0, b.0);
+            assert!(a.1 == b.1, "{} differs when formatted in runs", a.0);
+        }
+    }
 
     #[test]
     fn long_doc_lines_are_wrapped_with_their_marker_and_indentation() {

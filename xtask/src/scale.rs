@@ -10,6 +10,9 @@ use std::time::Instant;
 
 const COPIES: [usize; 3] = [1, 11, 88];
 
+/// The collection whose items scope the other resources in `spec/conversations_v1.yaml`.
+const SCOPE_COLLECTION: &str = "Services";
+
 /// The spec with every path repeated `copies` times. Copy `i > 0` renames the first resource
 /// segment of a path (the one after the scope collection's item for scoped paths) to `<Name>i`
 /// and every operation id to `<Id>i`, so no two copies share a handle, builder or model.
@@ -30,12 +33,13 @@ fn scaled_spec(text: &str, copies: usize) -> Result<String, String> {
                 continue;
             }
             let mut segs: Vec<String> = path.split('/').map(String::from).collect();
-            // ["", "v1", "Services", "{ChatServiceSid}", "Conversations", ...]
-            let at = if segs.len() > 4 && segs[3].starts_with('{') {
-                4
-            } else {
-                2
-            };
+            // ["", "v1", "Services", "{ChatServiceSid}", "Conversations", ...]. Only the scope
+            // collection counts: `/v1/Conversations/{ConversationSid}/Messages` also has a
+            // parameter third, and renaming its `Messages` would part it from its
+            // Service-scoped twin, so each copy would hold unpaired resources that copy 0
+            // does not, and the copies would not be the same API again.
+            let scoped = segs.len() > 4 && segs[2] == SCOPE_COLLECTION && segs[3].starts_with('{');
+            let at = if scoped { 4 } else { 2 };
             if let Some(s) = segs.get_mut(at) {
                 s.push_str(&i.to_string());
             }
@@ -149,4 +153,35 @@ pub fn bench(root: &Path) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_renames_the_same_resource_in_both_scopes() {
+        let spec = "openapi: 3.0.1\npaths:\n  /v1/Conversations/{ConversationSid}/Messages:\n    get:\n      operationId: ListConversationMessage\n  /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages:\n    get:\n      operationId: ListServiceConversationMessage\n  /v1/Services/{Sid}:\n    get:\n      operationId: FetchService\n";
+        let out: serde_yaml::Value = serde_yaml::from_str(&scaled_spec(spec, 2).unwrap()).unwrap();
+        let paths: Vec<&str> = out["paths"]
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter_map(|k| k.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/v1/Conversations/{ConversationSid}/Messages",
+                "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages",
+                "/v1/Services/{Sid}",
+                "/v1/Conversations1/{ConversationSid}/Messages",
+                "/v1/Services/{ChatServiceSid}/Conversations1/{ConversationSid}/Messages",
+                "/v1/Services1/{Sid}",
+            ]
+        );
+        let id =
+            &out["paths"]["/v1/Conversations1/{ConversationSid}/Messages"]["get"]["operationId"];
+        assert_eq!(id.as_str(), Some("ListConversationMessage1"));
+    }
 }
