@@ -3,8 +3,8 @@
 //!
 //! Each side is a one-file binary that builds a client and fetches one conversation, depending
 //! by path on a crate generated from `spec/conversations_v1.yaml`:
-//! - ours: `regen --crate-name conversations-api --out` (the standalone crate, rustls by
-//!   default), with this workspace's lock file;
+//! - ours: `regen --crate-name conversations-api --out` (the standalone crate), with this
+//!   workspace's lock file, once with the default TLS (rustls) and once with `native-tls`;
 //! - progenitor's: `cargo progenitor` (it must be installed: `cargo install cargo-progenitor`),
 //!   whose crate comes without TLS, so the binary adds reqwest with a TLS feature, once with
 //!   reqwest's own default (`rustls`, which builds aws-lc) and once with `native-tls` (the
@@ -42,7 +42,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
 
-    let mut sides = vec![ours(root, &work, &xtask)?];
+    let mut sides = ours(root, &work, &xtask)?;
     match progenitor(root, &work, &cargo) {
         Ok(mut more) => sides.append(&mut more),
         Err(why) => println!("bench: downstream: progenitor side skipped: {why}"),
@@ -111,25 +111,37 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn ours(root: &Path, work: &Path, xtask: &Path) -> Result<Side, String> {
+/// Our standalone crate, and one binary per TLS choice: the default (rustls) and the
+/// system's OpenSSL, to set beside progenitor's two.
+fn ours(root: &Path, work: &Path, xtask: &Path) -> Result<Vec<Side>, String> {
     let client = work.join("ours-client");
     run(Command::new(xtask)
         .current_dir(root)
         .args(["regen", "--crate-name", "conversations-api", "--out"])
         .arg(&client))?;
-    let dir = work.join("ours");
-    app(
-        &dir,
-        "conversations-api = { path = \"../ours-client\" }\n",
-        "let client = conversations_api::Client::from_env().expect(\"credentials\");\n    \
-         let conv = client.conversation(\"CH00000000000000000000000000000001\").fetch().send().await;",
-    )?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
-    Ok(Side {
-        name: "ours (rustls, the default)",
-        dir,
-    })
+    let main = "let client = conversations_api::Client::from_env().expect(\"credentials\");\n    \
+                let conv = client.conversation(\"CH00000000000000000000000000000001\").fetch().send().await;";
+    let mut sides = Vec::new();
+    for (name, dir, dependency) in [
+        (
+            "ours (rustls, the default)",
+            "ours-rustls",
+            "conversations-api = { path = \"../ours-client\" }\n",
+        ),
+        (
+            "ours (`native-tls`)",
+            "ours-native-tls",
+            "conversations-api = { path = \"../ours-client\", default-features = false, \
+             features = [\"native-tls\"] }\n",
+        ),
+    ] {
+        let dir = work.join(dir);
+        app(&dir, dependency, main)?;
+        std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+            .map_err(|e| format!("Cargo.lock: {e}"))?;
+        sides.push(Side { name, dir });
+    }
+    Ok(sides)
 }
 
 /// progenitor's crate, and one binary per TLS choice.
