@@ -239,11 +239,10 @@ fn message_json() -> String {
     )
 }
 
-/// Client overhead against plain reqwest: for each workload, `rounds` rounds of `n` sequential
-/// requests each way. The order alternates (ours first in even rounds, reqwest first in odd
-/// ones) so that neither side always runs on a warmer or a quieter machine. Each round gives a
-/// ratio of the two times; the median ratio and the range over all rounds are reported.
-fn overhead(n: usize, rounds: usize) {
+/// The server the three workloads talk to (a message for a POST, a 50-item page for the list,
+/// a conversation for anything else) and the client side's runtime: single-threaded, so the
+/// client has one core and the server the other.
+fn workload_server() -> (ServerThread, tokio::runtime::Runtime) {
     let one = conversation_json(1);
     let message = message_json();
     let page = page_json(50, None);
@@ -252,11 +251,19 @@ fn overhead(n: usize, rounds: usize) {
         (_, "/v1/Conversations") => Reply::json(200, page.as_str()),
         _ => Reply::json(200, one.as_str()),
     });
-    // The client side gets a single-threaded runtime: one core, the server has the other.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("client runtime");
+    (server, rt)
+}
+
+/// Client overhead against plain reqwest: for each workload, `rounds` rounds of `n` sequential
+/// requests each way. The order alternates (ours first in even rounds, reqwest first in odd
+/// ones) so that neither side always runs on a warmer or a quieter machine. Each round gives a
+/// ratio of the two times; the median ratio and the range over all rounds are reported.
+fn overhead(n: usize, rounds: usize) {
+    let (server, rt) = workload_server();
     let c = client(&server.url);
     let http = plain_reqwest();
     println!(
@@ -400,18 +407,7 @@ async fn stream_peak(pages: usize) -> (usize, usize) {
 /// nothing else, for counting instructions under callgrind (`cargo xtask bench`): unlike
 /// wall-clock time, the count does not move with the machine's load.
 fn one_side(side: &str, work: &str, n: usize) {
-    let one = conversation_json(1);
-    let message = message_json();
-    let page = page_json(50, None);
-    let server = ServerThread::start(move |_, r| match (r.method.as_str(), r.path()) {
-        ("POST", _) => Reply::json(201, message.as_str()),
-        (_, "/v1/Conversations") => Reply::json(200, page.as_str()),
-        _ => Reply::json(200, one.as_str()),
-    });
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("client runtime");
+    let (server, rt) = workload_server();
     let c = client(&server.url);
     let http = plain_reqwest();
     let work = match work {

@@ -58,7 +58,7 @@ fn generator(name: &str, path: &Path, runs: usize) -> Result<(), String> {
     Ok(())
 }
 
-fn time_command(cmd: &mut Command) -> Result<Duration, String> {
+pub(crate) fn time_command(cmd: &mut Command) -> Result<Duration, String> {
     let start = Instant::now();
     let out = cmd.output().map_err(|e| e.to_string())?;
     if !out.status.success() {

@@ -17,9 +17,10 @@
 //! always runs on a warmer machine; the median over the rounds is printed. Dependencies are
 //! resolved and downloaded before anything is timed.
 
+use crate::bench::time_command as time;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One binary to build: how the report names it, and its folder.
 struct Side {
@@ -240,18 +241,6 @@ fn app(dir: &Path, dependencies: &str, body: &str) -> Result<(), String> {
 
 fn run(cmd: &mut Command) -> Result<(), String> {
     time(cmd).map(drop)
-}
-
-fn time(cmd: &mut Command) -> Result<Duration, String> {
-    let start = Instant::now();
-    let out = cmd.output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(start.elapsed())
 }
 
 fn median(v: &mut [Duration]) -> Duration {
