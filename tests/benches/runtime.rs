@@ -1,6 +1,6 @@
 //! Runtime benchmarks (`cargo bench -p conversations-tests --bench runtime`, run by
 //! `cargo xtask bench`): client overhead against plain reqwest (fetch, form-body create and a
-//! 50-item list page, alternating order, median and spread of 15 rounds), JSON throughput of a 1000-item
+//! 50-item list page, alternating order, median and spread of 31 rounds), JSON throughput of a 1000-item
 //! list page, and peak heap while streaming 10 and 1000 pages. Prints `bench: key = value` lines.
 
 use conversations_api::{Client, Conversation, ConversationMessage, PageMeta};
@@ -443,7 +443,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    overhead(if quick { 200 } else { 1000 }, if quick { 3 } else { 15 });
+    overhead(if quick { 200 } else { 1000 }, if quick { 3 } else { 31 });
     throughput(if quick { 5 } else { 21 });
     for pages in [10, 1000] {
         let (items, peak) = rt.block_on(stream_peak(pages));
