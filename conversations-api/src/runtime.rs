@@ -35,6 +35,17 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
+/// `value` percent-encoded for a path segment, onto `out`. SIDs, the usual values, need no
+/// escaping; checking that first costs a fraction of running the encoder over them.
+fn push_segment_encoded(out: &mut String, value: &str) {
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+    if value.as_bytes().iter().all(plain) {
+        out.push_str(value);
+    } else {
+        out.extend(utf8_percent_encode(value, SEGMENT));
+    }
+}
+
 /// Most bytes of an error body read (enough for any Twilio error; an endless proxy page is
 /// cut off).
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
@@ -122,7 +133,7 @@ impl Node {
         let mut path = String::with_capacity(self.path.len() + 1 + value.len());
         path.push_str(&self.path);
         path.push('/');
-        path.extend(utf8_percent_encode(value, SEGMENT));
+        push_segment_encoded(&mut path, value);
         Node {
             client: self.client.clone(),
             host: self.host.clone(),
@@ -143,7 +154,7 @@ impl Node {
                 PathPiece::Text(text) => segment.push_str(text),
                 PathPiece::Value(value) => {
                     invalid = invalid.or_else(|| refused_path_value(&self.path, value));
-                    segment.extend(utf8_percent_encode(value, SEGMENT));
+                    push_segment_encoded(&mut segment, value);
                 }
             }
         }
@@ -667,7 +678,7 @@ impl Request {
             if let Some(length) = binary.length {
                 rb = rb.header(reqwest::header::CONTENT_LENGTH, length);
             }
-            // `execute_url` has checked that a stream was not sent before, and no attempt
+            // `execute` has checked that a stream was not sent before, and no attempt
             // after the first is made with one; an empty body is never sent in its place.
             if let Some(body) = binary.take_for_attempt() {
                 rb = rb.body(body);
@@ -719,13 +730,12 @@ impl Request {
 
     /// Send to `url`, retrying by the client's policy (rules in `retry.rs`), inside a
     /// `tracing` span that records the method, path template, attempt, status and request
-    /// id: never the URL's values, the credentials or a body.
-    async fn execute_url(&self, url: &str, headers: KeepHeaders) -> Result<Answer, Error> {
-        self.execute(url, headers, false).await
-    }
-
-    /// [`execute_url`](Self::execute_url); with `redirects`, a 3xx is an answer too (for
-    /// operations that only redirect), not an error.
+    /// id: never the URL's values, the credentials or a body. With `redirects`, a 3xx is an
+    /// answer too (for operations that only redirect), not an error.
+    ///
+    /// Every `send` awaits this directly rather than through helpers of its own: each `async`
+    /// layer holds its own copy of what it was given and is moved whole into the layer above,
+    /// so a deep chain of thin wrappers is paid for in copying on every request.
     async fn execute(
         &self,
         url: &str,
@@ -754,13 +764,17 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        let work = self.execute_with_retries(url, headers, &span, redirects);
         // With no subscriber listening the span is disabled; entering and leaving it on every
-        // poll would still cost a little, so the work is then awaited as it is.
+        // poll would still cost a little, so the work is then awaited as it is. (The work is
+        // built in each branch, not once before them: a future held in a local as well as
+        // awaited takes its space twice.)
         if span.is_disabled() {
-            work.await
+            self.execute_with_retries(url, headers, &span, redirects)
+                .await
         } else {
-            work.instrument(span.clone()).await
+            self.execute_with_retries(url, headers, &span, redirects)
+                .instrument(span.clone())
+                .await
         }
     }
 
@@ -841,35 +855,28 @@ impl Request {
 
     /// Send and expect an empty (or ignored) body.
     pub async fn send_empty(self) -> Result<(), Error> {
-        self.empty(KeepHeaders::No).await.map(|r| r.value)
+        let url = self.url();
+        self.execute(&url, KeepHeaders::No, false).await.map(|_| ())
     }
 
     /// [`send_empty`](Self::send_empty), keeping the status, request id and headers.
     pub async fn send_empty_with_metadata(self) -> Result<Response<()>, Error> {
-        self.empty(KeepHeaders::Yes).await
-    }
-
-    async fn empty(self, headers: KeepHeaders) -> Result<Response<()>, Error> {
         let url = self.url();
-        Ok(self.execute_url(&url, headers).await?.into_response(()))
+        let answer = self.execute(&url, KeepHeaders::Yes, false).await?;
+        Ok(answer.into_response(()))
     }
 
     /// Send and decode the body as `T`.
     pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        self.json_answer(KeepHeaders::No).await.map(|r| r.value)
+        let url = self.url();
+        let answer = self.execute(&url, KeepHeaders::No, false).await?;
+        decode(&answer.body)
     }
 
     /// [`send_json`](Self::send_json), keeping the status, request id and headers.
     pub async fn send_json_with_metadata<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        self.json_answer(KeepHeaders::Yes).await
-    }
-
-    async fn json_answer<T: DeserializeOwned>(
-        self,
-        headers: KeepHeaders,
-    ) -> Result<Response<T>, Error> {
         let url = self.url();
-        let answer = self.execute_url(&url, headers).await?;
+        let answer = self.execute(&url, KeepHeaders::Yes, false).await?;
         let value = decode(&answer.body)?;
         Ok(answer.into_response(value))
     }
@@ -986,7 +993,7 @@ impl NextPage {
         &self,
         headers: KeepHeaders,
     ) -> Result<Response<Page<T>>, Error> {
-        let answer = self.request.execute_url(&self.url, headers).await?;
+        let answer = self.request.execute(&self.url, headers, false).await?;
         let mut page: Page<T> = decode_page(&answer.body, self.key)?;
         if let Some(n) = self.remaining {
             page.items.truncate(n);
@@ -1369,6 +1376,30 @@ mod encoding_tests {
              &Author=Zo%C3%AB%20%7E_-.&Empty="
         );
         assert_eq!(form_encoded(&[]), "");
+    }
+
+    #[test]
+    fn a_path_value_is_sent_as_it_is_only_when_it_needs_no_escaping() {
+        let encoded = |v: &str| {
+            let mut out = String::from("/x/");
+            push_segment_encoded(&mut out, v);
+            out
+        };
+        assert_eq!(
+            encoded("CH0123456789abcdef-_.~"),
+            "/x/CH0123456789abcdef-_.~"
+        );
+        assert_eq!(encoded("a b/c?d#e%f"), "/x/a%20b%2Fc%3Fd%23e%25f");
+        assert_eq!(encoded("Zoë+1"), "/x/Zo%C3%AB%2B1");
+        // Every ASCII byte: the quick check and the encoder agree on which are left alone.
+        for b in 0u8..128 {
+            let v = (b as char).to_string();
+            assert_eq!(
+                encoded(&v),
+                format!("/x/{}", utf8_percent_encode(&v, SEGMENT)),
+                "byte {b}"
+            );
+        }
     }
 
     #[test]
