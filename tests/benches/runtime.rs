@@ -258,70 +258,126 @@ fn workload_server() -> (ServerThread, tokio::runtime::Runtime) {
     (server, rt)
 }
 
-/// Client overhead against plain reqwest: for each workload, `rounds` rounds of `n` sequential
-/// requests each way. The order alternates (ours first in even rounds, reqwest first in odd
-/// ones) so that neither side always runs on a warmer or a quieter machine. Each round gives a
-/// ratio of the two times; the median ratio and the range over all rounds are reported.
+/// Who makes a benchmark's requests.
+#[derive(Clone, Copy)]
+enum Side<'a> {
+    /// The generated client.
+    Ours(&'a Client),
+    /// reqwest by hand, against the server at this base URL.
+    Plain(&'a reqwest::Client, &'a str),
+}
+
+impl Side<'_> {
+    async fn run(self, work: Work) {
+        match self {
+            Side::Ours(c) => work.ours(c).await,
+            Side::Plain(http, base) => work.plain(http, base).await,
+        }
+    }
+
+    /// How long one request of `work` takes.
+    async fn time(self, work: Work) -> Duration {
+        let t = Instant::now();
+        self.run(work).await;
+        t.elapsed()
+    }
+}
+
+/// `rounds` rounds of `n` requests of `work` by each side, the two sides taking turns request
+/// by request (in even rounds `a` goes first in each pair, in odd ones `b`), each request timed
+/// on its own. Taking turns this finely means a change in the machine's speed (another
+/// process, a frequency step) falls on both sides alike, where alternating whole runs of
+/// requests leaves each round exposed to it: on a shared VM that spread rounds by ±10 % and
+/// more. Returns the median time per request of each side over the rounds and the sorted
+/// ratios of the rounds' totals, `a / b`.
+fn rounds_of(
+    rt: &tokio::runtime::Runtime,
+    work: Work,
+    (a, b): (Side<'_>, Side<'_>),
+    n: usize,
+    rounds: usize,
+) -> (Duration, Duration, Vec<f64>) {
+    rt.block_on(async {
+        // Warm both connection pools and the server's answer.
+        for _ in 0..50 {
+            a.run(work).await;
+            b.run(work).await;
+        }
+    });
+    let mut times_a = Vec::with_capacity(rounds);
+    let mut times_b = Vec::with_capacity(rounds);
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (ta, tb) = rt.block_on(async {
+            let (mut ta, mut tb) = (Duration::ZERO, Duration::ZERO);
+            for _ in 0..n {
+                if round % 2 == 0 {
+                    ta += a.time(work).await;
+                    tb += b.time(work).await;
+                } else {
+                    tb += b.time(work).await;
+                    ta += a.time(work).await;
+                }
+            }
+            (ta, tb)
+        });
+        times_a.push(ta / n as u32);
+        times_b.push(tb / n as u32);
+        ratios.push(ta.as_secs_f64() / tb.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    (median(times_a), median(times_b), ratios)
+}
+
+/// `median (range lo to hi, middle half lo to hi)` of sorted ratios.
+fn spread(ratios: &[f64]) -> String {
+    let n = ratios.len();
+    format!(
+        "ratio median {:.3} (range {:.3} to {:.3}, middle half {:.3} to {:.3})",
+        ratios[n / 2],
+        ratios[0],
+        ratios[n - 1],
+        ratios[n / 4],
+        ratios[(3 * n) / 4],
+    )
+}
+
+/// Client overhead against plain reqwest: for each workload, [`rounds_of`] the client against
+/// reqwest by hand. First, the same measurement of reqwest against a second, identical reqwest
+/// client: what the harness itself reads when both sides do the same work (its bias and
+/// spread on this machine), to hold the client's figures against.
 fn overhead(n: usize, rounds: usize) {
     let (server, rt) = workload_server();
     let c = client(&server.url);
     let http = plain_reqwest();
+    let http_again = plain_reqwest();
     println!(
         "bench: overhead = {n} requests per round, {rounds} rounds, order alternating, \
          server on its own thread"
     );
+    let per = |d: Duration| d.as_secs_f64() * 1e6;
+    let plain = Side::Plain(&http, &server.url);
+    let (a, b, ratios) = rounds_of(
+        &rt,
+        Work::Fetch,
+        (Side::Plain(&http_again, &server.url), plain),
+        n,
+        rounds,
+    );
+    println!(
+        "bench: harness check, fetch = reqwest {:.1} us, reqwest again {:.1} us, {}",
+        per(b),
+        per(a),
+        spread(&ratios),
+    );
     for work in [Work::Fetch, Work::Create, Work::List] {
-        rt.block_on(async {
-            // Warm both connection pools and the server's answer.
-            for _ in 0..50 {
-                work.ours(&c).await;
-                work.plain(&http, &server.url).await;
-            }
-        });
-        let mut ours = Vec::with_capacity(rounds);
-        let mut plain = Vec::with_capacity(rounds);
-        let mut ratios = Vec::with_capacity(rounds);
-        for round in 0..rounds {
-            let (o, p) = rt.block_on(async {
-                let time_ours = async {
-                    let t = Instant::now();
-                    for _ in 0..n {
-                        work.ours(&c).await;
-                    }
-                    t.elapsed()
-                };
-                let time_plain = async {
-                    let t = Instant::now();
-                    for _ in 0..n {
-                        work.plain(&http, &server.url).await;
-                    }
-                    t.elapsed()
-                };
-                if round % 2 == 0 {
-                    let o = time_ours.await;
-                    (o, time_plain.await)
-                } else {
-                    let p = time_plain.await;
-                    (time_ours.await, p)
-                }
-            });
-            ours.push(o);
-            plain.push(p);
-            ratios.push(o.as_secs_f64() / p.as_secs_f64());
-        }
-        ratios.sort_by(f64::total_cmp);
-        let per = |d: Duration| d.as_secs_f64() * 1e6 / n as f64;
+        let (ours, plain, ratios) = rounds_of(&rt, work, (Side::Ours(&c), plain), n, rounds);
         println!(
-            "bench: {} = client {:.1} us, reqwest {:.1} us, ratio median {:.3} (range {:.3} to \
-             {:.3}, middle half {:.3} to {:.3})",
+            "bench: {} = client {:.1} us, reqwest {:.1} us, {}",
             work.name(),
-            per(median(ours)),
-            per(median(plain)),
-            ratios[rounds / 2],
-            ratios[0],
-            ratios[rounds - 1],
-            ratios[rounds / 4],
-            ratios[(3 * rounds) / 4],
+            per(ours),
+            per(plain),
+            spread(&ratios),
         );
     }
 }
