@@ -15,7 +15,7 @@
 //! - media uploads: `cargo bench -p conversations-tests --bench media_upload` (peak RSS of a
 //!   1 MB and a 100 MB upload, streamed from the file and read into memory first).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -343,8 +343,9 @@ fn bench(quick: bool) -> Result<(), String> {
 /// Instructions per request of the client and of plain reqwest, counted by callgrind (skipped
 /// when valgrind is not installed): the bench binary's `--one-side` mode makes `few` and then
 /// `many` requests of one workload by one side, and the difference of the two counts over
-/// `many - few` is the cost of one request, start-up and warm-up cancelled out. The count
-/// covers the whole process, so the in-process server's share is in both sides alike.
+/// `many - few` is the cost of one request, start-up and warm-up cancelled out. Two counts: the
+/// whole process (the in-process server's share is in both sides, but it parses whatever the
+/// side sends, a longer `User-Agent` included), and the client's thread alone.
 fn instructions(root: &Path, cargo: &str) -> Result<(), String> {
     let valgrind = Command::new("valgrind").arg("--version").output();
     if !valgrind.is_ok_and(|o| o.status.success()) {
@@ -372,36 +373,65 @@ fn instructions(root: &Path, cargo: &str) -> Result<(), String> {
         .find_map(|v| v["executable"].as_str().map(String::from))
         .ok_or("no runtime bench executable in cargo's output")?;
     let out_file = root.join("target/bench-callgrind.out");
-    let count = |side: &str, work: &str, n: usize| -> Result<u64, String> {
+    // Per thread: the file of thread 1 (the `--one-side` mode's main thread, which runs the
+    // client's single-threaded runtime) counts the client side alone; the server's thread and
+    // any resolver thread have files of their own.
+    let count = |side: &str, work: &str, n: usize| -> Result<(u64, u64), String> {
         let out = Command::new("valgrind")
             .arg("--tool=callgrind")
+            .arg("--separate-threads=yes")
             .arg(format!("--callgrind-out-file={}", out_file.display()))
             .arg(&exe)
             .args(["--one-side", side, work, &n.to_string()])
             .output()
             .map_err(|e| e.to_string())?;
         let text = String::from_utf8_lossy(&out.stderr);
-        let _ = std::fs::remove_file(&out_file);
-        text.lines()
+        let whole = text
+            .lines()
             .find_map(|l| l.split("Collected :").nth(1))
             .and_then(|n| n.trim().parse().ok())
-            .ok_or_else(|| format!("callgrind printed no count for {side} {work}: {text}"))
+            .ok_or_else(|| format!("callgrind printed no count for {side} {work}: {text}"));
+        let main_file = PathBuf::from(format!("{}-01", out_file.display()));
+        let main = std::fs::read_to_string(&main_file)
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("summary:").or(l.strip_prefix("totals:")))
+                    .and_then(|n| n.split_whitespace().next()?.parse().ok())
+            })
+            .ok_or_else(|| format!("no count for the main thread in {}", main_file.display()));
+        if let Some(dir) = out_file.parent() {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("bench-callgrind.out")
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok((whole?, main?))
     };
     for (work, few, many) in [
         ("fetch", 200, 1200),
         ("create", 200, 1200),
         ("list", 50, 300),
     ] {
-        let per = |side: &str| -> Result<f64, String> {
+        let per = |side: &str| -> Result<(f64, f64), String> {
             let (a, b) = (count(side, work, few)?, count(side, work, many)?);
-            Ok((b as f64 - a as f64) / (many - few) as f64)
+            let n = (many - few) as f64;
+            Ok(((b.0 as f64 - a.0 as f64) / n, (b.1 as f64 - a.1 as f64) / n))
         };
-        let (ours, plain) = (per("ours")?, per("plain")?);
+        let ((ours, ours_client), (plain, plain_client)) = (per("ours")?, per("plain")?);
         println!(
             "runtime instructions {work} = client {ours:.0}, reqwest {plain:.0} per request \
-             (whole process), difference {:.0}, ratio {:.3}",
+             (whole process), difference {:.0}, ratio {:.3}; client thread alone: client \
+             {ours_client:.0}, reqwest {plain_client:.0}, difference {:.0}, ratio {:.3}",
             ours - plain,
-            ours / plain
+            ours / plain,
+            ours_client - plain_client,
+            ours_client / plain_client
         );
     }
     Ok(())
