@@ -5,8 +5,20 @@ use openapiv3::{OpenAPI, Parameter, ReferenceOr, RequestBody, Response, Schema};
 
 /// Parse spec text. YAML is a superset of JSON, so both are accepted.
 pub fn parse(text: &str) -> Result<OpenAPI> {
+    // Only a failure needs the path of the value that failed: parse plainly, and only when
+    // that fails parse again with path tracking to find where (about 4 % fewer instructions
+    // for a valid spec/).
+    let api = match serde_yaml::from_str::<OpenAPI>(text) {
+        Ok(api) => api,
+        Err(_) => return Err(parse_tracked(text)),
+    };
+    check_version(api)
+}
+
+/// The error of a spec that does not parse, at the pointer of the value that failed.
+fn parse_tracked(text: &str) -> Error {
     let de = serde_yaml::Deserializer::from_str(text);
-    let api: OpenAPI = serde_path_to_error::deserialize(de).map_err(|e| {
+    let parsed = serde_path_to_error::deserialize::<_, OpenAPI>(de).map_err(|e| {
         // A document of another version, or one cut short before its `openapi` field, fails
         // somewhere deep inside (`#/paths`, about some parameter shape); say what is really
         // wrong instead. Only on failure: a valid document is parsed once.
@@ -23,7 +35,15 @@ pub fn parse(text: &str) -> Result<OpenAPI> {
             }
         }
         ptr.err(format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
-    })?;
+    });
+    match parsed.and_then(check_version) {
+        Err(e) => e,
+        // Both parses read the same text with the same types, so this does not happen.
+        Ok(_) => Error::at("", "internal: the spec parsed only the second time"),
+    }
+}
+
+fn check_version(api: OpenAPI) -> Result<OpenAPI> {
     if !api.openapi.starts_with("3.0") {
         return Err(Error::at(
             "/openapi",

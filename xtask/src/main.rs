@@ -23,8 +23,9 @@ commands:
         run every test (regen --check, fmt, clippy, cargo test, generated
         crates, Prism conformance); with Twilio's published spec (PATH or
         TWILIO_REFERENCE_SPEC) also the upstream checks
-  bench [--quick | --scale | --instructions | --downstream [--rounds N]]
+  bench [--quick | --generator-only | --scale | --instructions | --downstream [--rounds N]]
         measure the generator, the generated crate and the runtime (BENCHMARKS.md);
+        --generator-only: only the generator stages for spec/ (15 runs);
         --scale: only how the generator grows with the spec (1, 11, 88 copies);
         --instructions: only the client's instructions per request against
         plain reqwest (callgrind);
