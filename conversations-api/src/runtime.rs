@@ -764,17 +764,13 @@ impl Request {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
+        let work = self.execute_with_retries(url, headers, &span, redirects);
         // With no subscriber listening the span is disabled; entering and leaving it on every
-        // poll would still cost a little, so the work is then awaited as it is. (The work is
-        // built in each branch, not once before them: a future held in a local as well as
-        // awaited takes its space twice.)
+        // poll would still cost a little, so the work is then awaited as it is.
         if span.is_disabled() {
-            self.execute_with_retries(url, headers, &span, redirects)
-                .await
+            work.await
         } else {
-            self.execute_with_retries(url, headers, &span, redirects)
-                .instrument(span.clone())
-                .await
+            work.instrument(span.clone()).await
         }
     }
 
