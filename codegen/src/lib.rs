@@ -59,11 +59,15 @@ fn count_resources(n: &ir::Node) -> usize {
     usize::from(!n.ops.is_empty()) + n.children.iter().map(count_resources).sum::<usize>()
 }
 
-/// Wall time of each stage of one run.
+/// Wall time of each stage of one run; the four add up to the run's time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
     pub load: std::time::Duration,
+    /// Lowering the spec (and the events spec) to the IR.
     pub lower: std::time::Duration,
+    /// Emit and format run as one phase, each job's tokens built and formatted on the same
+    /// core (see [`render::render_jobs`]); the phase's wall time is split between the two in
+    /// proportion to the thread time each took. `format` also holds writing `DRIFT.md`.
     pub emit: std::time::Duration,
     pub format: std::time::Duration,
 }
@@ -96,11 +100,8 @@ pub fn generate_with_events(
 pub fn generate_module(spec_text: &str, source: &str, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(spec_text)?;
     let ir = lower::lower(&api)?;
-    let jobs = emit::emit_module(&ir, accessor)
-        .into_iter()
-        .map(|(name, tokens)| (name, tokens, source))
-        .collect();
-    let files: BTreeMap<String, String> = render::render_all(jobs)?.into_iter().collect();
+    let plan = emit::plan(&ir, None, Some(accessor));
+    let (files, _) = render_plan(&plan, |_| source)?;
     Ok(Generated {
         files,
         drift_report: report::drift_markdown(&ir, source),
@@ -142,6 +143,21 @@ fn summary(ir: &ir::Api, events: usize) -> Summary {
     }
 }
 
+/// Build and format every file of `plan` on every core. `source_of` gives, for a file name, the
+/// spec its preamble names.
+fn render_plan<'s>(
+    plan: &emit::Plan<'_>,
+    source_of: impl Fn(&str) -> &'s str,
+) -> Result<(BTreeMap<String, String>, render::Spent), Error> {
+    let files: Vec<(String, &str)> = plan
+        .files()
+        .iter()
+        .map(|name| (name.clone(), source_of(name)))
+        .collect();
+    let (files, spent) = render::render_jobs(&files, plan.jobs(), |job| plan.tokens(job))?;
+    Ok((files.into_iter().collect(), spent))
+}
+
 /// [`generate`], also returning how long each stage took.
 pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timings), Error> {
     generate_timed_with_events(spec_text, source, None)
@@ -171,23 +187,14 @@ pub fn generate_timed_with_events(
     };
     t.lower = start.elapsed();
     let start = Instant::now();
-    let tokens = emit::emit(&ir, events.as_ref());
-    t.emit = start.elapsed();
-    let start = Instant::now();
-    let jobs = tokens
-        .into_iter()
-        .map(|(name, tokens)| {
-            let from = match events_spec {
-                Some(e) if name == "events.rs" => e.source,
-                _ => source,
-            };
-            (name, tokens, from)
-        })
-        .collect();
-    let files: BTreeMap<String, String> = render::render_all(jobs)?.into_iter().collect();
+    let plan = emit::plan(&ir, Some(events.as_ref()), None);
+    let (files, spent) = render_plan(&plan, |name| match events_spec {
+        Some(e) if name == "events.rs" => e.source,
+        _ => source,
+    })?;
     let drift_report = report::drift_markdown(&ir, source);
     let package = package::package(&ir.title, &ir.path_prefix);
-    t.format = start.elapsed();
+    (t.emit, t.format) = spent.split(start.elapsed());
     let summary = summary(&ir, events.as_ref().map_or(0, |e| e.events.len()));
     Ok((
         Generated {

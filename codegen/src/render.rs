@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use proc_macro2::TokenStream;
+use std::time::{Duration, Instant};
 
 /// Format one generated file. `source` names the spec in the preamble.
 pub fn render(file: &str, tokens: TokenStream, source: &str) -> Result<String> {
@@ -14,153 +15,98 @@ pub fn render(file: &str, tokens: TokenStream, source: &str) -> Result<String> {
     Ok(with_preamble(source, &prettyplease::unparse(&parsed)))
 }
 
-/// Token text a formatting job aims for. Large files (`models.rs` of a big spec) are cut into
-/// jobs of about this size at top-level item boundaries, so the cores share one file's work;
-/// small enough that a few jobs per core balance, large enough that the cost of a job's start
-/// does not show.
-const CHUNK_BYTES: usize = 32 * 1024;
-
-/// [`render`] for many files at once: `(file name, tokens, spec name)`. Token streams cannot
-/// cross threads, so this thread writes each file out as text, a run of whole top-level items
-/// at a time ([`CHUNK_BYTES`]), while worker threads on the machine's other cores parse each run
-/// back and format it (parsing and formatting are most of the generator's time). A file's runs
-/// are joined in order; the result is the same as rendering one by one, in the same order.
-pub fn render_all(files: Vec<(String, TokenStream, &str)>) -> Result<Vec<(String, String)>> {
-    render_all_in_chunks(files, CHUNK_BYTES)
+/// Thread time spent in each half of [`render_jobs`], summed over the threads.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Spent {
+    /// Building jobs' tokens from the IR.
+    pub building: Duration,
+    /// Parsing them with syn, printing with prettyplease, [`tidy`].
+    pub formatting: Duration,
 }
 
-/// [`render_all`] with jobs of about `chunk_bytes` of token text (at least one item each).
-fn render_all_in_chunks(
-    files: Vec<(String, TokenStream, &str)>,
-    chunk_bytes: usize,
-) -> Result<Vec<(String, String)>> {
-    use std::sync::{mpsc, Mutex};
-    let mut names = Vec::with_capacity(files.len());
-    let mut streams = Vec::with_capacity(files.len());
-    for (name, tokens, source) in files {
-        names.push((name, source));
-        streams.push(tokens);
+impl Spent {
+    /// `wall` (of the phase these were spent in) split between building and formatting in
+    /// proportion to the thread time each took.
+    pub fn split(&self, wall: Duration) -> (Duration, Duration) {
+        let total = self.building + self.formatting;
+        if total.is_zero() {
+            return (Duration::ZERO, wall);
+        }
+        let building = wall.mul_f64(self.building.as_secs_f64() / total.as_secs_f64());
+        (building, wall.saturating_sub(building))
     }
+}
+
+/// Build and format many files at once, on every core. `files`: `(file name, spec named in its
+/// preamble)` in output order. `jobs`: `(file number, job)` in the order to start them, each
+/// file's jobs in the order of its text; `build` turns a job into tokens of whole top-level
+/// items. Token streams cannot cross threads (proc_macro2 makes them neither Send nor Sync),
+/// so each job is built on the thread that formats it, and syn reads the tokens themselves
+/// instead of their text. A file's jobs are joined in order; the result is the same as
+/// rendering each file whole ([`render`]).
+pub fn render_jobs<J: Sync>(
+    files: &[(String, &str)],
+    jobs: &[(usize, J)],
+    build: impl Fn(&J) -> TokenStream + Sync,
+) -> Result<(Vec<(String, String)>, Spent)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // (job number, file number, token text of one run of items)
-    let (jobs, queue) = mpsc::channel::<(usize, usize, String)>();
-    let queue = Mutex::new(queue);
-    let names = &names;
-    let (chunk_counts, results) = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let queue = &queue;
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        // A poisoned lock means another worker panicked; its join reports it.
-                        let next = match queue.lock() {
-                            Ok(q) => q.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok((job, file, text)) = next else { break };
-                        done.push((job, format_chunk(&names[file].0, &text)));
-                    }
-                    done
-                })
-            })
+    // Jobs are taken in turn from one counter; a thread that finishes early takes the next.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        let mut spent = Spent::default();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some((file, job)) = jobs.get(i) else {
+                break;
+            };
+            let start = Instant::now();
+            let tokens = build(job);
+            let built = Instant::now();
+            let name = files.get(*file).map_or("", |f| f.0.as_str());
+            done.push((i, format_tokens(name, tokens)));
+            spent.building += built - start;
+            spent.formatting += built.elapsed();
+        }
+        (done, spent)
+    };
+    let (results, spent) = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads.min(jobs.len()))
+            .map(|_| scope.spawn(work))
             .collect();
-        let mut chunk_counts = Vec::with_capacity(streams.len());
-        let mut job = 0;
-        for (file, tokens) in streams.into_iter().enumerate() {
-            let mut count = 0;
-            split_items(tokens, chunk_bytes, |text| {
-                // Workers only stop once `jobs` is dropped, so this cannot fail while one
-                // lives; a failed send leaves the job missing, which the join below reports.
-                let _ = jobs.send((job, file, text));
-                job += 1;
-                count += 1;
-            });
-            chunk_counts.push(count);
+        let (mut done, mut spent) = work();
+        for helper in helpers {
+            let Ok((more, their)) = helper.join() else {
+                return Err(Error::at("", "internal: a formatting thread panicked"));
+            };
+            done.extend(more);
+            spent.building += their.building;
+            spent.formatting += their.formatting;
         }
-        drop(jobs);
-        let mut results: Vec<Option<Result<String>>> = (0..job).map(|_| None).collect();
-        for w in workers {
-            match w.join() {
-                Ok(done) => {
-                    for (job, r) in done {
-                        results[job] = Some(r);
-                    }
-                }
-                Err(_) => return Err(Error::at("", "internal: a formatting thread panicked")),
-            }
-        }
-        Ok((chunk_counts, results))
+        Ok((done, spent))
     })?;
-    let mut results = results.into_iter();
-    let mut out = Vec::with_capacity(names.len());
-    for ((name, source), count) in names.iter().zip(chunk_counts) {
-        let mut body = preamble(source);
-        for _ in 0..count {
-            let chunk = results
-                .next()
-                .flatten()
-                .ok_or_else(|| Error::at("", "internal: a formatting job got lost"))??;
-            join_tidied(&mut body, &chunk);
-        }
-        out.push((name.clone(), body));
+    let mut by_job: Vec<Option<Result<String>>> = (0..jobs.len()).map(|_| None).collect();
+    for (i, r) in results {
+        by_job[i] = Some(r);
     }
-    Ok(out)
+    let mut bodies: Vec<String> = files.iter().map(|(_, source)| preamble(source)).collect();
+    for ((file, _), result) in jobs.iter().zip(by_job) {
+        let text = result.ok_or_else(|| Error::at("", "internal: a formatting job got lost"))??;
+        let body = bodies
+            .get_mut(*file)
+            .ok_or_else(|| Error::at("", "internal: a job for a file not listed"))?;
+        join_tidied(body, &text);
+    }
+    Ok((
+        files.iter().map(|f| f.0.clone()).zip(bodies).collect(),
+        spent,
+    ))
 }
 
-/// Call `emit` with the token text of runs of whole top-level items of `tokens`, each run
-/// `chunk_bytes` or longer except the last. Items are told apart by their tokens alone: an item
-/// ends with `;` or a `{...}` body, and the next begins with an attribute or an item keyword.
-/// No item has a `;` or a brace group at its top level followed by one of those, so a cut
-/// there never falls inside an item.
-fn split_items(tokens: TokenStream, chunk_bytes: usize, mut emit: impl FnMut(String)) {
-    use proc_macro2::{Delimiter, TokenTree};
-    const KEYWORDS: &[&str] = &[
-        "pub", "impl", "struct", "enum", "fn", "const", "static", "mod", "use", "type", "trait",
-        "unsafe", "extern", "async",
-    ];
-    let begins = |t: &TokenTree| match t {
-        TokenTree::Punct(p) => p.as_char() == '#',
-        TokenTree::Ident(i) => KEYWORDS.iter().any(|k| i == k),
-        _ => false,
-    };
-    let ends = |t: &TokenTree| match t {
-        TokenTree::Punct(p) => p.as_char() == ';',
-        TokenTree::Group(g) => g.delimiter() == Delimiter::Brace,
-        _ => false,
-    };
-    let mut run = String::new();
-    let mut item = TokenStream::new();
-    let mut after_end = false;
-    for tree in tokens {
-        if after_end && begins(&tree) {
-            push_item(&mut item, &mut run);
-            if run.len() >= chunk_bytes {
-                emit(std::mem::take(&mut run));
-            }
-        }
-        after_end = ends(&tree);
-        item.extend(std::iter::once(tree));
-    }
-    if !item.is_empty() {
-        push_item(&mut item, &mut run);
-    }
-    if !run.is_empty() {
-        emit(run);
-    }
-}
-
-/// Append the text of `item` to `run` (on a line of its own) and empty `item`.
-fn push_item(item: &mut TokenStream, run: &mut String) {
-    if !run.is_empty() {
-        run.push('\n');
-    }
-    run.push_str(&std::mem::take(item).to_string());
-}
-
-/// One run of items, parsed back, formatted and tidied.
-fn format_chunk(file: &str, text: &str) -> Result<String> {
-    let parsed = syn::parse_file(text).map_err(|e| {
+/// One job's tokens, parsed, formatted and tidied.
+fn format_tokens(file: &str, tokens: TokenStream) -> Result<String> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::at(
             "",
             format!("internal: generated `{file}` does not parse: {e}"),
@@ -220,21 +166,23 @@ const ITEM_STARTS: &[&str] = &[
 /// before it (prettyplease writes them back to back). A run of one-line declarations of one
 /// kind (`mod a; mod b;`) stays together.
 pub fn tidy(text: &str) -> String {
-    let mut lines: Vec<String> = Vec::new();
-    for line in text.lines() {
-        wrap_comment(line, &mut lines);
-    }
     let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in &lines {
-        if let Some(p) = prev {
-            if starts_new_item(p, line) {
+    // Where the last line written to `out` starts (the line before the next one).
+    let mut last: Option<usize> = None;
+    let mut write = |line: &str| {
+        if let Some(start) = last {
+            // Without its newline.
+            let prev = &out[start..out.len() - 1];
+            if starts_new_item(prev, line) {
                 out.push('\n');
             }
         }
+        last = Some(out.len());
         out.push_str(line);
         out.push('\n');
-        prev = Some(line);
+    };
+    for line in text.lines() {
+        wrap_comment(line, &mut write);
     }
     out
 }
@@ -255,27 +203,28 @@ fn starts_new_item(prev: &str, line: &str) -> bool {
         return true;
     }
     // One-line declarations: a new kind starts a new group.
-    // `mod`, `use`, `pub use`, `pub(crate) mod`, ...: the keywords before the name.
-    let kind = |t: &str| {
-        let mut words = t.split_whitespace();
-        let first = words.next().unwrap_or("");
-        match first.starts_with("pub") {
-            true => format!("{first} {}", words.next().unwrap_or("")),
-            false => first.to_string(),
-        }
-    };
     p.ends_with(';') && !p.starts_with("//") && kind(p) != kind(l)
 }
 
-/// `line`, or for a comment line wider than [`MAX_WIDTH`] the same words over several lines
-/// with the same indentation and comment marker.
-fn wrap_comment(line: &str, out: &mut Vec<String>) {
+/// `mod`, `use`, `pub use`, `pub(crate) mod`, ...: the keywords before a declaration's name.
+fn kind(line: &str) -> (&str, &str) {
+    let mut words = line.split_whitespace();
+    let first = words.next().unwrap_or("");
+    match first.starts_with("pub") {
+        true => (first, words.next().unwrap_or("")),
+        false => (first, ""),
+    }
+}
+
+/// Hand `write` the line, or for a comment line wider than [`MAX_WIDTH`] the same words over
+/// several lines with the same indentation and comment marker.
+fn wrap_comment(line: &str, write: &mut impl FnMut(&str)) {
     let trimmed = line.trim_start();
     let marker = ["///", "//!", "//"]
         .into_iter()
         .find(|m| trimmed.starts_with(m));
     let Some(marker) = marker.filter(|_| line.chars().count() > MAX_WIDTH) else {
-        out.push(line.to_string());
+        write(line);
         return;
     };
     let lead = format!("{}{marker} ", &line[..indent_of(line)]);
@@ -284,81 +233,102 @@ fn wrap_comment(line: &str, out: &mut Vec<String>) {
     for word in words {
         let fits = current.chars().count() + word.chars().count() < MAX_WIDTH;
         if current.len() > lead.len() && !fits {
-            out.push(current);
-            current = lead.clone();
+            write(&current);
+            current.clone_from(&lead);
         }
         if current.len() > lead.len() {
             current.push(' ');
         }
         current.push_str(word);
     }
-    out.push(current);
+    write(&current);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn runs(tokens: TokenStream) -> Vec<String> {
-        let mut out = Vec::new();
-        split_items(tokens, 1, |t| out.push(t));
-        out
-    }
-
+    /// Every file generated for `spec/`, built and formatted in jobs on several threads and
+    /// joined, is the same text as the file's tokens formatted whole on one thread.
     #[test]
-    fn items_are_cut_apart_after_their_end_and_before_their_attributes() {
-        let tokens = quote::quote! {
-            #![allow(dead_code)]
-            use a::b;
-            #[doc = " A."]
-            pub struct A;
-            impl A { fn f() {} }
-            const X: S = S {};
-            const C: u8 = if true { 1 } else { 2 };
-            pub(crate) enum E { A }
-        };
-        let runs = runs(tokens);
-        let items: Vec<usize> = runs
-            .iter()
-            .map(|r| syn::parse_file(r).map(|f| f.items.len()).unwrap_or(0))
-            .collect();
-        assert_eq!(items, [1, 1, 1, 1, 1, 1], "{runs:#?}");
-        assert!(runs[0].starts_with("# ! [allow"), "{}", runs[0]);
-    }
-
-    #[test]
-    fn runs_hold_whole_items_up_to_the_size_asked_for() {
-        let tokens = quote::quote!(
-            struct A;
-            struct B;
-            struct C;
-        );
-        let mut out = Vec::new();
-        split_items(tokens, 15, |t| out.push(t));
-        assert_eq!(out, ["struct A ;\nstruct B ;", "struct C ;"]);
-    }
-
-    /// Every file generated for `spec/`, formatted in runs of one item each and joined, is the
-    /// same text as the file formatted whole.
-    #[test]
-    fn files_formatted_in_runs_equal_files_formatted_whole() {
+    fn files_rendered_in_jobs_equal_files_rendered_whole() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/");
         let read = |f: &str| std::fs::read_to_string(format!("{root}{f}")).unwrap();
         let ir = crate::lower::lower(&crate::load::parse(&read("conversations_v1.yaml")).unwrap())
             .unwrap();
         let events = crate::events::lower(&read("conversations_webhooks_v1.yaml")).unwrap();
-        let tokens = crate::emit::emit(&ir, Some(&events));
-        let whole: Vec<(String, String)> = tokens
-            .iter()
-            .map(|(name, t)| (name.clone(), render(name, t.clone(), "s.yaml").unwrap()))
+        let whole: Vec<(String, String)> = crate::emit::emit(&ir, Some(&events))
+            .into_iter()
+            .map(|(name, t)| {
+                let text = render(&name, t, "s.yaml").unwrap();
+                (name, text)
+            })
             .collect();
-        let jobs = tokens.into_iter().map(|(n, t)| (n, t, "s.yaml")).collect();
-        let in_runs = render_all_in_chunks(jobs, 1).unwrap();
-        assert_eq!(in_runs.len(), whole.len());
-        for (a, b) in in_runs.iter().zip(&whole) {
+        let plan = crate::emit::plan(&ir, Some(Some(&events)), None);
+        let files: Vec<(String, &str)> =
+            plan.files().iter().map(|f| (f.clone(), "s.yaml")).collect();
+        assert!(
+            plan.jobs().len() > files.len(),
+            "files are cut into several jobs"
+        );
+        let (in_jobs, spent) = render_jobs(&files, plan.jobs(), |j| plan.tokens(j)).unwrap();
+        assert!(!spent.building.is_zero() && !spent.formatting.is_zero());
+        assert_eq!(in_jobs.len(), whole.len());
+        for (a, b) in in_jobs.iter().zip(&whole) {
             assert_eq!(a.0, b.0);
-            assert!(a.1 == b.1, "{} differs when formatted in runs", a.0);
+            assert!(a.1 == b.1, "{} differs when rendered in jobs", a.0);
         }
+    }
+
+    #[test]
+    fn a_job_that_does_not_parse_is_an_error_naming_its_file() {
+        let files = [
+            ("a.rs".to_string(), "s.yaml"),
+            ("b.rs".to_string(), "s.yaml"),
+        ];
+        let jobs = [(0, "struct A;"), (1, "fn fn;"), (1, "struct B;")];
+        let build = |text: &&str| text.parse::<TokenStream>().unwrap();
+        let err = render_jobs(&files, &jobs, build).unwrap_err();
+        assert!(
+            err.message.contains("generated `b.rs` does not parse"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn jobs_are_joined_per_file_in_their_order_whatever_the_order_files_are_listed_in() {
+        let files = [
+            ("a.rs".to_string(), "s.yaml"),
+            ("b.rs".to_string(), "t.yaml"),
+        ];
+        let jobs = [(1, "struct B1;"), (0, "struct A;"), (1, "struct B2;")];
+        let build = |text: &&str| text.parse::<TokenStream>().unwrap();
+        let (out, _) = render_jobs(&files, &jobs, build).unwrap();
+        assert_eq!(out[0].0, "a.rs");
+        assert!(out[0].1.contains("s.yaml") && out[0].1.ends_with("\n\nstruct A;\n"));
+        assert!(
+            out[1].1.ends_with("\n\nstruct B1;\nstruct B2;\n"),
+            "{}",
+            out[1].1
+        );
+        assert!(out[1].1.contains("from t.yaml"));
+    }
+
+    #[test]
+    fn the_phase_is_split_in_proportion_to_thread_time() {
+        let spent = Spent {
+            building: Duration::from_millis(10),
+            formatting: Duration::from_millis(30),
+        };
+        let (b, f) = spent.split(Duration::from_millis(20));
+        assert_eq!(
+            (b, f),
+            (Duration::from_millis(5), Duration::from_millis(15))
+        );
+        assert_eq!(
+            Spent::default().split(Duration::from_millis(3)).1,
+            Duration::from_millis(3)
+        );
     }
 
     #[test]

@@ -47,74 +47,48 @@ fn type_in(name: &str, generic: bool, ctx: Ctx) -> TokenStream {
 
 /// The public types of the handle files by kind, each with the module (file stem) it is in:
 /// what the crate's `handles` and `builders` modules re-export.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Exports {
     pub handles: Vec<(String, String)>,
     pub builders: Vec<(String, String)>,
 }
 
-/// `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
-/// for a second API generated into a module of its own and reached through
-/// `client.<accessor>()` (see [`crate::generate_module`]).
-pub(crate) fn files(api: &Api, entry: Option<&str>) -> (Vec<(String, TokenStream)>, Exports) {
-    let mut groups: BTreeMap<String, TokenStream> = BTreeMap::new();
+/// The handle files without a token built: each file's nodes in tree order (a file gathers
+/// every node of one resource name; nodes that only pass through to their children get no
+/// file), and what those nodes export. The root's own handle is not among the exports: whether
+/// `root.rs` has one is known once it is built ([`root`]), so [`super::module_tree`] adds it.
+pub(crate) fn layout(api: &Api) -> (BTreeMap<String, Vec<&Node>>, Exports) {
+    let mut files: BTreeMap<String, Vec<&Node>> = BTreeMap::new();
     let mut exports = Exports::default();
-    let root_tokens = root(api, entry);
-    if api.scope_pair.is_some() && root_tokens.has_scope_handle {
-        exports
-            .handles
-            .push(("root".into(), api.root.handle.clone()));
-    }
     for op in &api.root.ops {
         exports.builders.push(("root".into(), op.builder.clone()));
     }
-    groups.insert("root.rs".into(), root_tokens.tokens);
-    let names = scope_names(api);
     for child in &api.root.children {
-        walk(
-            child,
-            api.scope_pair.as_ref(),
-            &names,
-            &mut groups,
-            &mut exports,
-        );
+        walk(child, &mut files, &mut exports);
     }
-    (groups.into_iter().collect(), exports)
+    (files, exports)
 }
 
 /// The words for the two scopes: the pair's, or (for an API with one scope, where no doc names
 /// a scope) the neutral ones.
-fn scope_names(api: &Api) -> ScopeNames {
+pub(crate) fn scope_names(api: &Api) -> ScopeNames {
     api.scope_pair
         .as_ref()
         .map(|p| p.names.clone())
         .unwrap_or_default()
 }
 
-/// `pair`: the API has two scopes, so handle docs say which one a handle serves.
-fn walk(
-    node: &Node,
-    pair: Option<&ScopePair>,
-    names: &ScopeNames,
-    groups: &mut BTreeMap<String, TokenStream>,
-    exports: &mut Exports,
-) {
-    let stem = crate::names::bare(&snake(&node.resource)).to_string();
-    let tokens = if pass_through(node) {
-        TokenStream::new()
-    } else {
+fn walk<'a>(node: &'a Node, files: &mut BTreeMap<String, Vec<&'a Node>>, exports: &mut Exports) {
+    if !pass_through(node) {
+        let stem = crate::names::bare(&snake(&node.resource)).to_string();
         exports.handles.push((stem.clone(), node.handle.clone()));
         for op in &node.ops {
             exports.builders.push((stem.clone(), op.builder.clone()));
         }
-        node_tokens(node, pair, names)
-    };
-    groups
-        .entry(format!("{stem}.rs"))
-        .or_default()
-        .extend(tokens);
+        files.entry(format!("{stem}.rs")).or_default().push(node);
+    }
     for c in &node.children {
-        walk(c, pair, names, groups, exports);
+        walk(c, files, exports);
     }
 }
 
@@ -548,7 +522,13 @@ fn constructor(generic: bool, field: TokenStream, arg: TokenStream) -> TokenStre
     }
 }
 
-fn node_tokens(node: &Node, pair: Option<&ScopePair>, names: &ScopeNames) -> TokenStream {
+/// The handle of `node` and the builders of its operations. `pair`: the API has two scopes, so
+/// handle docs say which one a handle serves.
+pub(crate) fn node_tokens(
+    node: &Node,
+    pair: Option<&ScopePair>,
+    names: &ScopeNames,
+) -> TokenStream {
     let generic = node.scopes == Scopes::Both;
     let ctx_of = |s: Scopes| if generic { ctx_for(s) } else { Ctx::Plain };
     let where_ = match (pair, node.scopes) {
@@ -823,12 +803,15 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
 }
 
 /// `root.rs`, and whether it holds the handle on one scope item.
-struct RootFile {
-    tokens: TokenStream,
-    has_scope_handle: bool,
+pub(crate) struct RootFile {
+    pub tokens: TokenStream,
+    pub has_scope_handle: bool,
 }
 
-fn root(api: &Api, entry: Option<&str>) -> RootFile {
+/// `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
+/// for a second API generated into a module of its own and reached through
+/// `client.<accessor>()` (see [`crate::generate_module`]).
+pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
     let prefix = if api.path_prefix.is_empty() {
         String::new()
     } else {

@@ -7,58 +7,226 @@
 mod handles;
 pub(crate) mod types;
 
-use crate::ir::Api;
+use crate::events::Events;
+use crate::ir::{Api, EnumDef, Model, Node, ScopeNames, Union};
 use proc_macro2::{Ident, Span, TokenStream};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Token streams by file name (relative to `src/generated/`). `events.rs` is always there:
 /// without an events spec it holds a `WebhookEvent` that only knows `Unknown`.
-pub fn emit(api: &Api, events: Option<&crate::events::Events>) -> BTreeMap<String, TokenStream> {
-    emit_files(api, Some(events), None)
+pub fn emit(api: &Api, events: Option<&Events>) -> BTreeMap<String, TokenStream> {
+    plan(api, Some(events), None).all_tokens()
 }
 
 /// Token streams for a second API generated into a module of its own, reached through
 /// `client.<accessor>()`: no webhook events (the main API's module has them).
 pub fn emit_module(api: &Api, accessor: &str) -> BTreeMap<String, TokenStream> {
-    emit_files(api, None, Some(accessor))
+    plan(api, None, Some(accessor)).all_tokens()
 }
 
-/// `events`: `None` for no `events.rs` at all; `entry` as in [`handles::files`].
-fn emit_files(
-    api: &Api,
-    events: Option<Option<&crate::events::Events>>,
-    entry: Option<&str>,
-) -> BTreeMap<String, TokenStream> {
-    let mut files = BTreeMap::new();
+/// Models (or unions) one job builds, enums one job builds: about 10 KB of formatted code
+/// each on `spec/`, so that the jobs of even a small spec share out evenly over the cores and a
+/// large one never leaves a core waiting on one long job at the end.
+const MODELS_PER_JOB: usize = 8;
+const ENUMS_PER_JOB: usize = 16;
+
+/// What the generated files are made of, decided before any token is built: every file as a
+/// list of jobs, each job a run of whole top-level items that [`Plan::tokens`] builds from the
+/// IR alone. Any thread can build any job (the plan only borrows the IR), which lets
+/// [`crate::render::render_jobs`] build and format the jobs on every core at once.
+pub(crate) struct Plan<'a> {
+    api: &'a Api,
+    /// As in [`handles::root`].
+    entry: Option<&'a str>,
+    names: ScopeNames,
+    models: Vec<&'a Model>,
+    unions: Vec<&'a Union>,
+    enums: Vec<&'a EnumDef>,
+    /// File names in output order, `mod.rs` among them.
+    files: Vec<String>,
+    /// `(file number, job)` in the order to start them: `root.rs` first, because `mod.rs`,
+    /// last, needs to know whether it holds the scope handle.
+    jobs: Vec<(usize, Job<'a>)>,
+    exports: handles::Exports,
+    /// Set when `root.rs` is built: whether it has a handle on one scope item.
+    root_has_scope_handle: OnceLock<bool>,
+}
+
+/// One job: pieces of one file, in the file's order.
+pub(crate) struct Job<'a> {
+    pieces: Vec<Piece<'a>>,
+}
+
+/// A run of whole top-level items of one file.
+enum Piece<'a> {
+    /// `#[allow(unused_imports)] use super::*;`, at the top of every file but `mod.rs`: the
+    /// per-resource files see each other's types through `mod.rs`.
+    Prelude,
+    Events(Option<&'a Events>),
+    /// Indices into [`Plan::models`].
+    Models(Range<usize>),
+    /// Indices into [`Plan::unions`].
+    Unions(Range<usize>),
+    /// Indices into [`Plan::enums`].
+    Enums(Range<usize>),
+    Root,
+    /// One resource's handle and builders.
+    Node(&'a Node),
+    ModuleTree,
+}
+
+/// `events`: `None` for no `events.rs` at all; `entry` as in [`handles::root`].
+pub(crate) fn plan<'a>(
+    api: &'a Api,
+    events: Option<Option<&'a Events>>,
+    entry: Option<&'a str>,
+) -> Plan<'a> {
+    let models: Vec<&Model> = api.models.values().collect();
+    let unions: Vec<&Union> = api.unions.values().collect();
+    let enums: Vec<&EnumDef> = api.enums.values().collect();
+    let mut files: BTreeMap<String, Vec<Piece<'a>>> = BTreeMap::new();
     if let Some(events) = events {
-        files.insert("events.rs".to_string(), crate::events::emit(events));
+        files.insert("events.rs".into(), vec![Piece::Events(events)]);
     }
     // An empty module would only add an unused `pub use` to the crate.
-    if !api.models.is_empty() || !api.unions.is_empty() {
-        let mut models = types::models(api);
-        models.extend(types::unions(api));
-        files.insert("models.rs".to_string(), models);
+    if !models.is_empty() || !unions.is_empty() {
+        let runs = chunks(models.len(), MODELS_PER_JOB).map(Piece::Models);
+        let runs = runs.chain(chunks(unions.len(), MODELS_PER_JOB).map(Piece::Unions));
+        files.insert("models.rs".into(), runs.collect());
     }
-    if !api.enums.is_empty() {
-        files.insert("enums.rs".to_string(), types::enums(api));
+    if !enums.is_empty() {
+        let runs = chunks(enums.len(), ENUMS_PER_JOB).map(Piece::Enums);
+        files.insert("enums.rs".into(), runs.collect());
     }
-    let (handle_files, exports) = handles::files(api, entry);
-    for (name, tokens) in handle_files {
-        // A file whose nodes all pass through to their children has nothing in it.
-        if !tokens.is_empty() {
-            files.insert(name, tokens);
+    files.insert("root.rs".into(), vec![Piece::Root]);
+    let (nodes, exports) = handles::layout(api);
+    for (name, nodes) in nodes {
+        // A resource named like another file (`root`) goes on at its end.
+        let pieces = files.entry(name).or_default();
+        pieces.extend(nodes.into_iter().map(Piece::Node));
+    }
+    files
+        .entry("mod.rs".into())
+        .or_default()
+        .push(Piece::ModuleTree);
+    // Every piece is a job of its own, the prelude going with a file's first. `root.rs` starts
+    // first and `mod.rs` last: `mod.rs` needs to know whether `root.rs` has the scope handle.
+    let (mut first, mut middle, mut last) = (Vec::new(), Vec::new(), Vec::new());
+    for (file, (name, pieces)) in files.iter_mut().enumerate() {
+        let mut pieces = std::mem::take(pieces);
+        if name != "mod.rs" {
+            pieces.insert(0, Piece::Prelude);
+        }
+        let mut pieces = pieces.into_iter();
+        let opening: Vec<Piece> = match pieces.next() {
+            Some(Piece::Prelude) => std::iter::once(Piece::Prelude)
+                .chain(pieces.next())
+                .collect(),
+            other => other.into_iter().collect(),
+        };
+        let queue = match name.as_str() {
+            "root.rs" => &mut first,
+            "mod.rs" => &mut last,
+            _ => &mut middle,
+        };
+        queue.push((file, Job { pieces: opening }));
+        queue.extend(pieces.map(|p| (file, Job { pieces: vec![p] })));
+    }
+    let jobs = first.into_iter().chain(middle).chain(last).collect();
+    let files = files.into_keys().collect();
+    Plan {
+        api,
+        entry,
+        names: handles::scope_names(api),
+        models,
+        unions,
+        enums,
+        files,
+        jobs,
+        exports,
+        root_has_scope_handle: OnceLock::new(),
+    }
+}
+
+/// `0..len` in consecutive ranges of `size` (the last may be shorter).
+fn chunks(len: usize, size: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..len)
+        .step_by(size)
+        .map(move |start| start..(start + size).min(len))
+}
+
+impl<'a> Plan<'a> {
+    /// File names in output order.
+    pub(crate) fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// `(file number, job)`, in the order to start them; a file's jobs in the order of its
+    /// text.
+    pub(crate) fn jobs(&self) -> &[(usize, Job<'a>)] {
+        &self.jobs
+    }
+
+    /// The tokens of one job.
+    pub(crate) fn tokens(&self, job: &Job<'_>) -> TokenStream {
+        let mut out = TokenStream::new();
+        for piece in &job.pieces {
+            out.extend(self.piece(piece));
+        }
+        out
+    }
+
+    fn piece(&self, piece: &Piece<'_>) -> TokenStream {
+        let pair = self.api.scope_pair.as_ref();
+        match piece {
+            Piece::Prelude => quote::quote! {
+                #[allow(unused_imports)]
+                use super::*;
+            },
+            Piece::Events(events) => crate::events::emit(*events),
+            Piece::Models(range) => {
+                types::models(self.models[range.clone()].iter().copied(), &self.names)
+            }
+            Piece::Unions(range) => types::unions(self.unions[range.clone()].iter().copied()),
+            Piece::Enums(range) => types::enums(self.enums[range.clone()].iter().copied()),
+            Piece::Root => {
+                let root = handles::root(self.api, self.entry);
+                let _ = self.root_has_scope_handle.set(root.has_scope_handle);
+                root.tokens
+            }
+            Piece::Node(node) => handles::node_tokens(node, pair, &self.names),
+            Piece::ModuleTree => {
+                // Built after `root.rs` (see `jobs`), unless threads outnumber the jobs.
+                let has_scope_handle = match self.root_has_scope_handle.get() {
+                    Some(&known) => known,
+                    None => handles::root(self.api, self.entry).has_scope_handle,
+                };
+                let mut exports = self.exports.clone();
+                if pair.is_some() && has_scope_handle {
+                    let root = ("root".to_string(), self.api.root.handle.clone());
+                    exports.handles.insert(0, root);
+                }
+                let stems: BTreeSet<&str> = self
+                    .files
+                    .iter()
+                    .filter(|f| *f != "mod.rs")
+                    .filter_map(|f| f.strip_suffix(".rs"))
+                    .collect();
+                module_tree(self.api, &stems, &exports)
+            }
         }
     }
-    for tokens in files.values_mut() {
-        let body = std::mem::take(tokens);
-        *tokens = quote::quote! {
-            #[allow(unused_imports)]
-            use super::*;
-            #body
-        };
+
+    /// Every file's tokens, built one job after another on this thread.
+    fn all_tokens(&self) -> BTreeMap<String, TokenStream> {
+        let mut out: Vec<TokenStream> = self.files.iter().map(|_| TokenStream::new()).collect();
+        for (file, job) in &self.jobs {
+            out[*file].extend(self.tokens(job));
+        }
+        self.files.iter().cloned().zip(out).collect()
     }
-    files.insert("mod.rs".to_string(), module_tree(api, &files, &exports));
-    files
 }
 
 /// `mod.rs`: a root a user can scan. Models, enums and webhook events are public modules
@@ -66,13 +234,9 @@ fn emit_files(
 /// the per-resource files are gathered in the `handles` and `builders` modules, which say what
 /// they hold; the per-resource files themselves stay private. They see each other through a
 /// private glob import here, which their `use super::*` picks up.
-fn module_tree(
-    api: &Api,
-    files: &BTreeMap<String, TokenStream>,
-    exports: &handles::Exports,
-) -> TokenStream {
+/// `stems`: the other files' names without `.rs`.
+fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) -> TokenStream {
     const PUBLIC: [&str; 3] = ["models", "enums", "events"];
-    let stems: Vec<&str> = files.keys().filter_map(|f| f.strip_suffix(".rs")).collect();
     let public: Vec<TokenStream> = stems
         .iter()
         .filter(|s| PUBLIC.contains(s))
@@ -97,7 +261,7 @@ fn module_tree(
         items.sort_by(|a, b| a.1.cmp(&b.1));
         items
             .into_iter()
-            .filter(|(stem, _)| files.contains_key(&format!("{stem}.rs")))
+            .filter(|(stem, _)| stems.contains(stem.as_str()))
             .map(|(stem, name)| {
                 let m = ident(&crate::names::snake(stem));
                 let n = ident(name);
@@ -111,7 +275,7 @@ fn module_tree(
         " Code generated from the {} spec (version {}): models, enums, resource handles and request builders{}.",
         api.title,
         api.version,
-        if files.contains_key("events.rs") {
+        if stems.contains("events") {
             ", and webhook events"
         } else {
             ""
@@ -182,40 +346,80 @@ pub(crate) fn doc(paragraphs: &[&str]) -> TokenStream {
             out.extend(quote::quote!(#[doc = ""]));
         }
         first = false;
-        let line = format!(" {}", escape_doc(p));
+        let mut line = String::with_capacity(p.len() + 8);
+        line.push(' ');
+        escape_doc(p, &mut line);
+        let line = raw_string(&line);
         out.extend(quote::quote!(#[doc = #line]));
     }
     out
 }
 
-/// Keep spec prose from being read as rustdoc intra-doc links or HTML.
-fn escape_doc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '[' => {
-                // Markdown links `[x](url)` stay; other brackets are escaped.
-                let close = chars[i..].iter().position(|&c| c == ']').map(|p| p + i);
-                match close {
-                    Some(j) if chars.get(j + 1) == Some(&'(') => out.push('['),
-                    _ => out.push_str("\\["),
-                }
-            }
-            ']' => {
-                if chars.get(i + 1) == Some(&'(') {
-                    out.push(']');
-                } else {
-                    out.push_str("\\]");
-                }
-            }
-            _ => out.push(c),
-        }
-        i += 1;
+/// `text` as a raw string literal (`r"..."`, with as many `#` as it needs), which says the same
+/// as the escaped literal `quote` would make of a `&str`: doc text is most of the generated
+/// code, and a raw literal is copied as it is where an escaped one is escaped character by
+/// character and unescaped again by syn and by prettyplease.
+fn raw_string(text: &str) -> proc_macro2::Literal {
+    // A raw string cannot hold a carriage return.
+    if text.contains('\r') {
+        return proc_macro2::Literal::string(text);
     }
-    out
+    let mut hashes = 0;
+    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
+        hashes += 1;
+    }
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}
+
+/// Keep spec prose from being read as rustdoc intra-doc links or HTML: appends `text` to
+/// `out` with `<`, `>` and brackets escaped, except the brackets of a Markdown link `[x](url)`.
+fn escape_doc(text: &str, out: &mut String) {
+    // Every character looked at is ASCII, and an ASCII byte is never part of another
+    // character in UTF-8, so the text is read as bytes and copied in runs between them.
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'[' => {
+                let close = bytes[i..].iter().position(|&c| c == b']').map(|p| p + i);
+                match close {
+                    Some(j) if bytes.get(j + 1) == Some(&b'(') => continue,
+                    _ => "\\[",
+                }
+            }
+            b']' if bytes.get(i + 1) == Some(&b'(') => continue,
+            b']' => "\\]",
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(escaped);
+        copied = i + 1;
+    }
+    out.push_str(&text[copied..]);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn doc_text_keeps_markdown_links_and_escapes_other_brackets_and_html() {
+        let cases = [
+            ("<b>", "&lt;b&gt;"),
+            ("see [x](https://a.b/c)", "see [x](https://a.b/c)"),
+            ("[x] y", "\\[x\\] y"),
+            ("a]b", "a\\]b"),
+            ("[a [b](c)", "[a [b](c)"),
+            ("é<ü>", "é&lt;ü&gt;"),
+            ("", ""),
+        ];
+        for (text, expected) in cases {
+            let mut out = String::new();
+            super::escape_doc(text, &mut out);
+            assert_eq!(out, expected, "{text:?}");
+        }
+    }
 }

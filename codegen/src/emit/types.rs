@@ -1,7 +1,7 @@
 //! Models and enums.
 
 use super::{doc, ident};
-use crate::ir::{Api, EnumDef, Model, ScopeNames, Scopes, Shape, Ty, Union};
+use crate::ir::{EnumDef, Model, ScopeNames, Scopes, Shape, Ty, Union};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -37,14 +37,13 @@ pub(crate) fn param_scope_note(scopes: Scopes, names: &ScopeNames) -> String {
     })
 }
 
-pub(crate) fn models(api: &Api) -> TokenStream {
-    let names = api
-        .scope_pair
-        .as_ref()
-        .map(|p| p.names.clone())
-        .unwrap_or_default();
+/// The structs of `models`, in order; `names` are the API's words for its scopes.
+pub(crate) fn models<'a>(
+    models: impl IntoIterator<Item = &'a Model>,
+    names: &ScopeNames,
+) -> TokenStream {
     let mut out = TokenStream::new();
-    for model in api.models.values() {
+    for model in models {
         let name = ident(&model.name);
         let fallback = if model.input {
             format!("`{}`: a value sent in a JSON request body.", model.name)
@@ -134,9 +133,9 @@ pub(crate) fn unknown_keys_field(model: &Model) -> String {
     name
 }
 
-pub(crate) fn enums(api: &Api) -> TokenStream {
+pub(crate) fn enums<'a>(enums: impl IntoIterator<Item = &'a EnumDef>) -> TokenStream {
     let mut out = TokenStream::new();
-    for e in api.enums.values() {
+    for e in enums {
         out.extend(enum_tokens(e));
     }
     out
@@ -191,9 +190,9 @@ pub(crate) fn enum_tokens(e: &EnumDef) -> TokenStream {
     out
 }
 
-pub(crate) fn unions(api: &Api) -> TokenStream {
+pub(crate) fn unions<'a>(unions: impl IntoIterator<Item = &'a Union>) -> TokenStream {
     let mut out = TokenStream::new();
-    for u in api.unions.values() {
+    for u in unions {
         out.extend(union_tokens(u));
     }
     out
