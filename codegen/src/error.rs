@@ -39,8 +39,19 @@ impl Ptr {
 
     /// The pointer one level deeper, escaping `~` and `/` in the key.
     pub(crate) fn join(&self, key: impl fmt::Display) -> Self {
-        let key = key.to_string().replace('~', "~0").replace('/', "~1");
-        Ptr(format!("{}/{}", self.0, key))
+        use fmt::Write;
+        let mut out = String::with_capacity(self.0.len() + 24);
+        out.push_str(&self.0);
+        out.push('/');
+        let start = out.len();
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{key}");
+        if out[start..].contains(['~', '/']) {
+            let escaped = out[start..].replace('~', "~0").replace('/', "~1");
+            out.truncate(start);
+            out.push_str(&escaped);
+        }
+        Ptr(out)
     }
 
     pub(crate) fn err(&self, message: impl Into<String>) -> Error {
@@ -53,3 +64,16 @@ impl Ptr {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Ptr;
+
+    #[test]
+    fn keys_are_escaped_as_json_pointers_escape_them() {
+        let paths = Ptr::root().join("paths");
+        assert_eq!(paths.as_str(), "/paths");
+        assert_eq!(paths.join("/v1/{Sid}").as_str(), "/paths/~1v1~1{Sid}");
+        assert_eq!(paths.join("a~b/c").join(3).as_str(), "/paths/a~0b~1c/3");
+    }
+}

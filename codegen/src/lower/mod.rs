@@ -204,7 +204,60 @@ fn same_sentence(a: &str, b: &str) -> bool {
 
 /// The doc text: descriptions joined into one paragraph, whitespace folded.
 fn first_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    // Spec prose is nearly always ASCII, where a byte is a character and the whitespace
+    // `split_whitespace` knows is these six bytes; reading bytes is several times faster.
+    if text.is_ascii() {
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        let mut start = None;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            match (space(b), start) {
+                (true, Some(s)) => {
+                    push_word(&mut out, &text[s..i]);
+                    start = None;
+                }
+                (false, None) => start = Some(i),
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            push_word(&mut out, &text[s..]);
+        }
+        return out;
+    }
+    for word in text.split_whitespace() {
+        push_word(&mut out, word);
+    }
+    out
+}
+
+fn push_word(out: &mut String, word: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(word);
+}
+
+#[cfg(test)]
+mod first_line_tests {
+    /// The ASCII path folds exactly what `split_whitespace` folds.
+    #[test]
+    fn ascii_text_is_folded_as_split_whitespace_folds_it() {
+        let every_byte: String = (0u8..128).map(char::from).collect();
+        let texts = [
+            "",
+            " ",
+            "one",
+            "  two  words \n",
+            "a\tb\x0Bc\x0Cd\re\n\nf",
+            every_byte.as_str(),
+            "non-ASCII\u{a0}space and\u{2003}em space",
+        ];
+        for text in texts {
+            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(super::first_line(text), expected, "{text:?}");
+        }
+    }
 }
 
 /// The state the merge and tree stages build up.
