@@ -192,18 +192,22 @@ fn indent_of(line: &str) -> usize {
 }
 
 fn starts_new_item(prev: &str, line: &str) -> bool {
-    let (p, l) = (prev.trim(), line.trim());
-    if p.is_empty() || indent_of(prev) != indent_of(line) {
+    let p = prev.trim();
+    // Most lines follow one that neither closes an item nor is a one-line declaration.
+    let closes = p == "}" || p == "};";
+    let one_line_declaration = p.ends_with(';') && !p.starts_with("//");
+    if !closes && !one_line_declaration {
         return false;
     }
+    if indent_of(prev) != indent_of(line) {
+        return false;
+    }
+    let l = line.trim();
     if !ITEM_STARTS.iter().any(|s| l.starts_with(s)) {
         return false;
     }
-    if p == "}" || p == "};" {
-        return true;
-    }
-    // One-line declarations: a new kind starts a new group.
-    p.ends_with(';') && !p.starts_with("//") && kind(p) != kind(l)
+    // After a one-line declaration, a new kind starts a new group.
+    closes || kind(p) != kind(l)
 }
 
 /// `mod`, `use`, `pub use`, `pub(crate) mod`, ...: the keywords before a declaration's name.
@@ -219,6 +223,11 @@ fn kind(line: &str) -> (&str, &str) {
 /// Hand `write` the line, or for a comment line wider than [`MAX_WIDTH`] the same words over
 /// several lines with the same indentation and comment marker.
 fn wrap_comment(line: &str, write: &mut impl FnMut(&str)) {
+    // A line of no more bytes than that has no more characters either.
+    if line.len() <= MAX_WIDTH {
+        write(line);
+        return;
+    }
     let trimmed = line.trim_start();
     let marker = ["///", "//!", "//"]
         .into_iter()
@@ -229,17 +238,24 @@ fn wrap_comment(line: &str, write: &mut impl FnMut(&str)) {
     };
     let lead = format!("{}{marker} ", &line[..indent_of(line)]);
     let words = trimmed[marker.len()..].split_whitespace();
+    let lead_width = lead.chars().count();
     let mut current = lead.clone();
+    // Characters in `current`, kept as it grows.
+    let mut width = lead_width;
     for word in words {
-        let fits = current.chars().count() + word.chars().count() < MAX_WIDTH;
+        let word_width = word.chars().count();
+        let fits = width + word_width < MAX_WIDTH;
         if current.len() > lead.len() && !fits {
             write(&current);
             current.clone_from(&lead);
+            width = lead_width;
         }
         if current.len() > lead.len() {
             current.push(' ');
+            width += 1;
         }
         current.push_str(word);
+        width += word_width;
     }
     write(&current);
 }

@@ -358,10 +358,12 @@ pub(crate) fn doc(paragraphs: &[&str]) -> TokenStream {
 /// `text` as a raw string literal (`r"..."`, with as many `#` as it needs), which says the same
 /// as the escaped literal `quote` would make of a `&str`: doc text is most of the generated
 /// code, and a raw literal is copied as it is where an escaped one is escaped character by
-/// character and unescaped again by syn and by prettyplease.
+/// character and unescaped again by syn and by prettyplease. prettyplease prints a one-line doc
+/// as `///` and its value, so which literal it was never shows in the output.
 fn raw_string(text: &str) -> proc_macro2::Literal {
-    // A raw string cannot hold a carriage return.
-    if text.contains('\r') {
+    // A raw string cannot hold a carriage return; and a doc with a line break may be printed
+    // as the attribute itself, where the two literals would read differently.
+    if text.contains(['\r', '\n']) {
         return proc_macro2::Literal::string(text);
     }
     let mut hashes = 0;
