@@ -56,6 +56,26 @@ pub(crate) struct RawVariant {
 }
 
 impl RawTy {
+    /// Whether lowering this type defines a type that is named after where it is used (an
+    /// enum, a nested object, a union, or an array of one): only then does lowering need the
+    /// name, which takes a good part of its time to build.
+    pub(crate) fn takes_its_name_from_its_use(&self) -> bool {
+        match self {
+            RawTy::Enum(_) | RawTy::Object(_) | RawTy::Union(_) => true,
+            RawTy::OpenObject { name, .. } => name.is_none(),
+            RawTy::Array(item) => item.takes_its_name_from_its_use(),
+            RawTy::String { .. }
+            | RawTy::Int { .. }
+            | RawTy::Float
+            | RawTy::Bool
+            | RawTy::DateTime
+            | RawTy::Json
+            | RawTy::UriMap
+            | RawTy::Named { .. }
+            | RawTy::Recursive(_) => false,
+        }
+    }
+
     /// Short human description for reports.
     pub(crate) fn describe(&self) -> String {
         match self {

@@ -184,7 +184,11 @@ impl Builder {
                     let words = header_name_source(p, &m.params, self.vendor.as_deref());
                     (words, camel(words))
                 }
-                _ => (p.wire.as_str(), compound(&m.resource, &p.wire)),
+                _ if p.ty.takes_its_name_from_its_use() => {
+                    (p.wire.as_str(), compound(&m.resource, &p.wire))
+                }
+                // Nothing is defined, so no name is read.
+                _ => (p.wire.as_str(), m.resource.clone()),
             };
             let ty = self.param_ty(&p.ty, p.location, &ctx, &p.doc);
             if matches!(p.location, Location::Json | Location::JsonWhole) {

@@ -13,11 +13,16 @@ impl Builder {
         for f in fields {
             // A field named like the end of its model (`status` of `ProvisioningStatus`) would
             // give its enum or nested model the model's own name: a type containing itself.
-            let mut ctx = compound(name, &f.wire);
-            if ctx == name {
-                ctx = format!("{name}{}", camel(&f.wire));
-            }
-            let ty = self.ty(&f.ty, &ctx, &f.doc);
+            let ty = if f.ty.takes_its_name_from_its_use() {
+                let mut ctx = compound(name, &f.wire);
+                if ctx == name {
+                    ctx = format!("{name}{}", camel(&f.wire));
+                }
+                self.ty(&f.ty, &ctx, &f.doc)
+            } else {
+                // Nothing is defined, so no name is read.
+                self.ty(&f.ty, name, &f.doc)
+            };
             let (ty, boxed) = self.box_if_cyclic(ty);
             out.push(Field {
                 wire: f.wire.clone(),
