@@ -296,6 +296,11 @@ mod tests {
         }
     }
 
+    /// A test job: Rust source text, lexed into tokens.
+    fn lex(text: &&str) -> TokenStream {
+        text.parse().unwrap()
+    }
+
     #[test]
     fn a_job_that_does_not_parse_is_an_error_naming_its_file() {
         let files = [
@@ -303,8 +308,7 @@ mod tests {
             ("b.rs".to_string(), "s.yaml"),
         ];
         let jobs = [(0, "struct A;"), (1, "fn fn;"), (1, "struct B;")];
-        let build = |text: &&str| text.parse::<TokenStream>().unwrap();
-        let err = render_jobs(&files, &jobs, build).unwrap_err();
+        let err = render_jobs(&files, &jobs, lex).unwrap_err();
         assert!(
             err.message.contains("generated `b.rs` does not parse"),
             "{err}"
@@ -312,14 +316,13 @@ mod tests {
     }
 
     #[test]
-    fn jobs_are_joined_per_file_in_their_order_whatever_the_order_files_are_listed_in() {
+    fn jobs_are_joined_per_file_in_their_order_whichever_file_is_queued_first() {
         let files = [
             ("a.rs".to_string(), "s.yaml"),
             ("b.rs".to_string(), "t.yaml"),
         ];
         let jobs = [(1, "struct B1;"), (0, "struct A;"), (1, "struct B2;")];
-        let build = |text: &&str| text.parse::<TokenStream>().unwrap();
-        let (out, _) = render_jobs(&files, &jobs, build).unwrap();
+        let (out, _) = render_jobs(&files, &jobs, lex).unwrap();
         assert_eq!(out[0].0, "a.rs");
         assert!(out[0].1.contains("s.yaml") && out[0].1.ends_with("\n\nstruct A;\n"));
         assert!(
