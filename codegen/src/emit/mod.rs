@@ -115,17 +115,12 @@ pub(crate) fn plan<'a>(
     // first and `mod.rs` last: `mod.rs` needs to know whether `root.rs` has the scope handle.
     let (mut first, mut middle, mut last) = (Vec::new(), Vec::new(), Vec::new());
     for (file, (name, pieces)) in files.iter_mut().enumerate() {
-        let mut pieces = std::mem::take(pieces);
+        let mut pieces = std::mem::take(pieces).into_iter();
+        let mut opening = Vec::new();
         if name != "mod.rs" {
-            pieces.insert(0, Piece::Prelude);
+            opening.push(Piece::Prelude);
         }
-        let mut pieces = pieces.into_iter();
-        let opening: Vec<Piece> = match pieces.next() {
-            Some(Piece::Prelude) => std::iter::once(Piece::Prelude)
-                .chain(pieces.next())
-                .collect(),
-            other => other.into_iter().collect(),
-        };
+        opening.extend(pieces.next());
         let queue = match name.as_str() {
             "root.rs" => &mut first,
             "mod.rs" => &mut last,
@@ -198,7 +193,8 @@ impl<'a> Plan<'a> {
             }
             Piece::Node(node) => handles::node_tokens(node, pair, &self.names),
             Piece::ModuleTree => {
-                // Built after `root.rs` (see `jobs`), unless threads outnumber the jobs.
+                // Started after `root.rs` (see `jobs`); only if another thread is still
+                // building it is the answer not known yet.
                 let has_scope_handle = match self.root_has_scope_handle.get() {
                     Some(&known) => known,
                     None => handles::root(self.api, self.entry).has_scope_handle,
