@@ -1,20 +1,23 @@
 //! Checking that a webhook request really comes from Twilio (the `X-Twilio-Signature` header).
 //!
 //! Twilio signs every webhook with HMAC-SHA1 keyed by the account's auth token. The signed text
-//! is the URL Twilio called, followed, for a form-encoded `POST`, by every form field as
-//! name + value with the fields sorted by name (a name that repeats is sorted by value too, and
-//! each pair is appended). The MAC is sent base64-encoded. Webhooks configured with `GET` carry
+//! is the URL Twilio called, followed, for a form-encoded `POST`, by the form fields as
+//! name + value, sorted by name; a name that repeats contributes each of its *distinct* values
+//! once, in sorted order (`Digits=5678&Digits=1234&Digits=1234` signs as
+//! `Digits1234Digits5678`). The MAC is sent base64-encoded. Webhooks configured with `GET` carry
 //! their fields in the query string, which is already part of the URL, so nothing is appended.
 //! A JSON body is not signed field by field: Twilio adds a `bodySHA256` query parameter (the
 //! hex SHA-256 of the body) to the URL and signs the URL alone.
 //!
-//! Proxies and Twilio disagree about default ports (`https://host/` versus
-//! `https://host:443/`), so the URL is tried as given, with its scheme's default port added, and
-//! with it removed. A non-default port is never dropped: it names another server.
+//! The URL a receiver knows and the one Twilio signed can be spelled differently (a port added
+//! or removed, `'` or `%27`), so each check tries the spellings Twilio's own libraries try; see
+//! the `url_forms` module. Sources for every rule: `docs/twilio-facts.md`.
 //!
 //! The check is framework-free: give it the public URL Twilio called (never a URL rebuilt
 //! from the request's `Host` header, which a caller controls), the decoded form fields or the
 //! raw body, and the header's value.
+
+mod url_forms;
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -113,8 +116,8 @@ impl SignatureValidator {
         signature_header: Option<&str>,
     ) -> Result<(), SignatureError> {
         let expected = decode_header(signature_header)?;
-        let sorted = sorted_pairs(params);
-        for candidate in url_variants(url)? {
+        let sorted = signed_fields(params);
+        for candidate in url_forms::candidates(url)? {
             let mut mac = self.mac();
             mac.update(candidate.as_bytes());
             for (k, v) in &sorted {
@@ -150,7 +153,7 @@ impl SignatureValidator {
         signature_header: Option<&str>,
     ) -> Result<(), SignatureError> {
         let expected = decode_header(signature_header)?;
-        let parts = split_url(url)?;
+        let parts = url_forms::split_url(url)?;
         let announced = form_urlencoded::parse(parts.query.unwrap_or("").as_bytes())
             .find(|(k, _)| k == "bodySHA256")
             .map(|(_, v)| v.into_owned())
@@ -158,7 +161,7 @@ impl SignatureValidator {
         if !announced.eq_ignore_ascii_case(&body_sha256(body)) {
             return Err(SignatureError::BodyHashMismatch);
         }
-        for candidate in url_variants(url)? {
+        for candidate in url_forms::candidates(url)? {
             let mut mac = self.mac();
             mac.update(candidate.as_bytes());
             if mac.verify_slice(&expected).is_ok() {
@@ -169,11 +172,12 @@ impl SignatureValidator {
     }
 
     /// The signature Twilio would send for this URL and these form fields: for tests and
-    /// tools that play Twilio's part. The URL is signed exactly as given.
+    /// tools that play Twilio's part. The URL is signed exactly as given; a repeated field's
+    /// distinct values are signed once each.
     pub fn sign_form<K: AsRef<str>, V: AsRef<str>>(&self, url: &str, params: &[(K, V)]) -> String {
         let mut mac = self.mac();
         mac.update(url.as_bytes());
-        for (k, v) in sorted_pairs(params) {
+        for (k, v) in signed_fields(params) {
             mac.update(k.as_bytes());
             mac.update(v.as_bytes());
         }
@@ -198,7 +202,7 @@ pub fn body_sha256(body: &[u8]) -> String {
 
 /// `Ok` when `url` is an absolute `http` or `https` URL this module can sign.
 pub(crate) fn check_url(url: &str) -> Result<(), SignatureError> {
-    split_url(url).map(|_| ())
+    url_forms::split_url(url).map(|_| ())
 }
 
 fn decode_header(header: Option<&str>) -> Result<Vec<u8>, SignatureError> {
@@ -215,148 +219,14 @@ fn decode_header(header: Option<&str>) -> Result<Vec<u8>, SignatureError> {
     Ok(bytes)
 }
 
-/// Pairs sorted by name, then by value (byte order, which for UTF-8 is code-point order).
-fn sorted_pairs<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
+/// The fields as Twilio signs them: sorted by name, then by value (byte order, which for UTF-8
+/// is code-point order), each distinct name-value pair once.
+fn signed_fields<K: AsRef<str>, V: AsRef<str>>(params: &[(K, V)]) -> Vec<(&str, &str)> {
     let mut pairs: Vec<(&str, &str)> = params
         .iter()
         .map(|(k, v)| (k.as_ref(), v.as_ref()))
         .collect();
     pairs.sort_unstable();
+    pairs.dedup();
     pairs
-}
-
-/// An absolute URL cut at its authority.
-struct UrlParts<'a> {
-    /// `https` or `http`, as written.
-    scheme: &'a str,
-    /// `user:pass@` when present, with the `@`.
-    userinfo: &'a str,
-    /// Host as written (`[::1]` keeps its brackets).
-    host: &'a str,
-    /// The port digits, if any.
-    port: Option<&'a str>,
-    /// Everything from the first `/`, `?` or `#` after the authority.
-    rest: &'a str,
-    query: Option<&'a str>,
-}
-
-fn split_url(url: &str) -> Result<UrlParts<'_>, SignatureError> {
-    let (scheme, after) = url.split_once("://").ok_or(SignatureError::BadUrl {
-        reason: "not an absolute URL (no scheme://)",
-    })?;
-    if !scheme.eq_ignore_ascii_case("https") && !scheme.eq_ignore_ascii_case("http") {
-        return Err(SignatureError::BadUrl {
-            reason: "scheme is neither http nor https",
-        });
-    }
-    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
-    let (authority, rest) = after.split_at(end);
-    let (userinfo, hostport) = match authority.rfind('@') {
-        Some(at) => authority.split_at(at + 1),
-        None => ("", authority),
-    };
-    // The port follows the last `:` outside an IPv6 literal's brackets.
-    let bracket_end = hostport.rfind(']').map_or(0, |i| i + 1);
-    let (host, port) = match hostport[bracket_end..].rfind(':') {
-        Some(i) => {
-            let colon = bracket_end + i;
-            (&hostport[..colon], Some(&hostport[colon + 1..]))
-        }
-        None => (hostport, None),
-    };
-    if host.is_empty() {
-        return Err(SignatureError::BadUrl { reason: "no host" });
-    }
-    if let Some(p) = port {
-        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(SignatureError::BadUrl {
-                reason: "port is not a number",
-            });
-        }
-    }
-    let query = rest
-        .split('#')
-        .next()
-        .and_then(|r| r.split_once('?'))
-        .map(|(_, q)| q);
-    Ok(UrlParts {
-        scheme,
-        userinfo,
-        host,
-        port,
-        rest,
-        query,
-    })
-}
-
-/// The URL as given, then with the scheme's default port added (when it has no port) or
-/// removed (when its port is the default one).
-fn url_variants(url: &str) -> Result<Vec<String>, SignatureError> {
-    let p = split_url(url)?;
-    let default_port = if p.scheme.eq_ignore_ascii_case("https") {
-        "443"
-    } else {
-        "80"
-    };
-    let mut out = vec![url.to_string()];
-    let build = |port: Option<&str>| {
-        let mut s = format!("{}://{}{}", p.scheme, p.userinfo, p.host);
-        if let Some(port) = port {
-            s.push(':');
-            s.push_str(port);
-        }
-        s.push_str(p.rest);
-        s
-    };
-    match p.port {
-        None => out.push(build(Some(default_port))),
-        Some(port) if port == default_port => out.push(build(None)),
-        Some(_) => {}
-    }
-    Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn variants_add_and_remove_only_the_default_port() {
-        assert_eq!(
-            url_variants("https://a.example/hook?x=1").unwrap(),
-            [
-                "https://a.example/hook?x=1",
-                "https://a.example:443/hook?x=1"
-            ]
-        );
-        assert_eq!(
-            url_variants("http://u:p@a.example:80").unwrap(),
-            ["http://u:p@a.example:80", "http://u:p@a.example"]
-        );
-        assert_eq!(
-            url_variants("https://[::1]:8443/h").unwrap(),
-            ["https://[::1]:8443/h"]
-        );
-        assert_eq!(
-            url_variants("https://[::1]/h").unwrap(),
-            ["https://[::1]/h", "https://[::1]:443/h"]
-        );
-    }
-
-    #[test]
-    fn bad_urls_are_typed_errors() {
-        for url in [
-            "",
-            "/hook",
-            "ftp://a/b",
-            "https:///x",
-            "https://a:x/",
-            "https://a:/",
-        ] {
-            assert!(
-                matches!(split_url(url), Err(SignatureError::BadUrl { .. })),
-                "{url}"
-            );
-        }
-    }
 }
