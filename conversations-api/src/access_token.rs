@@ -153,6 +153,7 @@ pub struct AccessToken {
     identity: String,
     chat_service_sid: String,
     push_credential_sid: Option<String>,
+    deployment_role_sid: Option<String>,
     endpoint_id: Option<String>,
     ttl: Duration,
     not_before: Option<DateTime>,
@@ -170,6 +171,7 @@ pub struct AccessTokenBuilder {
     identity: Option<String>,
     chat_service_sid: Option<String>,
     push_credential_sid: Option<String>,
+    deployment_role_sid: Option<String>,
     endpoint_id: Option<String>,
     ttl: Duration,
     not_before: Option<DateTime>,
@@ -191,6 +193,7 @@ impl AccessToken {
             identity: None,
             chat_service_sid: None,
             push_credential_sid: None,
+            deployment_role_sid: None,
             endpoint_id: None,
             ttl: DEFAULT_TTL,
             not_before: None,
@@ -259,6 +262,7 @@ impl AccessToken {
                 chat: ChatGrant {
                     service_sid: &self.chat_service_sid,
                     endpoint_id: self.endpoint_id.as_deref(),
+                    deployment_role_sid: self.deployment_role_sid.as_deref(),
                     push_credential_sid: self.push_credential_sid.as_deref(),
                 },
             },
@@ -302,6 +306,13 @@ impl AccessTokenBuilder {
     /// The push credential (`CR...`) the service uses to notify this client's device.
     pub fn push_credential_sid(mut self, sid: impl Into<String>) -> Self {
         self.push_credential_sid = Some(sid.into());
+        self
+    }
+
+    /// The role (`RL...`) the service gives this identity when the token first logs it in,
+    /// instead of the service's default user role (the chat grant's `deployment_role_sid`).
+    pub fn deployment_role_sid(mut self, sid: impl Into<String>) -> Self {
+        self.deployment_role_sid = Some(sid.into());
         self
     }
 
@@ -353,6 +364,9 @@ impl AccessTokenBuilder {
         if let Some(sid) = &self.push_credential_sid {
             check_sid("push_credential_sid", "CR", sid)?;
         }
+        if let Some(sid) = &self.deployment_role_sid {
+            check_sid("deployment_role_sid", "RL", sid)?;
+        }
         if self.endpoint_id.as_deref() == Some("") {
             return Err(AccessTokenError::EmptyEndpointId);
         }
@@ -384,6 +398,7 @@ impl AccessTokenBuilder {
             identity,
             chat_service_sid,
             push_credential_sid: self.push_credential_sid,
+            deployment_role_sid: self.deployment_role_sid,
             endpoint_id: self.endpoint_id,
             ttl,
             not_before: self.not_before,
@@ -445,6 +460,8 @@ struct ChatGrant<'a> {
     service_sid: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deployment_role_sid: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     push_credential_sid: Option<&'a str>,
 }

@@ -17,6 +17,7 @@ const KEY: &str = "SKfedcba9876543210fedcba9876543210";
 const SECRET: &str = "s3cr3t-key-material-that-must-not-leak";
 const SERVICE: &str = "IS00112233445566778899aabbccddeeff";
 const PUSH: &str = "CRaabbccddeeff00112233445566778899";
+const ROLE: &str = "RL00112233445566778899aabbccddeeff";
 const ISSUED: i64 = 1_700_000_000;
 
 fn issued() -> DateTime {
@@ -90,6 +91,7 @@ fn every_option_reaches_the_token() {
     let nbf = DateTime::from_timestamp(ISSUED + 60, 0).unwrap();
     let jwt = builder()
         .push_credential_sid(PUSH)
+        .deployment_role_sid(ROLE)
         .endpoint_id("app:alice:phone")
         .ttl(Duration::from_secs(600))
         .not_before(nbf)
@@ -113,6 +115,7 @@ fn every_option_reaches_the_token() {
                 "chat": {
                     "service_sid": SERVICE,
                     "endpoint_id": "app:alice:phone",
+                    "deployment_role_sid": ROLE,
                     "push_credential_sid": PUSH,
                 },
             },
@@ -247,6 +250,10 @@ fn bad_inputs_are_typed_errors() {
     assert_eq!(
         builder().push_credential_sid(SERVICE).build().unwrap_err(),
         sid_err("push_credential_sid", "CR")
+    );
+    assert_eq!(
+        builder().deployment_role_sid(PUSH).build().unwrap_err(),
+        sid_err("deployment_role_sid", "RL")
     );
     assert_eq!(
         builder().identity("").build().unwrap_err(),
