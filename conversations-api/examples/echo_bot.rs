@@ -12,10 +12,13 @@
 //! * checks every request's signature with `TWILIO_AUTH_TOKEN` against `$PUBLIC_URL`, the URL
 //!   configured at Twilio (a proxy in front may change host, scheme and port); a missing or
 //!   wrong signature gets `403` and nothing else happens;
-//! * `onMessageAdded` whose author is not `echo-bot`: posts `echo: <body>` as `echo-bot` to the
-//!   same conversation, in the scope the event names (under its `ChatServiceSid` when the event
-//!   has one, else under the default service), with `X-Twilio-Webhook-Enabled: false` so the
-//!   echo raises no webhooks of its own; then `200`;
+//! * `onMessageAdded` whose author is not `echo-bot`: answers `200` at once, then posts
+//!   `echo: <body>` as `echo-bot` to the same conversation, in the scope the event names (under
+//!   its `ChatServiceSid` when the event has one, else under the default service). Twilio waits
+//!   at most 5 seconds for a webhook's answer, so a handler answers first and does its slow
+//!   work after. A message created through the REST API calls no webhooks unless the request
+//!   carries `X-Twilio-Webhook-Enabled: true`, so the echo does not come back as an event (and
+//!   the author check would stop a loop if it did);
 //! * `onMessageAdd` whose body contains `forbidden`: rejected; one containing `darn`: allowed
 //!   with each `darn` replaced by `****`;
 //! * every other genuine event, known or unknown: `200` and one log line.
@@ -35,7 +38,8 @@ use conversations_api::{
 
 const BOT: &str = "echo-bot";
 
-/// Post `text` as the bot, telling Twilio not to send webhooks for it (no echo of the echo).
+/// Post `text` as the bot. Without `X-Twilio-Webhook-Enabled: true` Twilio calls no webhooks
+/// for it, so the bot does not hear its own echo.
 async fn post_echo<S: Scope>(
     conversation: ConversationHandle<S>,
     text: &str,
@@ -45,9 +49,24 @@ async fn post_echo<S: Scope>(
         .create()
         .author(BOT)
         .body(text)
-        .webhook_enabled(false)
         .send()
         .await
+}
+
+/// Post the echo of one message and log how it went; runs after the webhook was answered.
+async fn echo(client: Client, service: Option<String>, conversation_sid: String, text: String) {
+    // The same handle type serves both scopes: the echo goes where the event came from.
+    let sent = match &service {
+        Some(service) => {
+            let conversation = client.service(service).conversation(&conversation_sid);
+            post_echo(conversation, &text).await
+        }
+        None => post_echo(client.conversation(&conversation_sid), &text).await,
+    };
+    match sent {
+        Ok(echo) => println!("onMessageAdded {conversation_sid}: echoed as {}", echo.sid),
+        Err(e) => println!("onMessageAdded {conversation_sid}: echo failed: {e}"),
+    }
 }
 
 #[derive(Clone)]
@@ -101,24 +120,13 @@ async fn hook(State(app): State<App>, TwilioWebhook(event): TwilioWebhook) -> We
     match &event {
         WebhookEvent::MessageAdded(m) if m.author.as_deref() != Some(BOT) => {
             let text = format!("echo: {}", m.body.as_deref().unwrap_or(""));
-            // The same handle type serves both scopes: the echo goes where the event came from.
-            let sent = match &m.chat_service_sid {
-                Some(service) => {
-                    let conversation = app
-                        .client
-                        .service(service)
-                        .conversation(&m.conversation_sid);
-                    post_echo(conversation, &text).await
-                }
-                None => post_echo(app.client.conversation(&m.conversation_sid), &text).await,
-            };
-            match sent {
-                Ok(echo) => println!(
-                    "onMessageAdded {}: echoed as {}",
-                    m.conversation_sid, echo.sid
-                ),
-                Err(e) => println!("onMessageAdded {}: echo failed: {e}", m.conversation_sid),
-            }
+            // Answer now, echo afterwards: the REST call may take longer than Twilio waits.
+            tokio::spawn(echo(
+                app.client.clone(),
+                m.chat_service_sid.clone(),
+                m.conversation_sid.clone(),
+                text,
+            ));
             WebhookResponse::ok()
         }
         WebhookEvent::MessageAdd(m) => {

@@ -62,8 +62,20 @@ impl Bot {
 
     /// Wait (bounded) until the bot has printed a line containing `text`.
     async fn logged(&self, text: &str) -> bool {
-        for _ in 0..200 {
-            if self.log.lock().unwrap().iter().any(|l| l.contains(text)) {
+        self.logged_times(text, 1).await
+    }
+
+    /// Wait (bounded) until the bot has printed `times` lines containing `text`.
+    async fn logged_times(&self, text: &str, times: usize) -> bool {
+        for _ in 0..500 {
+            let seen = self
+                .log
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|l| l.contains(text))
+                .count();
+            if seen >= times {
                 return true;
             }
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -148,6 +160,8 @@ fn form_of(r: &Recorded) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn echo_bot_end_to_end() {
+    // The stand-in for Twilio answers each echo after a second, so the test can see that the
+    // bot answers the webhook before its own REST call is done.
     let api = MockServer::start(|_, _| {
         Reply::json(
             201,
@@ -157,6 +171,7 @@ async fn echo_bot_end_to_end() {
                 r#""author": "echo-bot", "body": "echo""#,
             ),
         )
+        .delayed(std::time::Duration::from_secs(1))
     })
     .await;
     let bot = Bot::start(&api.url());
@@ -182,9 +197,25 @@ async fn echo_bot_end_to_end() {
         "a refused request makes no API call"
     );
 
-    // 2. A genuine message-added event from a service: echoed into the service scope.
+    // 2. A genuine message-added event from a service: answered at once (the echo's REST call
+    //    has not been answered yet), then echoed into the service scope.
     let answer = post(&bot, &event, signed(&event)).await;
     assert_eq!((answer.status, answer.body.as_str()), (200, ""));
+    assert!(
+        !bot.log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.contains("echoed as")),
+        "the webhook was answered only after the echo"
+    );
+    // The bot reads the created message's SID from the answer as a plain value.
+    assert!(
+        bot.logged(&format!(
+            "onMessageAdded {CH}: echoed as IM00000000000000000000000000000009"
+        ))
+        .await
+    );
     let calls = api.requests();
     assert_eq!(calls.len(), 1);
     let echo = &calls[0];
@@ -193,7 +224,8 @@ async fn echo_bot_end_to_end() {
         echo.path(),
         format!("/v1/Services/{IS}/Conversations/{CH}/Messages")
     );
-    assert_eq!(echo.header("x-twilio-webhook-enabled"), Some("false"));
+    // No `X-Twilio-Webhook-Enabled: true`: Twilio calls no webhooks for the echo.
+    assert_eq!(echo.header("x-twilio-webhook-enabled"), None);
     assert_eq!(
         echo.header("content-type"),
         Some("application/x-www-form-urlencoded")
@@ -212,21 +244,17 @@ async fn echo_bot_end_to_end() {
         Some(format!("Basic {basic}").as_str())
     );
 
-    // The bot reads the created message's SID from the answer as a plain value.
-    assert!(
-        bot.logged(&format!(
-            "onMessageAdded {CH}: echoed as IM00000000000000000000000000000009"
-        ))
-        .await
-    );
-
     // 3. The same from the default service (no ChatServiceSid): the default scope.
     let event = message_added("bob", "ça va ✓", false);
     assert_eq!(post(&bot, &event, signed(&event)).await.status, 200);
+    assert!(
+        bot.logged_times(&format!("onMessageAdded {CH}: echoed as"), 2)
+            .await
+    );
     let calls = api.requests();
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[1].path(), format!("/v1/Conversations/{CH}/Messages"));
-    assert_eq!(calls[1].header("x-twilio-webhook-enabled"), Some("false"));
+    assert_eq!(calls[1].header("x-twilio-webhook-enabled"), None);
     let mut sent = form_of(&calls[1]);
     sent.sort();
     assert_eq!(

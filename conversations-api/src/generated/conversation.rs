@@ -168,7 +168,8 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -418,7 +419,8 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -527,7 +529,8 @@ impl<S: crate::scope::Scope> DeleteConversation<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(

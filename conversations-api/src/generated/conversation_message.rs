@@ -158,7 +158,8 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -380,7 +381,8 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -460,7 +462,8 @@ impl<S: crate::scope::Scope> DeleteConversationMessage<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(

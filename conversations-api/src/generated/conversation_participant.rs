@@ -156,7 +156,8 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -364,7 +365,8 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -465,7 +467,8 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(

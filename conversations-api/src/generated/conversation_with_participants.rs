@@ -63,7 +63,8 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(

@@ -149,7 +149,8 @@ impl<S: crate::scope::Scope> CreateUser<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -331,7 +332,8 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
@@ -392,7 +394,8 @@ impl<S: crate::scope::Scope> DeleteUser<S> {
         }
     }
 
-    /// Set to `false` to keep this request from triggering webhooks.
+    /// An action taken through the REST API calls no webhooks unless this header is `true`; without
+    /// it, or with `false`, the action happens silently.
     pub fn webhook_enabled(mut self, value: bool) -> Self {
         self.req
             .header(
