@@ -59,6 +59,9 @@ pub struct Event {
 pub struct Field {
     /// Form field name (`MessagingBinding.Address`).
     pub wire: String,
+    /// Other spellings the same field arrives under (the property's `x-aliases`), tried in
+    /// order after `wire` (`isOnline`, then `IsOnline`).
+    pub aliases: Vec<String>,
     pub rust: String,
     pub doc: String,
     pub required: bool,
@@ -74,6 +77,9 @@ pub enum Kind {
     Integer,
     Boolean,
     DateTime,
+    /// Every value of a field that may repeat (`MessagingBinding.Address` of a group MMS), in
+    /// the order received: an array of strings without a JSON encoding entry.
+    TextList,
     /// Any JSON value.
     Json,
     /// A JSON array of this model.
@@ -86,8 +92,29 @@ pub enum Kind {
 pub struct JsonModel {
     pub name: String,
     pub doc: String,
-    /// `(wire, rust, doc, required, kind)`; kinds are `Text`, `Integer`, `Boolean`, `Sid`.
-    pub fields: Vec<(String, String, String, bool, Kind)>,
+    /// Kinds are `Text`, `Integer`, `Boolean`.
+    pub fields: Vec<Field>,
+}
+
+/// A property's `x-aliases`: other names the same value arrives under.
+fn aliases(schema: &Schema, at: &Ptr) -> Result<Vec<String>> {
+    let Some(list) = schema.schema_data.extensions.get("x-aliases") else {
+        return Ok(Vec::new());
+    };
+    let at = at.join("x-aliases");
+    let items = list
+        .as_array()
+        .ok_or_else(|| at.err("x-aliases is a list of other spellings of this field"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| at.join(i).err("an alias is a field name"))
+        })
+        .collect()
 }
 
 /// Parse and lower an events spec.
@@ -206,6 +233,7 @@ pub fn lower(text: &str) -> Result<Events> {
             let doc = resolved.schema_data.description.clone().unwrap_or_default();
             fields.push(Field {
                 wire: wire.clone(),
+                aliases: aliases(resolved, &prop_at)?,
                 rust: names::snake(wire),
                 doc,
                 required: obj.required.contains(wire),
@@ -332,9 +360,18 @@ fn field_kind(
         }
         SchemaKind::Type(Type::Integer(_)) => Ok(Kind::Integer),
         SchemaKind::Type(Type::Boolean(_)) => Ok(Kind::Boolean),
+        SchemaKind::Type(Type::Array(a))
+            if a.items.as_ref().is_some_and(|i| {
+                matches!(i, ReferenceOr::Item(item)
+                    if matches!(item.schema_kind, SchemaKind::Type(Type::String(_))))
+            }) =>
+        {
+            Ok(Kind::TextList)
+        }
         _ => Err(at.err(
-            "a form field is a string, integer, boolean or string enum; objects and arrays need \
-             an application/json encoding entry",
+            "a form field is a string, integer, boolean, string enum or array of strings (a \
+             field that repeats); objects and other arrays need an application/json encoding \
+             entry",
         )),
     }
 }
@@ -369,13 +406,14 @@ fn json_model(
             SchemaKind::Type(Type::Boolean(_)) => Kind::Boolean,
             _ => return Err(prop_at.err("a JSON list item field is a string, integer or boolean")),
         };
-        fields.push((
-            wire.clone(),
-            names::snake(wire),
-            prop.schema_data.description.clone().unwrap_or_default(),
-            obj.required.contains(wire),
+        fields.push(Field {
+            wire: wire.clone(),
+            aliases: aliases(prop, &prop_at)?,
+            rust: names::snake(wire),
+            doc: prop.schema_data.description.clone().unwrap_or_default(),
+            required: obj.required.contains(wire),
             kind,
-        ));
+        });
     }
     out.models.push(JsonModel {
         name: name.to_string(),
@@ -390,6 +428,7 @@ fn field_ty(kind: &Kind) -> TokenStream {
         Kind::Text | Kind::Sid(_) => quote!(String),
         Kind::Integer => quote!(i64),
         Kind::Boolean => quote!(bool),
+        Kind::TextList => quote!(Vec<String>),
         Kind::DateTime => quote!(crate::DateTime),
         Kind::Json => quote!(serde_json::Value),
         Kind::JsonList(m) => {
@@ -405,16 +444,29 @@ fn field_ty(kind: &Kind) -> TokenStream {
 
 fn decode_expr(f: &Field) -> TokenStream {
     let wire = &f.wire;
+    // The name to read: the first spelling the request has (the documented one first).
+    let name = if f.aliases.is_empty() {
+        quote!(#wire)
+    } else {
+        let aliases = &f.aliases;
+        quote!(f.spelling(#wire, &[#(#aliases),*]))
+    };
+    let wire = &name;
     let value = match &f.kind {
         Kind::Text => quote!(f.text(#wire)),
         Kind::Sid(prefix) => quote!(f.sid(#wire, #prefix)?),
         Kind::Integer => quote!(f.integer(#wire)?),
         Kind::Boolean => quote!(f.boolean(#wire)?),
         Kind::DateTime => quote!(f.date_time(#wire)?),
+        Kind::TextList => quote!(f.text_list(#wire)),
         Kind::Json => quote!(f.json(#wire)?),
         Kind::JsonList(_) => quote!(f.json_as(#wire)?),
         Kind::Enum(_) => quote!(f.enumeration(#wire)),
     };
+    // A list is empty when the field is absent; it is never an `Option`.
+    if f.kind == Kind::TextList {
+        return value;
+    }
     if f.required {
         quote!(f.required(#wire, #value)?)
     } else {
@@ -433,14 +485,15 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
     for m in &ev.models {
         let name = ident(&m.name);
         let mdoc = doc(&[&m.doc]);
-        let fields = m.fields.iter().map(|(wire, rust, d, required, kind)| {
-            let fname = ident(rust);
-            let ty = field_ty(kind);
-            let ty = if *required { ty } else { quote!(Option<#ty>) };
-            let d = doc(&[d]);
+        let fields = m.fields.iter().map(|f| {
+            let (wire, aliases) = (&f.wire, &f.aliases);
+            let fname = ident(&f.rust);
+            let ty = field_ty(&f.kind);
+            let ty = if f.required { ty } else { quote!(Option<#ty>) };
+            let d = doc(&[&f.doc]);
             quote! {
                 #d
-                #[serde(rename = #wire)]
+                #[serde(rename = #wire #(, alias = #aliases)*)]
                 pub #fname: #ty,
             }
         });
@@ -465,8 +518,23 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
         let fields = e.fields.iter().map(|f| {
             let fname = ident(&f.rust);
             let ty = field_ty(&f.kind);
-            let ty = if f.required { ty } else { quote!(Option<#ty>) };
-            let form = format!("Form field `{}`.", f.wire);
+            let ty = if f.required || f.kind == Kind::TextList {
+                ty
+            } else {
+                quote!(Option<#ty>)
+            };
+            let form = match (&f.kind, f.aliases.is_empty()) {
+                (Kind::TextList, _) => format!(
+                    "Form field `{}`, every value in the order received (it may repeat).",
+                    f.wire
+                ),
+                (_, true) => format!("Form field `{}`.", f.wire),
+                (_, false) => format!(
+                    "Form field `{}` (also read as `{}`).",
+                    f.wire,
+                    f.aliases.join("`, `")
+                ),
+            };
             let d = doc(&[&f.doc, &form]);
             quote! {
                 #d

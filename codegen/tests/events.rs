@@ -46,8 +46,29 @@ fn our_events_spec_lowers_to_every_event() {
         Some((Kind::Enum("WebhookSource".into()), false))
     );
     assert_eq!(kind("EventType"), None, "the discriminator is not a field");
-    assert_eq!(ev.enums.len(), 3);
+    assert_eq!(ev.enums.len(), 4);
     assert_eq!(ev.models.len(), 1);
+    // A field that repeats, and one read under a second spelling.
+    let conversation_add = ev
+        .events
+        .iter()
+        .find(|e| e.event_type == "onConversationAdd");
+    let address = conversation_add
+        .and_then(|e| {
+            e.fields
+                .iter()
+                .find(|f| f.wire == "MessagingBinding.Address")
+        })
+        .unwrap();
+    assert_eq!(address.kind, Kind::TextList);
+    let user_updated = ev.events.iter().find(|e| e.event_type == "onUserUpdated");
+    let online = user_updated
+        .and_then(|e| e.fields.iter().find(|f| f.wire == "isOnline"))
+        .unwrap();
+    assert_eq!(
+        (online.rust.as_str(), online.aliases.as_slice()),
+        ("is_online", &["IsOnline".to_string()][..])
+    );
 }
 
 #[test]
@@ -113,6 +134,17 @@ fn mistakes_point_at_the_node() {
     let e = lower_err(&object_field);
     assert!(
         e.contains("properties/Blob") && e.contains("application/json"),
+        "{e}"
+    );
+    let bad_alias = untagged
+        .replace("post:\n", "post:\n          tags: [post-action]\n")
+        .replace(
+            "EventType: {type: string}",
+            "EventType: {type: string}, isOn: {type: boolean, x-aliases: [IsOn, 7]}",
+        );
+    let e = lower_err(&bad_alias);
+    assert!(
+        e.contains("properties/isOn/x-aliases/1") && e.contains("field name"),
         "{e}"
     );
 }

@@ -113,6 +113,26 @@ impl<'a> FormFields<'a> {
         self.raw(field).map(str::to_string)
     }
 
+    /// The first of `primary` and `aliases` that the request has, else `primary`: a field
+    /// Twilio documents under one spelling and sends (or once sent) under another is read
+    /// under either (`isOnline`, `IsOnline`).
+    pub(crate) fn spelling(&self, primary: &'static str, aliases: &[&'static str]) -> &'static str {
+        std::iter::once(&primary)
+            .chain(aliases)
+            .find(|name| self.raw(name).is_some())
+            .copied()
+            .unwrap_or(primary)
+    }
+
+    /// Every non-empty value of a field that may repeat, in the order received.
+    pub(crate) fn text_list(&self, field: &'static str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, v)| k == field && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     /// Two upper-case letters, then 32 hex digits.
     pub(crate) fn sid(
         &self,

@@ -2,9 +2,16 @@
 //!
 //! A post-action webhook only needs a `200`. A pre-action webhook's answer decides the
 //! action: `200` with an empty body lets it go ahead unchanged; `200` with a JSON object lets
-//! it go ahead with the fields the object names changed (only the ones Twilio lets a
-//! pre-action change: [`MessageChanges`], [`ConversationChanges`]); any other status stops
-//! it, so [`PreActionResponse::Reject`] answers `403`.
+//! it go ahead with the fields the object names changed (only the keys Twilio documents for a
+//! pre-action answer, in Twilio's snake_case spelling: [`MessageChanges`],
+//! [`ConversationChanges`]; Twilio ignores a key it does not know, so a change under any other
+//! name would silently not happen); any 4xx or 5xx stops it, so
+//! [`PreActionResponse::Reject`] answers `403`.
+//!
+//! Twilio waits at most 5 seconds for the answer; after that the action goes ahead unchanged,
+//! as if the answer had been an empty `200`. Answer first, work after: slow work (a REST call
+//! of your own, a database write) belongs after the answer, in a task of its own. The sources
+//! of these rules are in `docs/twilio-facts.md`.
 
 use serde_json::{Map, Value};
 
@@ -78,23 +85,16 @@ impl MessageChanges {
 }
 
 /// What a pre-action conversation webhook (`onConversationAdd`, `onConversationUpdate`) may
-/// change.
+/// change: the keys Twilio documents (`friendly_name`) and the one Twilio's own sample service
+/// answers with (`attributes`, as JSON text). A conversation's unique name, state and timers
+/// cannot be changed by the answer; change them with a REST call after answering.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConversationChanges {
-    /// New display name.
+    /// New display name (`friendly_name`).
     pub friendly_name: Option<String>,
-    /// New unique name.
-    pub unique_name: Option<String>,
-    /// New attributes (any JSON, sent as JSON text).
+    /// New attributes (any JSON, sent as JSON text under `attributes`).
     pub attributes: Option<Value>,
-    /// `active`, `inactive` or `closed`. Text rather than the generated state enum, so this
-    /// runtime also builds in crates generated without the events spec.
-    pub state: Option<String>,
-    /// ISO 8601 duration after which an active conversation becomes inactive (`PT1H`).
-    pub timers_inactive: Option<String>,
-    /// ISO 8601 duration after which the conversation is closed (`P1D`).
-    pub timers_closed: Option<String>,
 }
 
 impl ConversationChanges {
@@ -104,33 +104,9 @@ impl ConversationChanges {
         self
     }
 
-    /// Replace the unique name.
-    pub fn unique_name(mut self, name: impl Into<String>) -> Self {
-        self.unique_name = Some(name.into());
-        self
-    }
-
     /// Replace the attributes.
     pub fn attributes(mut self, attributes: Value) -> Self {
         self.attributes = Some(attributes);
-        self
-    }
-
-    /// Start the conversation in this state.
-    pub fn state(mut self, state: impl Into<String>) -> Self {
-        self.state = Some(state.into());
-        self
-    }
-
-    /// Set the inactivity timer.
-    pub fn timers_inactive(mut self, duration: impl Into<String>) -> Self {
-        self.timers_inactive = Some(duration.into());
-        self
-    }
-
-    /// Set the closing timer.
-    pub fn timers_closed(mut self, duration: impl Into<String>) -> Self {
-        self.timers_closed = Some(duration.into());
         self
     }
 }
@@ -164,15 +140,8 @@ impl PreActionResponse {
                 put("attributes", m.attributes.as_ref().map(attributes_text));
             }
             PreActionResponse::ModifyConversation(c) => {
-                put("friendlyName", c.friendly_name.clone().map(Value::String));
-                put("uniqueName", c.unique_name.clone().map(Value::String));
+                put("friendly_name", c.friendly_name.clone().map(Value::String));
                 put("attributes", c.attributes.as_ref().map(attributes_text));
-                put("state", c.state.clone().map(Value::String));
-                put(
-                    "timers.inactive",
-                    c.timers_inactive.clone().map(Value::String),
-                );
-                put("timers.closed", c.timers_closed.clone().map(Value::String));
             }
         }
         if fields.is_empty() {

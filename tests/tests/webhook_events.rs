@@ -3,7 +3,7 @@
 //! their fields; arbitrary bodies never panic.
 
 use conversations_api::{
-    events::{WebhookConversationState, WebhookDeliveryStatus, WebhookSource},
+    events::{WebhookBindingType, WebhookConversationState, WebhookDeliveryStatus, WebhookSource},
     EventError, WebhookEvent,
 };
 use proptest::prelude::*;
@@ -99,8 +99,8 @@ fn user_fields() -> Vec<(&'static str, &'static str)> {
         ("RoleSid", RL),
         ("DateCreated", "2024-05-01T10:00:00Z"),
         ("DateUpdated", "2024-05-02T10:00:00Z"),
-        ("IsOnline", "true"),
-        ("IsNotifiable", "false"),
+        ("isOnline", "true"),
+        ("isNotifiable", "false"),
     ]
 }
 
@@ -227,7 +227,10 @@ fn message_added_fields_are_typed() {
     );
     let media = m.media.expect("media");
     assert_eq!(media.len(), 1);
-    assert_eq!(media[0].sid, "ME0123456789abcdef0123456789abcdef");
+    assert_eq!(
+        media[0].sid.as_deref(),
+        Some("ME0123456789abcdef0123456789abcdef")
+    );
     assert_eq!(media[0].filename.as_deref(), Some("cat.png"));
     assert_eq!(media[0].content_type.as_deref(), Some("image/png"));
     assert_eq!(media[0].size, Some(51234));
@@ -269,7 +272,7 @@ fn other_event_fields_are_typed() {
     let WebhookEvent::ConversationAdd(c) = get("onConversationAdd") else {
         panic!()
     };
-    assert_eq!(c.messaging_binding_address.as_deref(), Some("+15558675310"));
+    assert_eq!(c.messaging_binding_address, ["+15558675310"]);
     assert_eq!(c.state, Some(WebhookConversationState::Active));
 }
 
@@ -288,6 +291,123 @@ fn the_default_service_sends_the_same_type() {
     let e = WebhookEvent::from_form(&form(&pairs)).unwrap();
     assert!(matches!(e, WebhookEvent::MessageAdded(_)));
     assert_eq!(e.chat_service_sid(), None);
+}
+
+/// The fields Twilio's Conversations webhooks page lists that an earlier version of the events
+/// spec lacked or spelled otherwise (sources in docs/twilio-facts.md, "Webhook events").
+#[test]
+fn fields_from_twilios_webhook_tables() {
+    let decode = |pairs: &[(&str, &str)]| WebhookEvent::from_form(&form(&encode(pairs))).unwrap();
+    // A group MMS conversation created from an incoming message: several addresses, each its
+    // own form field of the same name; the first message's text and media.
+    let e = decode(&[
+        ("EventType", "onConversationAdd"),
+        ("AccountSid", AC),
+        ("ChatServiceSid", IS),
+        ("Source", "SMS"),
+        ("MessagingBinding.Address", "+15550000001"),
+        ("MessagingBinding.Address", "+15550000002"),
+        ("MessagingBinding.AuthorAddress", "+15550000001"),
+        ("MessageBody", "hi all"),
+        (
+            "Media",
+            r#"[{"MediaSid":"ME0123456789abcdef0123456789abcdef","ContentType":"image/png"}]"#,
+        ),
+        ("State", "initializing"),
+    ]);
+    let WebhookEvent::ConversationAdd(c) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        c.messaging_binding_address,
+        ["+15550000001", "+15550000002"]
+    );
+    assert_eq!(c.message_body.as_deref(), Some("hi all"));
+    let media = c.media.expect("media decoded");
+    assert_eq!(
+        media[0].sid.as_deref(),
+        Some("ME0123456789abcdef0123456789abcdef")
+    );
+    assert_eq!(media[0].filename, None);
+    assert_eq!(c.state, Some(WebhookConversationState::Initializing));
+
+    let e = decode(&[
+        ("EventType", "onConversationAdded"),
+        ("AccountSid", AC),
+        ("ConversationSid", CH),
+        ("DateCreated", "2024-05-01T10:00:00Z"),
+        ("DateUpdated", "2024-05-01T10:00:02Z"),
+    ]);
+    let WebhookEvent::ConversationAdded(c) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(c.date_updated.map(|d| d.timestamp()), Some(1_714_557_602));
+    assert!(c.messaging_binding_address.is_empty());
+
+    let e = decode(&[
+        ("EventType", "onConversationStateUpdated"),
+        ("AccountSid", AC),
+        ("ConversationSid", CH),
+        ("StateFrom", "initializing"),
+        ("StateTo", "active"),
+        ("Reason", "EVENT"),
+        ("StateUpdated", "2024-05-01T10:00:03Z"),
+    ]);
+    let WebhookEvent::ConversationStateUpdated(s) = e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(s.state_from, Some(WebhookConversationState::Initializing));
+    assert_eq!(s.state_to, WebhookConversationState::Active);
+    assert_eq!(s.state_updated.map(|d| d.timestamp()), Some(1_714_557_603));
+
+    for (wire, expected) in [
+        ("SMS", WebhookBindingType::Sms),
+        ("CHAT", WebhookBindingType::Chat),
+        ("WHATSAPP", WebhookBindingType::Whatsapp),
+        ("RCS", WebhookBindingType::Unknown("RCS".into())),
+    ] {
+        let e = decode(&[
+            ("EventType", "onParticipantAdded"),
+            ("AccountSid", AC),
+            ("ConversationSid", CH),
+            ("ParticipantSid", MB),
+            ("MessagingBinding.Type", wire),
+            ("MessagingBinding.Address", "+15550000003"),
+        ]);
+        let WebhookEvent::ParticipantAdded(p) = e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(p.messaging_binding_type, Some(expected));
+        assert_eq!(p.messaging_binding_address, ["+15550000003"]);
+    }
+
+    // `isOnline`/`isNotifiable` as documented, the capitalised spelling as well; the
+    // documented one wins when both come.
+    let user = |flags: &[(&'static str, &'static str)]| {
+        let mut pairs = vec![
+            ("EventType", "onUserUpdated"),
+            ("AccountSid", AC),
+            ("UserSid", US),
+        ];
+        pairs.extend_from_slice(flags);
+        let WebhookEvent::UserUpdated(u) = decode(&pairs) else {
+            panic!()
+        };
+        (u.is_online, u.is_notifiable)
+    };
+    assert_eq!(
+        user(&[("isOnline", "true"), ("isNotifiable", "false")]),
+        (Some(true), Some(false))
+    );
+    assert_eq!(
+        user(&[("IsOnline", "false"), ("IsNotifiable", "true")]),
+        (Some(false), Some(true))
+    );
+    assert_eq!(
+        user(&[("isOnline", "true"), ("IsOnline", "false")]),
+        (Some(true), None)
+    );
+    assert_eq!(user(&[]), (None, None));
 }
 
 fn replace(body: &str, field: &str, value: Option<&str>) -> Vec<(String, String)> {
@@ -369,7 +489,9 @@ fn malformed_known_events_name_the_field() {
         ),
         (
             "Media",
-            Some(r#"[{"Filename":"no sid"}]"#),
+            // Not a list of media objects (an item without a SID is fine: Twilio documents no
+            // keys for them, so none is required).
+            Some(r#"{"Sid":"ME0123456789abcdef0123456789abcdef"}"#),
             EventError::InvalidField {
                 event: "onMessageAdded",
                 field: "Media",
@@ -396,10 +518,10 @@ fn malformed_known_events_name_the_field() {
         .find(|(e, _)| *e == "onUserUpdated")
         .unwrap();
     assert_eq!(
-        WebhookEvent::from_form(&replace(&user, "IsOnline", Some("yes"))),
+        WebhookEvent::from_form(&replace(&user, "isOnline", Some("yes"))),
         Err(EventError::InvalidField {
             event: "onUserUpdated",
-            field: "IsOnline",
+            field: "isOnline",
             expected: "true or false"
         })
     );
@@ -457,7 +579,7 @@ proptest! {
             (prop_oneof![
                 Just("Index".to_string()), Just("ConversationSid".to_string()),
                 Just("DateCreated".to_string()), Just("Attributes".to_string()),
-                Just("Media".to_string()), Just("IsOnline".to_string()),
+                Just("Media".to_string()), Just("isOnline".to_string()),
                 Just("MessageSid".to_string()), Just("UserSid".to_string()),
                 ".{0,10}",
             ], ".{0,40}"),

@@ -192,17 +192,19 @@ fn pre_action_answers_on_the_wire() {
         v,
         serde_json::json!({"body": "****", "author": "moderator", "attributes": "{\"edited\":true}"})
     );
+    // Twilio's documented key (`friendly_name`) and its sample service's (`attributes`, as
+    // JSON text), in snake_case: a camelCase key would be ignored by Twilio.
     let c = PreActionResponse::ModifyConversation(
         ConversationChanges::default()
             .friendly_name("Support")
-            .state("inactive")
-            .timers_closed("P1D"),
+            .attributes(serde_json::json!({"avatar": "https://img.example/a.png"})),
     )
     .to_response();
+    assert_eq!((c.status, c.content_type), (200, Some("application/json")));
     let v: serde_json::Value = serde_json::from_slice(&c.body).unwrap();
     assert_eq!(
         v,
-        serde_json::json!({"friendlyName": "Support", "state": "inactive", "timers.closed": "P1D"})
+        serde_json::json!({"friendly_name": "Support", "attributes": "{\"avatar\":\"https://img.example/a.png\"}"})
     );
     // Changing nothing is allowing.
     assert_eq!(

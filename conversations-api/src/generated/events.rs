@@ -47,13 +47,16 @@ impl WebhookSource {
 }
 crate::runtime::impl_string_enum!(WebhookSource);
 
-/// State of a conversation in an event.
+/// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+/// API).
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WebhookConversationState {
+    /// `initializing`
+    Initializing,
     /// `active`
     Active,
     /// `inactive`
@@ -68,6 +71,7 @@ impl WebhookConversationState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::Initializing => "initializing",
             Self::Active => "active",
             Self::Inactive => "inactive",
             Self::Closed => "closed",
@@ -77,6 +81,7 @@ impl WebhookConversationState {
 
     fn from_wire(value: &str) -> Self {
         match value {
+            "initializing" => Self::Initializing,
             "active" => Self::Active,
             "inactive" => Self::Inactive,
             "closed" => Self::Closed,
@@ -133,13 +138,53 @@ impl WebhookDeliveryStatus {
 }
 crate::runtime::impl_string_enum!(WebhookDeliveryStatus);
 
-/// One file attached to a message.
+/// Kind of channel a participant uses; another channel's name arrives as it is.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WebhookBindingType {
+    /// `SMS`
+    Sms,
+    /// `CHAT`
+    Chat,
+    /// `WHATSAPP`
+    Whatsapp,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl WebhookBindingType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sms => "SMS",
+            Self::Chat => "CHAT",
+            Self::Whatsapp => "WHATSAPP",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "SMS" => Self::Sms,
+            "CHAT" => Self::Chat,
+            "WHATSAPP" => Self::Whatsapp,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+crate::runtime::impl_string_enum!(WebhookBindingType);
+
+/// One file attached to a message. Twilio does not list the keys of these objects; the names here
+/// are those the REST API's message media uses, and every one may be missing.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookMedia {
     /// The media item.
-    #[serde(rename = "Sid")]
-    pub sid: String,
+    #[serde(rename = "Sid", alias = "MediaSid")]
+    pub sid: Option<String>,
     /// File name given at upload.
     #[serde(rename = "Filename")]
     pub filename: Option<String>,
@@ -154,8 +199,8 @@ pub struct WebhookMedia {
     pub category: Option<String>,
 }
 
-/// `onConversationAdd`: A conversation is about to be created; the answer can change its names,
-/// attributes and state, or stop it.
+/// `onConversationAdd`: A conversation is about to be created; the answer can change its friendly
+/// name and attributes, or stop it.
 ///
 /// Pre-action: Twilio waits for the answer (see `PreActionResponse`) before acting.
 #[derive(Debug, Clone, PartialEq)]
@@ -194,7 +239,8 @@ pub struct OnConversationAdd {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -210,10 +256,12 @@ pub struct OnConversationAdd {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
@@ -222,6 +270,14 @@ pub struct OnConversationAdd {
     ///
     /// Form field `MessagingBinding.AuthorAddress`.
     pub messaging_binding_author_address: Option<String>,
+    /// Text of the message whose arrival is creating the conversation, when one is.
+    ///
+    /// Form field `MessageBody`.
+    pub message_body: Option<String>,
+    /// Files attached to that message.
+    ///
+    /// Form field `Media`.
+    pub media: Option<Vec<WebhookMedia>>,
 }
 
 impl OnConversationAdd {
@@ -248,10 +304,12 @@ impl OnConversationAdd {
             messaging_service_sid: f.sid("MessagingServiceSid", "MG")?,
             date_created: f.date_time("DateCreated")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
             messaging_binding_author_address: f.text("MessagingBinding.AuthorAddress"),
+            message_body: f.text("MessageBody"),
+            media: f.json_as("Media")?,
         })
     }
 }
@@ -299,7 +357,8 @@ pub struct OnConversationAdded {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -311,14 +370,20 @@ pub struct OnConversationAdded {
     ///
     /// Form field `DateCreated`.
     pub date_created: Option<crate::DateTime>,
+    /// When the resource last changed.
+    ///
+    /// Form field `DateUpdated`.
+    pub date_updated: Option<crate::DateTime>,
     /// Twilio-side address (phone number) of a channel participant.
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
@@ -354,8 +419,9 @@ impl OnConversationAdded {
             state: f.enumeration("State"),
             messaging_service_sid: f.sid("MessagingServiceSid", "MG")?,
             date_created: f.date_time("DateCreated")?,
+            date_updated: f.date_time("DateUpdated")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
             messaging_binding_author_address: f.text("MessagingBinding.AuthorAddress"),
@@ -406,7 +472,8 @@ pub struct OnConversationUpdate {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -497,7 +564,8 @@ pub struct OnConversationUpdated {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -588,7 +656,8 @@ pub struct OnConversationRemove {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -679,7 +748,8 @@ pub struct OnConversationRemoved {
     ///
     /// Form field `Attributes`.
     pub attributes: Option<serde_json::Value>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `State`.
     pub state: Option<WebhookConversationState>,
@@ -763,11 +833,13 @@ pub struct OnConversationStateUpdated {
     ///
     /// Form field `ConversationSid`.
     pub conversation_sid: String,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `StateFrom`.
     pub state_from: Option<WebhookConversationState>,
-    /// State of a conversation in an event.
+    /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
+    /// API).
     ///
     /// Form field `StateTo`.
     pub state_to: WebhookConversationState,
@@ -775,6 +847,10 @@ pub struct OnConversationStateUpdated {
     ///
     /// Form field `Reason`.
     pub reason: Option<String>,
+    /// When the state changed.
+    ///
+    /// Form field `StateUpdated`.
+    pub state_updated: Option<crate::DateTime>,
     /// Messaging Service that carries the conversation's SMS and WhatsApp traffic.
     ///
     /// Form field `MessagingServiceSid`.
@@ -811,6 +887,7 @@ impl OnConversationStateUpdated {
             state_from: f.enumeration("StateFrom"),
             state_to: f.required("StateTo", f.enumeration("StateTo"))?,
             reason: f.text("Reason"),
+            state_updated: f.date_time("StateUpdated")?,
             messaging_service_sid: f.sid("MessagingServiceSid", "MG")?,
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
@@ -1585,14 +1662,20 @@ pub struct OnParticipantAdd {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -1622,9 +1705,10 @@ impl OnParticipantAdd {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
         })
     }
@@ -1681,14 +1765,20 @@ pub struct OnParticipantAdded {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -1720,9 +1810,10 @@ impl OnParticipantAdded {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
         })
     }
@@ -1779,14 +1870,20 @@ pub struct OnParticipantUpdate {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -1830,9 +1927,10 @@ impl OnParticipantUpdate {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
             last_read_message_index: f.integer("LastReadMessageIndex")?,
@@ -1892,14 +1990,20 @@ pub struct OnParticipantUpdated {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -1943,9 +2047,10 @@ impl OnParticipantUpdated {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
             last_read_message_index: f.integer("LastReadMessageIndex")?,
@@ -2005,14 +2110,20 @@ pub struct OnParticipantRemove {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -2052,9 +2163,10 @@ impl OnParticipantRemove {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
             last_read_message_index: f.integer("LastReadMessageIndex")?,
@@ -2113,14 +2225,20 @@ pub struct OnParticipantRemoved {
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
     pub messaging_binding_proxy_address: Option<String>,
-    /// Channel address of the participant (a phone number or a WhatsApp address).
+    /// Channel address of the participant (a phone number or a WhatsApp address). A group MMS
+    /// conversation created from an incoming message names several; each arrives as its own form
+    /// field of this name.
     ///
-    /// Form field `MessagingBinding.Address`.
-    pub messaging_binding_address: Option<String>,
+    /// Form field `MessagingBinding.Address`, every value in the order received (it may repeat).
+    pub messaging_binding_address: Vec<String>,
     /// Address that group MMS participants see for a chat participant.
     ///
     /// Form field `MessagingBinding.ProjectedAddress`.
     pub messaging_binding_projected_address: Option<String>,
+    /// Kind of channel a participant uses; another channel's name arrives as it is.
+    ///
+    /// Form field `MessagingBinding.Type`.
+    pub messaging_binding_type: Option<WebhookBindingType>,
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
@@ -2164,9 +2282,10 @@ impl OnParticipantRemoved {
             attributes: f.json("Attributes")?,
             role_sid: f.sid("RoleSid", "RL")?,
             messaging_binding_proxy_address: f.text("MessagingBinding.ProxyAddress"),
-            messaging_binding_address: f.text("MessagingBinding.Address"),
+            messaging_binding_address: f.text_list("MessagingBinding.Address"),
             messaging_binding_projected_address: f
                 .text("MessagingBinding.ProjectedAddress"),
+            messaging_binding_type: f.enumeration("MessagingBinding.Type"),
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
             date_removed: f.date_time("DateRemoved")?,
@@ -2310,13 +2429,15 @@ pub struct OnUserUpdate {
     ///
     /// Form field `DateUpdated`.
     pub date_updated: Option<crate::DateTime>,
-    /// Whether the user is connected through an SDK now.
+    /// Whether the user is connected through an SDK now. Documented with a lower-case `i`; the
+    /// capitalised spelling is read too.
     ///
-    /// Form field `IsOnline`.
+    /// Form field `isOnline` (also read as `IsOnline`).
     pub is_online: Option<bool>,
-    /// Whether push notifications can reach the user.
+    /// Whether push notifications can reach the user. Documented with a lower-case `i`; the
+    /// capitalised spelling is read too.
     ///
-    /// Form field `IsNotifiable`.
+    /// Form field `isNotifiable` (also read as `IsNotifiable`).
     pub is_notifiable: Option<bool>,
 }
 
@@ -2344,8 +2465,8 @@ impl OnUserUpdate {
             role_sid: f.sid("RoleSid", "RL")?,
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
-            is_online: f.boolean("IsOnline")?,
-            is_notifiable: f.boolean("IsNotifiable")?,
+            is_online: f.boolean(f.spelling("isOnline", &["IsOnline"]))?,
+            is_notifiable: f.boolean(f.spelling("isNotifiable", &["IsNotifiable"]))?,
         })
     }
 }
@@ -2405,13 +2526,15 @@ pub struct OnUserUpdated {
     ///
     /// Form field `DateUpdated`.
     pub date_updated: Option<crate::DateTime>,
-    /// Whether the user is connected through an SDK now.
+    /// Whether the user is connected through an SDK now. Documented with a lower-case `i`; the
+    /// capitalised spelling is read too.
     ///
-    /// Form field `IsOnline`.
+    /// Form field `isOnline` (also read as `IsOnline`).
     pub is_online: Option<bool>,
-    /// Whether push notifications can reach the user.
+    /// Whether push notifications can reach the user. Documented with a lower-case `i`; the
+    /// capitalised spelling is read too.
     ///
-    /// Form field `IsNotifiable`.
+    /// Form field `isNotifiable` (also read as `IsNotifiable`).
     pub is_notifiable: Option<bool>,
 }
 
@@ -2439,8 +2562,8 @@ impl OnUserUpdated {
             role_sid: f.sid("RoleSid", "RL")?,
             date_created: f.date_time("DateCreated")?,
             date_updated: f.date_time("DateUpdated")?,
-            is_online: f.boolean("IsOnline")?,
-            is_notifiable: f.boolean("IsNotifiable")?,
+            is_online: f.boolean(f.spelling("isOnline", &["IsOnline"]))?,
+            is_notifiable: f.boolean(f.spelling("isNotifiable", &["IsNotifiable"]))?,
         })
     }
 }
