@@ -502,6 +502,9 @@ pub struct Model {
 #[derive(Debug, Clone)]
 pub struct Field {
     pub wire: String,
+    /// Other names the same value arrives under (the property's `x-aliases`): decoded as
+    /// this field too, never sent.
+    pub aliases: Vec<String>,
     pub rust: String,
     pub ty: Ty,
     /// `Option<T>`: nullable or not required.

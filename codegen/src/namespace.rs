@@ -197,6 +197,7 @@ mod tests {
             .into_iter()
             .map(|(n, ty)| Field {
                 wire: n.into(),
+                aliases: Vec::new(),
                 rust: n.into(),
                 ty,
                 optional: true,

@@ -108,6 +108,8 @@ impl RawTy {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RawField {
     pub wire: String,
+    /// Other names the same value arrives under (the property's `x-aliases`).
+    pub aliases: Vec<String>,
     pub ty: RawTy,
     pub nullable: bool,
     pub required: bool,

@@ -208,8 +208,16 @@ pub(crate) fn merge_fields(
                         format!("required only in the {}", side(fa.required)),
                     );
                 }
+                let mut aliases = fa.aliases.clone();
+                aliases.extend(
+                    fb.aliases
+                        .iter()
+                        .filter(|x| !fa.aliases.contains(x))
+                        .cloned(),
+                );
                 out.push(RawField {
                     wire: fa.wire.clone(),
+                    aliases,
                     ty: merge_ty(&fa.ty, &fb.ty, &location, sink),
                     nullable: fa.nullable || fb.nullable,
                     required: fa.required && fb.required,

@@ -383,3 +383,29 @@ fn scope_names_in_the_spec_are_checked() {
     assert_eq!(e.pointer, "/info/x-scope-names", "{e}");
     assert!(e.message.contains("one scope"), "{e}");
 }
+
+/// `x-aliases` names other spellings of a property; anything else there is an error at it, and
+/// a good list reaches the model as serde aliases.
+#[test]
+fn property_aliases() {
+    let spec = |aliases: &str| {
+        format!(
+            "{HEAD}paths:\n  /v1/Files/{{Sid}}:\n    get:\n      operationId: FetchFile\n      parameters:\n      - {{name: Sid, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  filename: {{type: string, x-aliases: {aliases}}}\n"
+        )
+    };
+    let e = err(&spec("file_name"));
+    assert!(e.pointer.ends_with("/filename/x-aliases"), "{e}");
+    let e = err(&spec("[file_name, '']"));
+    assert!(e.pointer.ends_with("/filename/x-aliases/1"), "{e}");
+    let g = codegen::generate(&spec("[file_name, fileName]"), "t.yaml").expect("generates");
+    let models = g
+        .files
+        .values()
+        .find(|f| f.contains("pub filename"))
+        .unwrap();
+    assert!(
+        models.contains(r#"#[serde(alias = "file_name")]"#)
+            && models.contains(r#"#[serde(alias = "fileName")]"#),
+        "{models}"
+    );
+}

@@ -125,19 +125,6 @@ async fn upload_to(client: &Client, service_sid: &str, file: MediaFile) -> Resul
     create.send().await
 }
 
-/// The `ME...` SID of an uploaded file, which the message names.
-fn media_sid(media: &Media) -> Result<String, Error> {
-    media
-        .sid
-        .clone()
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::Decode {
-            type_name: "Media",
-            field: "sid".into(),
-            message: "the upload's answer has no media SID".into(),
-        })
-}
-
 impl Client {
     /// The account's default Conversations service SID (`default_chat_service_sid` of
     /// `GET /v1/Configuration`), looked up on first use and remembered by this client and its
@@ -180,7 +167,7 @@ impl Client {
             .conversation(conversation_sid)
             .messages()
             .create()
-            .media_sid(media_sid(&media)?))
+            .media_sid(media.sid))
     }
 
     /// Upload `file` to the default service and post it as a message in conversation
@@ -267,7 +254,7 @@ impl ServiceHandle {
             .conversation(conversation_sid)
             .messages()
             .create()
-            .media_sid(media_sid(&media)?))
+            .media_sid(media.sid))
     }
 
     /// Upload `file` to this service and post it as a message in its conversation

@@ -57,7 +57,7 @@ async fn the_default_service_is_looked_up_once_for_all_clones() {
             .upload_media(MediaFile::from_bytes(&b"abc"[..], "text/plain"))
             .await
             .expect("upload");
-        assert_eq!(m.sid.as_deref(), Some(ME));
+        assert_eq!(m.sid, ME);
     }
     assert_eq!(conversations.request_count(), 1);
     let uploads = media.requests();
@@ -309,4 +309,26 @@ fn the_media_host_follows_region_edge_and_overrides() {
         matches!(refused, Err(Error::Config(_))),
         "plain http off loopback"
     );
+}
+
+/// The media record as Twilio's answers spell it (`filename`) and as its documentation's field
+/// table does (`file_name`), and its `sid` as a plain value that must be there.
+#[tokio::test]
+async fn media_records_read_both_spellings_and_need_a_sid() {
+    let conversations = MockServer::always(configuration()).await;
+    let media = MockServer::sequence(vec![
+        Reply::json(200, format!(r#"{{"sid":"{ME}","filename":"a.png"}}"#)),
+        Reply::json(200, format!(r#"{{"sid":"{ME}","file_name":"b.png"}}"#)),
+        Reply::json(200, r#"{"filename":"c.png"}"#),
+    ])
+    .await;
+    let c = client(&conversations, &media);
+    let a = c.service(IS).fetch_media(ME).await.expect("filename");
+    assert_eq!((a.sid.as_str(), a.filename.as_deref()), (ME, Some("a.png")));
+    let b = c.service(IS).fetch_media(ME).await.expect("file_name");
+    assert_eq!(b.filename.as_deref(), Some("b.png"));
+    match c.service(IS).fetch_media(ME).await {
+        Err(Error::Decode { field, .. }) => assert_eq!(field, "sid"),
+        other => panic!("a record without its SID decoded: {other:?}"),
+    }
 }

@@ -75,6 +75,8 @@ pub(crate) fn models<'a>(
             } else {
                 quote!(#[serde(rename = #wire)])
             };
+            let aliases = &f.aliases;
+            let rename = quote!(#rename #(#[serde(alias = #aliases)])*);
             let fallback = format!("`{}`.", f.wire);
             let note = names.of(f.scopes).map_or(String::new(), |one| {
                 format!("Returned only in the {} (see `DRIFT.md`).", one.scope)

@@ -182,6 +182,28 @@ fn object(fields: Vec<RawField>, extra: Option<&AdditionalProperties>) -> RawTy 
     }
 }
 
+/// A property's `x-aliases`: other names the API sends the same value under (a name its
+/// documentation spells one way and its answers another).
+fn aliases(schema: &Schema, at: &Ptr) -> Result<Vec<String>> {
+    let Some(list) = schema.schema_data.extensions.get("x-aliases") else {
+        return Ok(Vec::new());
+    };
+    let at = at.join("x-aliases");
+    let items = list
+        .as_array()
+        .ok_or_else(|| at.err("x-aliases is a list of other names of this property"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            v.as_str()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| at.join(i).err("an alias is a property name"))
+        })
+        .collect()
+}
+
 fn lower_fields<'a>(
     r: &Resolver<'a>,
     props: impl IntoIterator<Item = (&'a String, &'a ReferenceOr<Box<Schema>>)>,
@@ -206,6 +228,7 @@ fn lower_fields<'a>(
         }
         out.push(RawField {
             wire: name.clone(),
+            aliases: aliases(schema, &pat)?,
             ty,
             nullable: schema.schema_data.nullable,
             required: required.contains(name),

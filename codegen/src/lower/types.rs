@@ -26,6 +26,7 @@ impl Builder {
             let (ty, boxed) = self.box_if_cyclic(ty);
             out.push(Field {
                 wire: f.wire.clone(),
+                aliases: f.aliases.clone(),
                 rust: snake(&f.wire),
                 ty,
                 // A boxed field leads back to its own type: a required one could never end.

@@ -15,7 +15,8 @@ impl MediaList {
         Self { node }
     }
 
-    /// Store a file for the service; the answer carries the `ME...` SID a message attaches it by.
+    /// Store a file for the service; the answer carries the `ME...` SID a message attaches it by,
+    /// which must happen within 5 minutes.
     ///
     /// Sends `POST /v1/Services/{ChatServiceSid}/Media` (`CreateMedia`).
     ///
@@ -32,7 +33,7 @@ impl MediaList {
 }
 
 /// Request builder for `CreateMedia`: Store a file for the service; the answer carries the `ME...`
-/// SID a message attaches it by.
+/// SID a message attaches it by, which must happen within 5 minutes.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -9,8 +9,7 @@ use super::*;
 #[non_exhaustive]
 pub struct Media {
     /// The file's SID (`ME...`), which a message names to attach it.
-    #[serde(default)]
-    pub sid: Option<String>,
+    pub sid: String,
     /// The account that owns the file.
     #[serde(default)]
     pub account_sid: Option<String>,
@@ -35,7 +34,9 @@ pub struct Media {
     /// The media type the file was uploaded with.
     #[serde(default)]
     pub content_type: Option<String>,
-    /// The name given at upload, if any.
+    /// The name given at upload, if any. Answers spell it `filename`; Twilio's field table spells
+    /// it `file_name`, which is read too.
+    #[serde(alias = "file_name")]
     #[serde(default)]
     pub filename: Option<String>,
     /// Who uploaded the file (`system` for uploads with account credentials).
@@ -59,7 +60,8 @@ pub struct MediaLinks {
     /// The path of the content resource on this service (needs the credentials).
     #[serde(default)]
     pub content: Option<String>,
-    /// A link to the bytes that needs no credentials and stops working after a few minutes.
+    /// A link to the bytes that needs no credentials and stops working 300 seconds after it was
+    /// issued; fetch the record again for a new one.
     #[serde(default)]
     pub content_direct_temporary: Option<String>,
 }
