@@ -19,6 +19,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Twilio's default region, implied when only an edge is given.
 const DEFAULT_REGION: &str = "us1";
 
+/// The edge that goes with a processing region given without one. Since 2026-04-28 Twilio
+/// answers on `PRODUCT.REGION.twilio.com` for `us1` only; the other processing regions are
+/// reached as `PRODUCT.EDGE.REGION.twilio.com`, and Twilio's edge-location pages name one host
+/// for each: `dublin.ie1` and `sydney.au1` (docs/twilio-facts.md, "Hosts").
+const REGION_EDGES: &[(&str, &str)] = &[("ie1", "dublin"), ("au1", "sydney")];
+
 /// A string that never shows in `Debug` or `Display`.
 #[derive(Clone)]
 pub(crate) struct Secret(pub(crate) String);
@@ -327,10 +333,21 @@ impl ClientBuilder {
 
     /// Twilio edge location to connect to (e.g. `dublin`, `sydney`).
     ///
-    /// The host follows Twilio's rule: `conversations.{edge}.{region}.twilio.com`; with an
-    /// edge but no region the region is `us1`; with a region but no edge there is no edge
-    /// segment (`conversations.{region}.twilio.com`); with neither,
-    /// `conversations.twilio.com`. Next-page links are followed on the same host.
+    /// The host is `conversations.{edge}.{region}.twilio.com`, the form Twilio answers on:
+    ///
+    /// | region | edge | host |
+    /// | --- | --- | --- |
+    /// | none | none | `conversations.twilio.com` |
+    /// | `ie1` | none | `conversations.dublin.ie1.twilio.com` (the edge Twilio names for it) |
+    /// | `au1` | none | `conversations.sydney.au1.twilio.com` (likewise) |
+    /// | `us1` | none | `conversations.us1.twilio.com` |
+    /// | any | `e` | `conversations.e.{region}.twilio.com` |
+    /// | none | `e` | `conversations.e.us1.twilio.com` |
+    ///
+    /// Any other region without an edge is an [`Error::Config`] at `build()`: its old host
+    /// (`conversations.jp1.twilio.com`, say) stopped answering on 2026-04-28, and Twilio
+    /// processes data only in `us1`, `ie1` and `au1`. Next-page links are followed on the same
+    /// host.
     pub fn edge(mut self, edge: impl Into<String>) -> Self {
         self.edge = Some(edge.into());
         self
@@ -612,7 +629,9 @@ fn dns_label(what: &str, value: &str) -> Result<String, Error> {
 /// Apply Twilio's region/edge rule to `base` (`https://product[.edge][.region].twilio.com`).
 ///
 /// Like Twilio's own libraries: a region or edge already in `base` is kept unless overridden;
-/// an edge without any region gets `us1`.
+/// an edge without any region gets `us1`. Unlike them (they still build
+/// `product.region.twilio.com`, a host Twilio retired), a region other than `us1` without an
+/// edge gets the edge Twilio names for it, or is an error (see [`ClientBuilder::edge`]).
 pub(crate) fn regional_base_url(
     base: &str,
     region: Option<&str>,
@@ -638,11 +657,29 @@ pub(crate) fn regional_base_url(
             )))
         }
     };
-    let edge = edge.as_deref().or(old_edge);
+    let mut edge = edge.as_deref().or(old_edge);
     let region = region
         .as_deref()
         .or(old_region)
         .or(edge.map(|_| DEFAULT_REGION));
+    if let (None, Some(region)) = (edge, region) {
+        if region != DEFAULT_REGION {
+            edge = Some(
+                REGION_EDGES
+                    .iter()
+                    .find(|(r, _)| *r == region)
+                    .map(|(_, e)| *e)
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "the region `{region}` needs an edge as well: Twilio stopped \
+                             answering on `PRODUCT.{region}.twilio.com` on 2026-04-28 and \
+                             processes data only in us1, ie1 (edge dublin) and au1 (edge \
+                             sydney); leave the region unset for us1, or set an edge"
+                        ))
+                    })?,
+            );
+        }
+    }
     let mut parts = vec![product];
     parts.extend(edge);
     parts.extend(region);
@@ -710,7 +747,15 @@ mod tests {
         let b = "https://conversations.twilio.com";
         let r = |region, edge| regional_base_url(b, region, edge).unwrap();
         assert_eq!(r(None, None), "https://conversations.twilio.com");
-        assert_eq!(r(Some("ie1"), None), "https://conversations.ie1.twilio.com");
+        assert_eq!(
+            r(Some("IE1"), None),
+            "https://conversations.dublin.ie1.twilio.com"
+        );
+        assert_eq!(r(Some("us1"), None), "https://conversations.us1.twilio.com");
+        assert!(matches!(
+            regional_base_url(b, Some("jp1"), None),
+            Err(Error::Config(m)) if m.contains("jp1")
+        ));
         assert_eq!(
             r(None, Some("sydney")),
             "https://conversations.sydney.us1.twilio.com"

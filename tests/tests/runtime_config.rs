@@ -55,10 +55,34 @@ fn region_and_edge_build_the_host() {
         "https://conversations.sydney.us1.twilio.com",
         "an edge alone implies region us1"
     );
+    // Twilio answers on PRODUCT.REGION.twilio.com for us1 only since 2026-04-28; ie1 and au1
+    // are reached through the edge Twilio names for each.
     assert_eq!(
         build(Client::builder().region("au1")),
-        "https://conversations.au1.twilio.com",
-        "a region alone has no edge segment"
+        "https://conversations.sydney.au1.twilio.com"
+    );
+    assert_eq!(
+        build(Client::builder().region("ie1")),
+        "https://conversations.dublin.ie1.twilio.com"
+    );
+    assert_eq!(
+        build(Client::builder().region("us1")),
+        "https://conversations.us1.twilio.com"
+    );
+    for region in ["jp1", "de1", "br1", "sg1", "us2"] {
+        let err = config_error(
+            Client::builder()
+                .account_sid(ACCOUNT)
+                .auth_token(TOKEN)
+                .region(region)
+                .build(),
+        );
+        assert!(err.contains(region) && err.contains("edge"), "{err}");
+    }
+    assert_eq!(
+        build(Client::builder().region("jp1").edge("tokyo")),
+        "https://conversations.tokyo.jp1.twilio.com",
+        "an edge given by the user is taken as given"
     );
     assert_eq!(
         build(
@@ -158,7 +182,7 @@ fn from_env_reads_region_and_edge() {
         .expect("client");
     assert_eq!(
         region_only.base_url(),
-        "https://conversations.au1.twilio.com"
+        "https://conversations.sydney.au1.twilio.com"
     );
 }
 
