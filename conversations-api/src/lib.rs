@@ -56,9 +56,9 @@
 //!
 //! * [`Client`] / [`ClientBuilder`]: account SID with auth token or API key, region and edge,
 //!   timeouts, a base-URL override; credentials never appear in `Debug`, errors or logs.
-//! * [`RetryPolicy`]: 429 and 503 are retried for every method (honouring `Retry-After`),
-//!   other 5xx, timeouts and broken connections for `GET`/`DELETE` only, so a `POST` the
-//!   server may have acted on is never sent twice.
+//! * [`RetryPolicy`]: 429 is retried for every method (honouring `Retry-After`), 5xx,
+//!   timeouts and broken connections for `GET`/`DELETE` only, so a `POST` the server may have
+//!   acted on is never sent twice.
 //! * [`Page`] from `list().send()`, with [`Page::next_page`] for the one after it, or every
 //!   item lazily from `list().stream()` (one page in memory at a time); `limit(n)` means at
 //!   most `n` items in all either way, and no page is fetched past it.

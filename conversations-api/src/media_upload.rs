@@ -16,8 +16,8 @@
 //! * reading back: [`Client::fetch_media`] and [`Client::media_content`], which streams the
 //!   bytes from the record's short-lived download link.
 //!
-//! Retries: an upload is a `POST`, so the rules of `retry.rs` apply to it as to any other (429,
-//! 503 and refused connections are retried, other failures are not). A streamed upload is made
+//! Retries: an upload is a `POST`, so the rules of `retry.rs` apply to it as to any other (429
+//! and refused connections are retried, other failures are not). A streamed upload is made
 //! exactly once whatever happens, because its bytes are gone once sent.
 
 use crate::builders::CreateConversationMessage;

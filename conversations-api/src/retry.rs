@@ -2,14 +2,16 @@
 //!
 //! The rules, in order:
 //!
-//! * **429 Too Many Requests and 503 Service Unavailable** are retried for every method,
-//!   `POST` included: the server refused the request without acting on it.
+//! * **429 Too Many Requests** is retried for every method, `POST` included: Twilio documents
+//!   that a request answered 429 was not processed and is safe to send again.
 //! * **Connection failures before the request was sent** (refused, DNS, TLS handshake, connect
 //!   timeout) are retried for every method: no byte of the request reached the server.
-//! * **Other 5xx statuses, timeouts, and connections that broke after the request was sent**
-//!   are retried for `GET` and `DELETE` (and the other idempotent methods) only. A `POST` is
-//!   never sent again after one of these: the server may already have acted on it, and sending
-//!   it again could, for example, post a message twice.
+//! * **5xx statuses (503 included), timeouts, and connections that broke after the request was
+//!   sent** are retried for `GET` and `DELETE` (and the other idempotent methods) only. A `POST`
+//!   is never sent again after one of these: the server may already have acted on it, and
+//!   sending it again could, for example, post a message twice. Twilio says so of 500 and says
+//!   nothing either way of 503, so a 503 is treated like any other 5xx (sources in
+//!   `docs/twilio-facts.md`, "Retries").
 //! * Nothing else is retried (4xx other than 429, decode errors).
 //!
 //! The wait before retry `n` (1-based) is the response's `Retry-After` when it has one (seconds
@@ -144,7 +146,7 @@ fn idempotent(method: &Method) -> bool {
 /// Whether a failed attempt may be made again (the attempt and time budgets aside).
 pub(crate) fn retryable(method: &Method, failure: Failure) -> bool {
     match failure {
-        Failure::Status(429 | 503) => true,
+        Failure::Status(429) => true,
         Failure::Status(s) if (500..600).contains(&s) => idempotent(method),
         Failure::Status(_) => false,
         Failure::Connect => true,
@@ -175,12 +177,11 @@ mod tests {
     fn status_rules() {
         for m in [Method::GET, Method::POST, Method::DELETE] {
             assert!(retryable(&m, Failure::Status(429)), "{m} 429");
-            assert!(retryable(&m, Failure::Status(503)), "{m} 503");
             assert!(retryable(&m, Failure::Connect), "{m} connect");
             assert!(!retryable(&m, Failure::Status(400)), "{m} 400");
             assert!(!retryable(&m, Failure::Status(404)), "{m} 404");
         }
-        for s in [500, 502, 504] {
+        for s in [500, 502, 503, 504] {
             assert!(retryable(&Method::GET, Failure::Status(s)));
             assert!(retryable(&Method::DELETE, Failure::Status(s)));
             assert!(!retryable(&Method::POST, Failure::Status(s)));

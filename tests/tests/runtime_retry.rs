@@ -81,15 +81,26 @@ async fn post_429_is_retried_with_the_same_body() {
     }
 }
 
+/// Twilio documents no 503 as unprocessed (only 429), so a POST answered 503 is not sent
+/// again: a second copy could post a message twice. A GET answered 503 is retried.
 #[tokio::test]
-async fn post_503_is_retried() {
+async fn post_503_is_sent_once_and_get_503_is_retried() {
     let server = MockServer::sequence(vec![twilio_error(503, 20503), conversation()]).await;
-    client(&server, fast())
+    let err = client(&server, fast())
         .conversations()
         .create()
         .send()
         .await
-        .expect("503 on a POST is retried");
+        .expect_err("503 on a POST is returned");
+    assert_eq!((err.status(), err.code()), (Some(503), Some(20503)));
+    assert_eq!(server.requests().len(), 1);
+    let server = MockServer::sequence(vec![twilio_error(503, 20503), conversation()]).await;
+    client(&server, fast())
+        .conversation(CONV)
+        .fetch()
+        .send()
+        .await
+        .expect("503 on a GET is retried");
     assert_eq!(server.requests().len(), 2);
 }
 

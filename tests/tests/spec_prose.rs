@@ -293,3 +293,24 @@ fn a_name_restated_is_not_a_description() {
         "This role's own SID: `RL` and 32 hex digits."
     ));
 }
+
+/// The `X-Twilio-Webhook-Enabled` header says what Twilio does with it: a REST action calls
+/// webhooks only when the header is `true` (docs/twilio-facts.md, "Answers to webhooks"). An
+/// earlier wording had it backwards ("`false` keeps this request from triggering webhooks").
+#[test]
+fn webhook_enabled_header_says_what_twilio_does() {
+    let spec = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/conversations_v1.yaml"));
+    let param = &spec["components"]["parameters"]["WebhookEnabled"];
+    assert_eq!(param["name"].as_str(), Some("X-Twilio-Webhook-Enabled"));
+    let text = param["description"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("no webhooks unless this header is `true`"),
+        "{text}"
+    );
+    let generated = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../conversations-api/src/generated/conversation_message.rs"),
+    )
+    .unwrap();
+    assert!(!generated.contains("keep this request from triggering webhooks"));
+}
