@@ -16,6 +16,7 @@
 //! Without an events spec the same file is emitted with no events, so the runtime that refers
 //! to `WebhookEvent` compiles for every spec (a standalone crate for another API included).
 
+use crate::emit::runtime::{DATE_TIME, EVENT_ERROR, FORM_FIELDS};
 use crate::emit::{doc, ident, types};
 use crate::error::{Ptr, Result};
 use crate::ir::EnumDef;
@@ -429,7 +430,7 @@ fn field_ty(kind: &Kind) -> TokenStream {
         Kind::Integer => quote!(i64),
         Kind::Boolean => quote!(bool),
         Kind::TextList => quote!(Vec<String>),
-        Kind::DateTime => quote!(crate::DateTime),
+        Kind::DateTime => quote!(#DATE_TIME),
         Kind::Json => quote!(serde_json::Value),
         Kind::JsonList(m) => {
             let m = ident(m);
@@ -563,13 +564,17 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
                 pub const PRE_ACTION: bool = #pre;
 
                 #[allow(unused_variables)]
-                fn from_fields(f: &crate::webhook::FormFields<'_>) -> Result<Self, crate::webhook::EventError> {
+                fn from_fields(f: &#FORM_FIELDS<'_>) -> Result<Self, #EVENT_ERROR> {
                     Ok(Self { #(#inits)* })
                 }
             }
         });
     }
     let variants: Vec<_> = ev.events.iter().map(|e| ident(&e.variant)).collect();
+    let decode_arms = ev.events.iter().map(|e| {
+        let (v, s, t) = (ident(&e.variant), ident(&e.struct_name), &e.event_type);
+        quote!(#t => Ok(Self::#v(#s::from_fields(&#FORM_FIELDS::new(#t, fields))?)),)
+    });
     let structs: Vec<_> = ev.events.iter().map(|e| ident(&e.struct_name)).collect();
     let types: Vec<&String> = ev.events.iter().map(|e| &e.event_type).collect();
     let vdocs = ev.events.iter().map(|e| {
@@ -659,10 +664,10 @@ pub fn emit(events: Option<&Events>) -> TokenStream {
 
             /// Decode form fields (a `POST` body or a `GET` query string, already split into
             /// pairs). A known event with a missing or malformed field is an error naming it.
-            pub fn from_form(fields: &[(String, String)]) -> Result<WebhookEvent, crate::webhook::EventError> {
-                let event_type = crate::webhook::FormFields::event_type(fields)?;
+            pub fn from_form(fields: &[(String, String)]) -> Result<WebhookEvent, #EVENT_ERROR> {
+                let event_type = #FORM_FIELDS::event_type(fields)?;
                 match event_type {
-                    #(#types => Ok(Self::#variants(#structs::from_fields(&crate::webhook::FormFields::new(#types, fields))?)),)*
+                    #(#decode_arms)*
                     other => Ok(Self::Unknown {
                         event_type: other.to_string(),
                         fields: fields.to_vec(),

@@ -150,6 +150,9 @@ pub struct ScopeWords {
     pub report: String,
     /// The drift report's column of this scope's paths: `default-service path`.
     pub path_column: String,
+    /// The Rust type that stands for this scope in generated handle types:
+    /// `DefaultScope` (`ConversationHandle<DefaultScope>`).
+    pub type_name: String,
 }
 
 impl ScopeNames {
@@ -164,6 +167,7 @@ impl ScopeNames {
                 heading: "Top level".into(),
                 report: "at the top level".into(),
                 path_column: "top-level path".into(),
+                type_name: "TopLevelScope".into(),
             },
             item: ScopeWords {
                 scope: format!("scope of one {item}"),
@@ -171,6 +175,10 @@ impl ScopeNames {
                 heading: format!("Under one {item}"),
                 report: format!("under one {item}"),
                 path_column: format!("path under one {item}"),
+                type_name: format!(
+                    "{}Scope",
+                    crate::names::camel(accessor.trim_start_matches("r#"))
+                ),
             },
         }
     }

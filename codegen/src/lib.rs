@@ -72,10 +72,48 @@ pub struct Timings {
     pub format: std::time::Duration,
 }
 
-/// Spec text (YAML or JSON) -> generated files. `source` names the spec in preambles. No
-/// webhook events: `events.rs` only knows `Unknown` (see [`generate_with_events`]).
-pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
-    generate_timed(spec_text, source).map(|(g, _)| g)
+/// What one run generates from: the spec, what its preambles call it, the webhook events spec
+/// if any, and what the runtime supplies.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub spec: &'a str,
+    /// How the preamble of every generated file names the spec.
+    pub source: &'a str,
+    /// Webhook events to generate `events.rs` from; without them it knows only `Unknown`.
+    pub events: Option<EventsSpec<'a>>,
+    /// Path parameters the runtime's client supplies itself (`twilio_runtime::
+    /// CLIENT_PATH_PARAMETERS`: `AccountSid`). Resources under the one parent every path of an
+    /// API sits under are reached straight from the client only when that parent's parameter
+    /// is one of these; otherwise through the parent's accessor, with a value the caller gives.
+    pub client_path_parameters: &'a [&'a str],
+}
+
+impl<'a> Input<'a> {
+    /// A spec alone: no events, no client-supplied path parameters.
+    pub fn new(spec: &'a str, source: &'a str) -> Input<'a> {
+        Input {
+            spec,
+            source,
+            events: None,
+            client_path_parameters: &[],
+        }
+    }
+
+    /// With the webhook events of `events`.
+    pub fn events(self, events: EventsSpec<'a>) -> Input<'a> {
+        Input {
+            events: Some(events),
+            ..self
+        }
+    }
+
+    /// With the path parameters the runtime's client supplies.
+    pub fn client_path_parameters(self, names: &'a [&'a str]) -> Input<'a> {
+        Input {
+            client_path_parameters: names,
+            ..self
+        }
+    }
 }
 
 /// A webhook events spec to generate `events.rs` from, and the name its preamble gives it.
@@ -85,26 +123,27 @@ pub struct EventsSpec<'a> {
     pub source: &'a str,
 }
 
-/// [`generate`] with the webhook events of `events` (see [`events`]).
-pub fn generate_with_events(
-    spec_text: &str,
-    source: &str,
-    events: Option<EventsSpec<'_>>,
-) -> Result<Generated, Error> {
-    generate_timed_with_events(spec_text, source, events).map(|(g, _)| g)
+/// Spec text (YAML or JSON) -> generated files: [`generate_with`] of [`Input::new`].
+pub fn generate(spec_text: &str, source: &str) -> Result<Generated, Error> {
+    generate_with(&Input::new(spec_text, source))
 }
 
-/// Spec text -> the files of a second API that lives in a module of the same crate (its own
-/// host, say) and is reached through `client.<accessor>()` rather than from the client itself.
-/// `Generated::drift_report` covers this spec alone.
-pub fn generate_module(spec_text: &str, source: &str, accessor: &str) -> Result<Generated, Error> {
-    let api = load::parse(spec_text)?;
-    let ir = lower::lower(&api)?;
+/// Spec (and events spec) -> generated files.
+pub fn generate_with(input: &Input<'_>) -> Result<Generated, Error> {
+    generate_timed(input).map(|(g, _)| g)
+}
+
+/// The files of a second API that lives in a module of the same crate (its own host, say) and
+/// is reached through `client.<accessor>()` rather than from the client itself.
+/// `Generated::drift_report` covers this spec alone; events are not generated.
+pub fn generate_module(input: &Input<'_>, accessor: &str) -> Result<Generated, Error> {
+    let api = load::parse(input.spec)?;
+    let ir = lower::lower(&api, input.client_path_parameters)?;
     let plan = emit::plan(&ir, None, Some(accessor));
-    let (files, _) = render_plan(&plan, |_| source)?;
+    let (files, _) = render_plan(&plan, |_| input.source)?;
     Ok(Generated {
         files,
-        drift_report: report::drift_markdown(&ir, source),
+        drift_report: report::drift_markdown(&ir, input.source),
         package: package::package(&ir.title, &ir.path_prefix),
         summary: summary(&ir, 0),
     })
@@ -158,24 +197,16 @@ fn render_plan<'s>(
     Ok((files.into_iter().collect(), spent))
 }
 
-/// [`generate`], also returning how long each stage took.
-pub fn generate_timed(spec_text: &str, source: &str) -> Result<(Generated, Timings), Error> {
-    generate_timed_with_events(spec_text, source, None)
-}
-
-/// [`generate_with_events`], also returning how long each stage took.
-pub fn generate_timed_with_events(
-    spec_text: &str,
-    source: &str,
-    events_spec: Option<EventsSpec<'_>>,
-) -> Result<(Generated, Timings), Error> {
+/// [`generate_with`], also returning how long each stage took.
+pub fn generate_timed(input: &Input<'_>) -> Result<(Generated, Timings), Error> {
+    let (source, events_spec) = (input.source, input.events);
     use std::time::Instant;
     let mut t = Timings::default();
     let start = Instant::now();
-    let api = load::parse(spec_text)?;
+    let api = load::parse(input.spec)?;
     t.load = start.elapsed();
     let start = Instant::now();
-    let ir = lower::lower(&api)?;
+    let ir = lower::lower(&api, input.client_path_parameters)?;
     // The parsed spec is as large as the IR; free it before emit and format add theirs.
     drop(api);
     let events = match events_spec {

@@ -10,24 +10,28 @@
 use crate::ir::{Api, Node, ResponseKind, Ty};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Type names the runtime exports at the root of every generated crate.
+/// Type names every generated crate exports at its root besides its own: the runtime's, and
+/// the client and builder the crate defines.
 const RUNTIME_TYPES: &[&str] = &[
     "ApiError",
     "Client",
     "ClientBuilder",
     "DateTime",
-    "DefaultScope",
     "Error",
     "Page",
     "PageMeta",
     "Redirect",
     "RetryPolicy",
     "Scope",
-    "ServiceScope",
 ];
 
 pub(crate) fn unique_type_names(api: &mut Api) {
     let mut taken: BTreeSet<String> = RUNTIME_TYPES.iter().map(|s| s.to_string()).collect();
+    // The two scope types, when the API has a scope pair.
+    if let Some(pair) = &api.scope_pair {
+        taken.insert(pair.names.top.type_name.clone());
+        taken.insert(pair.names.item.type_name.clone());
+    }
     collect_tree_names(&api.root, &mut taken);
 
     let mut model_renames = BTreeMap::new();

@@ -45,6 +45,35 @@ pub fn package(title: &str, path_prefix: &str) -> Package {
     }
 }
 
+/// `src/lib.rs` of a standalone crate: its front page, the generated modules, and the runtime's
+/// user-facing names. Everything specific to the API is in the generated code; nothing here
+/// names a resource.
+pub fn lib_rs(package: &Package) -> String {
+    format!(
+        "//! {description}.\n\
+         //!\n\
+         //! Start at [`Client`]: each resource of the API is a handle reached from it (a\n\
+         //! collection as `client.<resources>()`, one item as `client.<resource>(sid)`), and each\n\
+         //! operation a request builder: required values in the call, optional ones as methods,\n\
+         //! then `.send()`. The generated modules are `handles`, `builders`, `models` and `enums`,\n\
+         //! as far as the spec needs them.\n\
+         //!\n\
+         //! Credentials, hosts, retries, paging and errors come from the `twilio-runtime` crate;\n\
+         //! the names a user needs of it are re-exported here.\n\
+         \n\
+         #![forbid(unsafe_code)]\n\
+         \n\
+         // Written by `cargo xtask regen`; formatted by the generator, not by rustfmt.\n\
+         #[rustfmt::skip]\n\
+         mod generated;\n\
+         \n\
+         pub use generated::*;\n\
+         pub use twilio_runtime::reexport::*;\n\
+         pub use twilio_runtime::webhook_signature;\n",
+        description = package.description.trim_end_matches('.'),
+    )
+}
+
 /// Lower-case ASCII alphanumeric runs.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())

@@ -270,8 +270,11 @@ mod tests {
     fn files_rendered_in_jobs_equal_files_rendered_whole() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/");
         let read = |f: &str| std::fs::read_to_string(format!("{root}{f}")).unwrap();
-        let ir = crate::lower::lower(&crate::load::parse(&read("conversations_v1.yaml")).unwrap())
-            .unwrap();
+        let ir = crate::lower::lower(
+            &crate::load::parse(&read("conversations_v1.yaml")).unwrap(),
+            &[],
+        )
+        .unwrap();
         let events = crate::events::lower(&read("conversations_webhooks_v1.yaml")).unwrap();
         let whole: Vec<(String, String)> = crate::emit::emit(&ir, Some(&events))
             .into_iter()

@@ -84,14 +84,12 @@ fn generate_with_and_without_events() {
     assert!(!file.contains("OnMessageAdded"));
     assert_eq!(none.summary.events, 0);
     let text = spec();
-    let with = codegen::generate_with_events(
-        &rest,
-        "enum.yaml",
-        Some(codegen::EventsSpec {
+    let with = codegen::generate_with(&codegen::Input::new(&rest, "enum.yaml").events(
+        codegen::EventsSpec {
             text: &text,
             source: "events.yaml",
-        }),
-    )
+        },
+    ))
     .unwrap();
     assert_eq!(with.summary.events, 23);
     assert!(with.files["events.rs"]

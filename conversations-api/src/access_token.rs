@@ -30,7 +30,6 @@
 //! signature) rather than with a general JWT crate, so the header carries exactly the fields
 //! and order Twilio's format uses (`typ`, `alg`, `cty`, then `twr` for a region).
 
-use crate::client::Secret;
 use crate::DateTime;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -39,6 +38,7 @@ use serde::Serialize;
 use sha2::Sha256;
 use std::fmt;
 use std::time::Duration;
+use twilio_runtime::Secret;
 
 /// Lifetime of a token when [`AccessTokenBuilder::ttl`] is not called (Twilio's default).
 pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
@@ -189,7 +189,7 @@ impl AccessToken {
         AccessTokenBuilder {
             account_sid: account_sid.into(),
             api_key_sid: api_key_sid.into(),
-            api_key_secret: Secret(api_key_secret.into()),
+            api_key_secret: Secret::new(api_key_secret),
             identity: None,
             chat_service_sid: None,
             push_credential_sid: None,

@@ -49,10 +49,7 @@
 //! fields are `Option`s. Nested objects are structs whose `extra` map keeps keys this version of
 //! the crate does not name.
 //!
-//! <!-- end of the Conversations introduction: `regen --out` for another spec writes its own
-//! introduction in place of everything above, and keeps what follows -->
-//!
-//! The runtime under the generated code:
+//! The runtime under the generated code is the `twilio-runtime` crate, re-exported here:
 //!
 //! * [`Client`] / [`ClientBuilder`]: account SID with auth token or API key, region and edge,
 //!   timeouts, a base-URL override; credentials never appear in `Debug`, errors or logs.
@@ -68,8 +65,10 @@
 //!   failures and decode errors that name the type and field.
 //! * A `tracing` span `conversations_api.request` per call with the method, path template,
 //!   attempt, status and `Twilio-Request-Id`.
-//! * [`AccessToken`]: signed JWTs for Twilio's browser and mobile Conversations SDKs (one
-//!   identity, a chat grant for one service), built offline from an API key.
+//!
+//! What is Conversations' own is written here: the webhook receiver ([`WebhookReceiver`],
+//! [`webhook_response`], `axum_webhook`), [`AccessToken`]s for the SDKs, and the media helpers
+//! ([`MediaFile`], `client.send_media_message(..)`).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -77,19 +76,9 @@
 mod access_token;
 #[cfg(feature = "axum")]
 pub mod axum_webhook;
-mod client;
-mod error;
 mod media_upload;
-mod page;
-mod redirect;
-mod response;
-mod retry;
-#[doc(hidden)]
-pub mod runtime;
-pub mod scope;
 pub mod webhook;
 pub mod webhook_response;
-pub mod webhook_signature;
 
 // Written by `cargo xtask regen`; formatted by the generator, not by rustfmt.
 #[rustfmt::skip]
@@ -99,23 +88,14 @@ pub use access_token::{
     AccessToken, AccessTokenBuilder, AccessTokenError, DEFAULT_TTL as ACCESS_TOKEN_DEFAULT_TTL,
     MAX_TTL as ACCESS_TOKEN_MAX_TTL,
 };
-pub use client::{
-    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-};
-pub use error::{ApiError, Error};
 pub use generated::*;
 pub use media_upload::MediaFile;
-pub use page::{Page, PageMeta};
-pub use redirect::Redirect;
-pub use response::Response;
-pub use retry::RetryPolicy;
-pub use runtime::BinaryBody;
-pub use scope::{DefaultScope, Scope, ServiceScope};
-pub use webhook::{EventError, IncomingRequest, ReceiveError, WebhookReceiver};
+pub use twilio_runtime::reexport::*;
+pub use twilio_runtime::webhook_signature;
+pub use webhook::{IncomingRequest, ReceiveError, WebhookReceiver};
 pub use webhook_response::{
     ConversationChanges, MessageChanges, PreActionResponse, WebhookResponse,
 };
-pub use webhook_signature::{SignatureError, SignatureValidator};
 
-/// Date-times on the wire are RFC 3339 in UTC.
-pub type DateTime = chrono::DateTime<chrono::Utc>;
+/// Default API host, from the spec's server.
+pub const DEFAULT_BASE_URL: &str = generated::BASE_URL;

@@ -12,7 +12,8 @@
 //!   default service, so it is read once from `GET /v1/Configuration` and kept for the client
 //!   and all its clones (a failed lookup is not kept);
 //! * one call for the common case, in either scope: upload, then create the message with the
-//!   `MediaSid` ([`Client::send_media_message`], [`ServiceHandle::send_media_message`]);
+//!   `MediaSid` ([`Client::send_media_message`], [`ServiceHandle::send_media_message`]),
+//!   written once over the scope ([`Place`]);
 //! * reading back: [`Client::fetch_media`] and [`Client::media_content`], which streams the
 //!   bytes from the record's short-lived download link.
 //!
@@ -20,13 +21,16 @@
 //! and refused connections are retried, other failures are not). A streamed upload is made
 //! exactly once whatever happens, because its bytes are gone once sent.
 
+//!
+//! Twilio deletes an upload that no message names within 5 minutes, and a temporary link
+//! expires 300 seconds after it was issued (docs/twilio-facts.md, "Media"): the helpers upload
+//! and attach in one call, and [`Client::media_content`] reads a link that was just fetched.
 use crate::builders::CreateConversationMessage;
-use crate::handles::ServiceHandle;
+use crate::handles::{ConversationHandle, ServiceHandle};
 use crate::media::Media;
-use crate::runtime::BinaryBody;
-use crate::scope::{DefaultScope, ServiceScope};
-use crate::{Client, ClientBuilder, ConversationMessage, Error};
-use futures::{Stream, TryStreamExt};
+use crate::scope::{DefaultScope, Scope, ServiceScope};
+use crate::{BinaryBody, Client, ClientBuilder, ConversationMessage, Error};
+use futures::Stream;
 use std::path::Path;
 
 /// A file to upload: its bytes, their content type, and optionally the name recipients see.
@@ -108,97 +112,45 @@ impl ClientBuilder {
     /// `danger_accept_plain_http` is set. Without it, a client with a `base_url` sends media
     /// requests there too.
     pub fn media_base_url(self, url: impl Into<String>) -> Self {
-        self.host_override(crate::media::BASE_URL, url)
+        self.api_base_url(crate::media::BASE_URL, url)
     }
 }
 
-/// Upload `file` to the service `service_sid` through the generated handles.
-async fn upload_to(client: &Client, service_sid: &str, file: MediaFile) -> Result<Media, Error> {
-    let mut create = client
-        .media()
-        .service(service_sid)
-        .media()
-        .create(file.body);
-    if let Some(name) = file.filename {
-        create = create.filename(name);
-    }
-    create.send().await
-}
+/// The account's default Conversations service SID, once looked up: kept by the client (see
+/// [`twilio_runtime::Core::shared`]) so that every clone uses one lookup.
+#[derive(Default)]
+struct DefaultServiceSid(tokio::sync::OnceCell<String>);
 
 impl Client {
     /// The account's default Conversations service SID (`default_chat_service_sid` of
     /// `GET /v1/Configuration`), looked up on first use and remembered by this client and its
     /// clones. A failed lookup is not remembered: the next call asks again.
     pub async fn default_chat_service_sid(&self) -> Result<String, Error> {
-        let cell = &self.inner.default_service_sid;
-        cell.get_or_try_init(|| async {
-            let configuration = self.configuration().fetch().send().await?;
-            configuration
-                .default_chat_service_sid
-                .filter(|s| !s.is_empty())
-                .ok_or_else(|| {
-                    Error::Config(
-                        "the account's Conversations configuration names no default chat \
-                         service (default_chat_service_sid is empty)"
-                            .into(),
-                    )
-                })
-        })
-        .await
-        .cloned()
-    }
-
-    /// Upload `file` to the account's default service (see
-    /// [`default_chat_service_sid`](Self::default_chat_service_sid)).
-    pub async fn upload_media(&self, file: MediaFile) -> Result<Media, Error> {
-        let service = self.default_chat_service_sid().await?;
-        upload_to(self, &service, file).await
-    }
-
-    /// Upload `file` to the default service and start a message in conversation
-    /// `conversation_sid` that carries it (`MediaSid` set); add a body or author, then `send()`.
-    pub async fn message_with_media(
-        &self,
-        conversation_sid: impl AsRef<str>,
-        file: MediaFile,
-    ) -> Result<CreateConversationMessage<DefaultScope>, Error> {
-        let media = self.upload_media(file).await?;
-        Ok(self
-            .conversation(conversation_sid)
-            .messages()
-            .create()
-            .media_sid(media.sid))
-    }
-
-    /// Upload `file` to the default service and post it as a message in conversation
-    /// `conversation_sid`: the common case in one call.
-    pub async fn send_media_message(
-        &self,
-        conversation_sid: impl AsRef<str>,
-        file: MediaFile,
-    ) -> Result<ConversationMessage, Error> {
-        self.message_with_media(conversation_sid, file)
-            .await?
-            .send()
+        let kept = self.core().shared::<DefaultServiceSid>();
+        kept.0
+            .get_or_try_init(|| async {
+                let configuration = self.configuration().fetch().send().await?;
+                configuration
+                    .default_chat_service_sid
+                    .filter(|s| !s.is_empty())
+                    .ok_or_else(|| {
+                        Error::Config(
+                            "the account's Conversations configuration names no default chat \
+                             service (default_chat_service_sid is empty)"
+                                .into(),
+                        )
+                    })
+            })
             .await
-    }
-
-    /// The media record `media_sid` of the default service.
-    pub async fn fetch_media(&self, media_sid: impl AsRef<str>) -> Result<Media, Error> {
-        let service = self.default_chat_service_sid().await?;
-        self.media()
-            .service(service)
-            .media_by_sid(media_sid)
-            .fetch()
-            .send()
-            .await
+            .cloned()
     }
 
     /// The bytes of `media`, streamed from its short-lived download link
-    /// (`links.content_direct_temporary`) as they arrive. The link carries its own
-    /// authorisation, so no credentials are sent with it. A record without the link (an
-    /// upload's answer may lack it) is an [`Error::InvalidArgument`]: fetch the record first.
-    /// A non-2xx answer is the same [`Error`] as for any request.
+    /// (`links.content_direct_temporary`, valid for 300 seconds after the record was fetched)
+    /// as they arrive. The link carries its own authorisation, so no credentials are sent with
+    /// it. A record without the link (an upload's answer may lack it) is an
+    /// [`Error::InvalidArgument`]: fetch the record first. A non-2xx answer is the same
+    /// [`Error`] as for any request.
     pub async fn media_content(
         &self,
         media: &Media,
@@ -215,69 +167,137 @@ impl Client {
                         .into(),
                 )
             })?;
-        let response = self
-            .inner
-            .http
-            .get(link)
-            .send()
-            .await
-            .map_err(Error::from_reqwest)?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let request_id = response
-                .headers()
-                .get("Twilio-Request-Id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
-            let body = response.bytes().await.unwrap_or_default();
-            return Err(Error::from_response(status, request_id, &body));
+        self.core().download(link).await
+    }
+}
+
+/// Where a media message goes: the account's default service ([`Client`]) or a chosen one
+/// ([`ServiceHandle`]). The helpers are written once over it.
+trait Place {
+    /// The scope of the conversations reached from here.
+    type Scope: Scope;
+    fn client(&self) -> &Client;
+    /// The service SID when it is known here; `None` means the account's default service.
+    fn chosen_service(&self) -> Option<&str>;
+    fn conversation_in(&self, sid: &str) -> ConversationHandle<Self::Scope>;
+}
+
+impl Place for Client {
+    type Scope = DefaultScope;
+    fn client(&self) -> &Client {
+        self
+    }
+    fn chosen_service(&self) -> Option<&str> {
+        None
+    }
+    fn conversation_in(&self, sid: &str) -> ConversationHandle<DefaultScope> {
+        self.conversation(sid)
+    }
+}
+
+impl Place for ServiceHandle {
+    type Scope = ServiceScope;
+    fn client(&self) -> &Client {
+        ServiceHandle::client(self)
+    }
+    fn chosen_service(&self) -> Option<&str> {
+        Some(self.sid())
+    }
+    fn conversation_in(&self, sid: &str) -> ConversationHandle<ServiceScope> {
+        self.conversation(sid)
+    }
+}
+
+async fn service_of<P: Place>(place: &P) -> Result<String, Error> {
+    match place.chosen_service() {
+        Some(sid) => Ok(sid.to_string()),
+        None => place.client().default_chat_service_sid().await,
+    }
+}
+
+async fn upload<P: Place>(place: &P, file: MediaFile) -> Result<Media, Error> {
+    let service = service_of(place).await?;
+    let mut create = place
+        .client()
+        .media()
+        .service(service)
+        .media()
+        .create(file.body);
+    if let Some(name) = file.filename {
+        create = create.filename(name);
+    }
+    create.send().await
+}
+
+async fn message_with<P: Place>(
+    place: &P,
+    conversation_sid: &str,
+    file: MediaFile,
+) -> Result<CreateConversationMessage<P::Scope>, Error> {
+    let media = upload(place, file).await?;
+    Ok(place
+        .conversation_in(conversation_sid)
+        .messages()
+        .create()
+        .media_sid(media.sid))
+}
+
+async fn fetch<P: Place>(place: &P, media_sid: &str) -> Result<Media, Error> {
+    let service = service_of(place).await?;
+    place
+        .client()
+        .media()
+        .service(service)
+        .media_by_sid(media_sid)
+        .fetch()
+        .send()
+        .await
+}
+
+/// The public helpers of one [`Place`], delegating to the functions above.
+macro_rules! media_helpers {
+    ($place:ty, $scope:ty, $where:literal) => {
+        impl $place {
+            #[doc = concat!("Upload `file` to ", $where, ".")]
+            pub async fn upload_media(&self, file: MediaFile) -> Result<Media, Error> {
+                upload(self, file).await
+            }
+
+            #[doc = concat!("Upload `file` to ", $where, " and start a message in conversation")]
+            /// `conversation_sid` that carries it (`MediaSid` set); add a body or author, then
+            /// `send()`.
+            pub async fn message_with_media(
+                &self,
+                conversation_sid: impl AsRef<str>,
+                file: MediaFile,
+            ) -> Result<CreateConversationMessage<$scope>, Error> {
+                message_with(self, conversation_sid.as_ref(), file).await
+            }
+
+            #[doc = concat!("Upload `file` to ", $where, " and post it as a message in conversation")]
+            /// `conversation_sid`: the common case in one call.
+            pub async fn send_media_message(
+                &self,
+                conversation_sid: impl AsRef<str>,
+                file: MediaFile,
+            ) -> Result<ConversationMessage, Error> {
+                message_with(self, conversation_sid.as_ref(), file)
+                    .await?
+                    .send()
+                    .await
+            }
+
+            #[doc = concat!("The media record `media_sid` of ", $where, ".")]
+            pub async fn fetch_media(&self, media_sid: impl AsRef<str>) -> Result<Media, Error> {
+                fetch(self, media_sid.as_ref()).await
+            }
         }
-        Ok(response.bytes_stream().map_err(Error::from_reqwest))
-    }
+    };
 }
 
-impl ServiceHandle {
-    /// Upload `file` to this service.
-    pub async fn upload_media(&self, file: MediaFile) -> Result<Media, Error> {
-        upload_to(self.client(), self.sid(), file).await
-    }
-
-    /// Upload `file` to this service and start a message in its conversation
-    /// `conversation_sid` that carries it; add a body or author, then `send()`.
-    pub async fn message_with_media(
-        &self,
-        conversation_sid: impl AsRef<str>,
-        file: MediaFile,
-    ) -> Result<CreateConversationMessage<ServiceScope>, Error> {
-        let media = self.upload_media(file).await?;
-        Ok(self
-            .conversation(conversation_sid)
-            .messages()
-            .create()
-            .media_sid(media.sid))
-    }
-
-    /// Upload `file` to this service and post it as a message in its conversation
-    /// `conversation_sid`.
-    pub async fn send_media_message(
-        &self,
-        conversation_sid: impl AsRef<str>,
-        file: MediaFile,
-    ) -> Result<ConversationMessage, Error> {
-        self.message_with_media(conversation_sid, file)
-            .await?
-            .send()
-            .await
-    }
-
-    /// The media record `media_sid` of this service.
-    pub async fn fetch_media(&self, media_sid: impl AsRef<str>) -> Result<Media, Error> {
-        self.client()
-            .media()
-            .service(self.sid())
-            .media_by_sid(media_sid)
-            .fetch()
-            .send()
-            .await
-    }
-}
+media_helpers!(
+    Client,
+    DefaultScope,
+    "the account's default service (see [`default_chat_service_sid`](Client::default_chat_service_sid))"
+);
+media_helpers!(ServiceHandle, ServiceScope, "this service");

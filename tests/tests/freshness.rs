@@ -21,18 +21,18 @@ fn checked_in_code_is_fresh() {
     let text = std::fs::read_to_string(root().join("spec/conversations_v1.yaml")).unwrap();
     let events =
         std::fs::read_to_string(root().join("spec/conversations_webhooks_v1.yaml")).unwrap();
-    let g = codegen::generate_with_events(
-        &text,
-        "spec/conversations_v1.yaml",
-        Some(codegen::EventsSpec {
+    let input = codegen::Input::new(&text, "spec/conversations_v1.yaml")
+        .events(codegen::EventsSpec {
             text: &events,
             source: "spec/conversations_webhooks_v1.yaml",
-        }),
-    )
-    .unwrap();
+        })
+        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let g = codegen::generate_with(&input).unwrap();
     assert_eq!(g.summary.events, 23);
     let media = std::fs::read_to_string(root().join("spec/media_v1.yaml")).unwrap();
-    let module = codegen::generate_module(&media, "spec/media_v1.yaml", "media").unwrap();
+    let media_input = codegen::Input::new(&media, "spec/media_v1.yaml")
+        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let module = codegen::generate_module(&media_input, "media").unwrap();
     assert_eq!(module.summary.operations, 2);
     let g = g.with_module("media", "spec/media_v1.yaml", module);
     let dir = root().join("conversations-api/src/generated");

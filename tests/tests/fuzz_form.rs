@@ -338,7 +338,7 @@ fn header_values_arrive_unchanged_or_are_refused_cleanly() {
         runs.fetch_add(1, Ordering::Relaxed);
         // The spec's only header takes a `bool` now, so the free text goes in through the
         // runtime call every generated header setter makes (`Request::header`).
-        let mut req = runtime::Node::new(cap.client.clone(), "/v1/Conversations")
+        let mut req = twilio_runtime::support::Node::new(cap.client.clone(), "/v1/Conversations")
             .param("CH00000000000000000000000000000001")
             .request(reqwest::Method::DELETE, "/v1/Conversations/{Sid}");
         req.header("X-Twilio-Webhook-Enabled", value.clone());
@@ -418,7 +418,7 @@ fn dot_path_parameters_never_reach_another_resource() {
 /// path value (``, `.`, `..`) is refused with nothing sent, whichever of the two it is.
 #[test]
 fn values_inside_one_segment_template_parse_back() {
-    use conversations_api::runtime::{Node, PathPiece};
+    use twilio_runtime::support::{Node, PathPiece};
     let cap = Capture::new(Reply::empty(204));
     let runs = AtomicUsize::new(0);
     let result = runner().run(&(text(), text()), |(from, to)| {

@@ -38,7 +38,8 @@ fn generator(name: &str, path: &Path, runs: usize) -> Result<(), String> {
     let mut stages: [Vec<Duration>; 5] = Default::default();
     for _ in 0..runs {
         let start = Instant::now();
-        let (_, t) = codegen::generate_timed(&text, name).map_err(|e| e.to_string())?;
+        let (_, t) = codegen::generate_timed(&codegen::Input::new(&text, name))
+            .map_err(|e| e.to_string())?;
         let total = start.elapsed();
         for (i, d) in [t.load, t.lower, t.emit, t.format, total]
             .into_iter()

@@ -8,6 +8,7 @@ mod downstream;
 mod regen;
 mod scale;
 mod spec_diff;
+mod standalone;
 mod test;
 
 const USAGE: &str = "\

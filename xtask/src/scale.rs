@@ -84,7 +84,7 @@ pub fn run_one(args: &[String]) -> ExitCode {
         }
     };
     let start = Instant::now();
-    match codegen::generate_timed(&text, "scaled.yaml") {
+    match codegen::generate_timed(&codegen::Input::new(&text, "scaled.yaml")) {
         Ok((g, t)) => {
             let secs = start.elapsed().as_secs_f64();
             println!(

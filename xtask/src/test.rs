@@ -413,11 +413,20 @@ fn generated_crates(root: &Path, cargo: &str, reference: Option<&Path>) -> bool 
 /// (`[profile.dev.package."*"]` in the root Cargo.toml), so it can reuse our built dependencies.
 pub(crate) fn dependency_profile(root: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let doc = crate::regen::toml_lite::parse(&text);
-    doc.entries()
-        .filter(|(section, _, _)| *section == "profile.dev.package.\"*\"")
-        .flat_map(|(section, key, value)| {
-            ["--config".to_string(), format!("{section}.{key}={value}")]
+    let Ok(doc) = text.parse::<toml_edit::DocumentMut>() else {
+        return Vec::new();
+    };
+    let Some(table) = doc["profile"]["dev"]["package"]["*"].as_table() else {
+        return Vec::new();
+    };
+    table
+        .iter()
+        .flat_map(|(key, item)| {
+            let value = item.as_value().map(|v| v.to_string()).unwrap_or_default();
+            [
+                "--config".to_string(),
+                format!("profile.dev.package.\"*\".{key}={}", value.trim()),
+            ]
         })
         .collect()
 }

@@ -33,9 +33,11 @@ fn write_check_stale_and_idempotence() {
     assert!(text.contains("103 operations"), "{text}");
     assert!(
         dir.join("Cargo.toml").is_file()
-            && dir.join("src/runtime.rs").is_file()
+            && dir.join("src/lib.rs").is_file()
             && dir.join("DRIFT.md").is_file()
     );
+    // No copy of the runtime: the crate depends on it.
+    assert!(!dir.join("src/runtime.rs").exists() && !dir.join("src/client.rs").exists());
 
     let (ok, text) = xtask(&["regen", "--check", "--spec", spec, "--out", out]);
     assert!(ok, "{text}");
@@ -116,11 +118,24 @@ fn events_come_from_the_events_spec_only_when_asked() {
     assert!(ok && text.contains("0 webhook events"), "{text}");
     let file = std::fs::read_to_string(&generated).unwrap();
     assert!(file.contains("pub enum WebhookEvent") && !file.contains("OnMessageAdded"));
-    // The standalone manifest spells out the optional axum dependency and drops the example.
+    // The standalone manifest depends on the runtime crate by path and version, and on
+    // nothing of conversations-api's (no axum, no examples).
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("axum = { version = "), "{manifest}");
-    assert!(manifest.contains("optional = true"), "{manifest}");
-    assert!(!manifest.contains("[[example]]") && !manifest.contains("workspace = true"));
+    let parsed: toml_edit::DocumentMut = manifest.parse().expect("a TOML manifest");
+    let runtime = &parsed["dependencies"]["twilio-runtime"];
+    let path = runtime["path"].as_str().expect("a path");
+    assert!(
+        dir.join(path).join("Cargo.toml").is_file(),
+        "{path} is not the runtime crate: {manifest}"
+    );
+    assert!(runtime["version"].as_str().is_some(), "{manifest}");
+    assert_eq!(
+        parsed["package"]["name"].as_str(),
+        Some("twilio-conversations-v1")
+    );
+    assert!(parsed["workspace"].is_table(), "{manifest}");
+    assert!(!manifest.contains("axum") && !manifest.contains("[[example]]"));
+    assert!(!manifest.contains("workspace = true"), "{manifest}");
 
     let (ok, text) = xtask(&["regen", "--spec", spec, "--events", events, "--out", out]);
     assert!(ok && text.contains("23 webhook events"), "{text}");
@@ -150,26 +165,32 @@ fn a_crate_for_another_spec_gets_an_introduction_of_its_own() {
     assert!(ok, "{text}");
     let front = lib();
     assert!(front.starts_with("//! Typed async client for "), "{front}");
-    // The runtime's half of the front page stays; nothing of the Conversations half does.
     assert!(
-        front.contains("The runtime under the generated code"),
+        front.contains("pub use twilio_runtime::reexport::*;"),
         "{front}"
     );
+    // The crate's own names come from its spec: its scope types too, none of Conversations'.
+    let code: String = ["mod.rs", "root.rs", "scope.rs"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.join("src/generated").join(f)).unwrap_or_default())
+        .collect();
     for conversations_only in [
         "client.conversations()",
         "default service",
-        "ServiceScope`]",
-        "Conversations introduction",
+        "ServiceScope",
+        "DefaultScope",
+        "conversation(sid)",
     ] {
         assert!(
-            !front.contains(conversations_only),
+            !front.contains(conversations_only) && !code.contains(conversations_only),
             "{conversations_only}: {front}"
         );
     }
-
-    // Our own spec, named or not, keeps the Conversations front page.
+    // Our own spec through --out is a generated crate like any other: the hand-written
+    // Conversations parts (webhook receiver, access tokens, media helpers) stay in
+    // conversations-api.
     let (ok, text) = xtask(&["regen", "--spec", ours.to_str().unwrap(), "--out", out]);
     assert!(ok, "{text}");
-    assert!(lib().contains("client.conversations()"));
+    assert!(!lib().contains("mod access_token"));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,10 +1,14 @@
 //! Resource handles (one per node of the resource tree) and request builders (one per operation).
 
+use super::runtime::{
+    node_type, API_CLIENT, BINARY_BODY, ERROR, METHOD, NODE, PAGE, PATH_PIECE, REDIRECT, REQUEST,
+    RESPONSE, SCOPE, STREAM, TO_PARAM,
+};
 use super::types::{param_scope_note, rust_ty};
 use super::{doc, ident};
 use crate::ir::{
     Api, Location, Method, Node, Operation, Param, Piece, ResponseKind, ScopeNames, ScopePair,
-    Scoped, Scopes, Segment, Template, Ty, Variant,
+    ScopeWords, Scoped, Scopes, Segment, Template, Ty, Variant,
 };
 use crate::names::snake;
 use proc_macro2::TokenStream;
@@ -33,16 +37,23 @@ fn ctx_for(item: Scopes) -> Ctx {
 }
 
 /// `H<S>`, `H<DefaultScope>`, `H<ServiceScope>` or `H`, for a type that is generic when `generic`.
-fn type_in(name: &str, generic: bool, ctx: Ctx) -> TokenStream {
+fn type_in(name: &str, generic: bool, ctx: Ctx, names: &ScopeNames) -> TokenStream {
     let name = ident(name);
     if !generic {
         return quote!(#name);
     }
     match ctx {
         Ctx::Generic => quote!(#name<S>),
-        Ctx::Default | Ctx::Plain => quote!(#name<crate::scope::DefaultScope>),
-        Ctx::Service => quote!(#name<crate::scope::ServiceScope>),
+        Ctx::Default | Ctx::Plain => scope_type(&name, &names.top),
+        Ctx::Service => scope_type(&name, &names.item),
     }
+}
+
+/// `H<crate::scope::T>` for the type `T` that names one scope (`DefaultScope`), defined in the
+/// generated `scope` module ([`super::scope_types`]).
+fn scope_type(name: &proc_macro2::Ident, words: &ScopeWords) -> TokenStream {
+    let scope = ident(&words.type_name);
+    quote!(#name<crate::scope::#scope>)
 }
 
 /// The public types of the handle files by kind, each with the module (file stem) it is in:
@@ -110,6 +121,7 @@ fn child_accessors(
     node: &Node,
     base: &TokenStream,
     ctx_of: impl Fn(Scopes) -> Ctx,
+    names: &ScopeNames,
 ) -> Vec<(Ctx, TokenStream)> {
     let mut out = Vec::new();
     for c in &node.children {
@@ -117,7 +129,7 @@ fn child_accessors(
             Segment::Literal(lit) => {
                 let ctx = ctx_of(c.scopes);
                 let name = ident(&c.accessor);
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx);
+                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
                 let handle = ident(&c.handle);
                 let d = doc(&[&format!(
                     "The `{}` resources under this path (`.../{lit}`).",
@@ -139,13 +151,13 @@ fn child_accessors(
                         let ctx = ctx_of(p.scopes);
                         let shown = format!(".../{lit}/{t}");
                         let parent = quote!(#base.child(#lit));
-                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx)));
+                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx, names)));
                     }
                     if let Segment::Param(pname) = &p.segment {
                         let ctx = ctx_of(p.scopes);
                         let name = ident(&p.accessor);
                         let arg = ident(&snake(pname));
-                        let ret = type_in(&p.handle, p.scopes == Scopes::Both, ctx);
+                        let ret = type_in(&p.handle, p.scopes == Scopes::Both, ctx, names);
                         let handle = ident(&p.handle);
                         let d = doc(&[&format!(
                             "One `{}` by its `{pname}` (`.../{lit}/{{{pname}}}`).",
@@ -169,13 +181,13 @@ fn child_accessors(
             Segment::Template(t) => {
                 let ctx = ctx_of(c.scopes);
                 let shown = format!(".../{t}");
-                out.push((ctx, template_accessor(c, t, base, &shown, ctx)));
+                out.push((ctx, template_accessor(c, t, base, &shown, ctx, names)));
             }
             Segment::Param(pname) => {
                 let ctx = ctx_of(c.scopes);
                 let name = ident(&c.accessor);
                 let arg = ident(&snake(pname));
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx);
+                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
                 let handle = ident(&c.handle);
                 let d = doc(&[&format!("One `{}` by its `{pname}`.", c.resource)]);
                 out.push((
@@ -204,9 +216,10 @@ fn template_accessor(
     parent: &TokenStream,
     shown: &str,
     ctx: Ctx,
+    names: &ScopeNames,
 ) -> TokenStream {
     let name = ident(&item.accessor);
-    let ret = type_in(&item.handle, item.scopes == Scopes::Both, ctx);
+    let ret = type_in(&item.handle, item.scopes == Scopes::Both, ctx, names);
     let handle = ident(&item.handle);
     // Two parameter names that snake-case alike (`FromSid`, `from_sid`) still get two arguments.
     let mut taken = std::collections::BTreeSet::new();
@@ -214,7 +227,7 @@ fn template_accessor(
     let mut pieces = Vec::new();
     for piece in t.pieces() {
         match piece {
-            Piece::Text(text) => pieces.push(quote!(crate::runtime::PathPiece::Text(#text))),
+            Piece::Text(text) => pieces.push(quote!(#PATH_PIECE::Text(#text))),
             Piece::Param(pname) => {
                 let base = snake(pname);
                 let mut arg = base.clone();
@@ -225,7 +238,7 @@ fn template_accessor(
                 }
                 let arg = ident(&arg);
                 args.push(quote!(#arg: impl AsRef<str>));
-                pieces.push(quote!(crate::runtime::PathPiece::Value(#arg.as_ref())));
+                pieces.push(quote!(#PATH_PIECE::Value(#arg.as_ref())));
             }
         }
     }
@@ -270,11 +283,11 @@ fn json_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, T
 
 fn method_tokens(m: Method) -> TokenStream {
     match m {
-        Method::Get => quote!(reqwest::Method::GET),
-        Method::Post => quote!(reqwest::Method::POST),
-        Method::Put => quote!(reqwest::Method::PUT),
-        Method::Patch => quote!(reqwest::Method::PATCH),
-        Method::Delete => quote!(reqwest::Method::DELETE),
+        Method::Get => quote!(#METHOD::GET),
+        Method::Post => quote!(#METHOD::POST),
+        Method::Put => quote!(#METHOD::PUT),
+        Method::Patch => quote!(#METHOD::PATCH),
+        Method::Delete => quote!(#METHOD::DELETE),
     }
 }
 
@@ -288,7 +301,7 @@ fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, 
         // Bytes or a stream, with the content type the runtime's `BinaryBody` carries.
         Location::Binary => {
             return (
-                quote!(impl Into<crate::runtime::BinaryBody>),
+                quote!(impl Into<#BINARY_BODY>),
                 quote!(#v.into()),
                 quote!(binary),
             )
@@ -305,17 +318,13 @@ fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, 
             let t = rust_ty(item);
             (
                 quote!(impl IntoIterator<Item = #t>),
-                quote!(#v.into_iter().map(|x| crate::runtime::ToParam::to_param(&x)).collect()),
+                quote!(#v.into_iter().map(|x| #TO_PARAM::to_param(&x)).collect()),
                 many,
             )
         }
         other => {
             let t = rust_ty(other);
-            (
-                quote!(#t),
-                quote!(crate::runtime::ToParam::to_param(&#v)),
-                single,
-            )
+            (quote!(#t), quote!(#TO_PARAM::to_param(&#v)), single)
         }
     }
 }
@@ -342,17 +351,17 @@ fn op_paths_doc(op: &Operation) -> String {
 }
 
 /// The handle method that starts an operation's builder.
-fn op_starter(op: &Operation, ctx: Ctx) -> TokenStream {
+fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(&op.builder);
     let generic = op.scopes() == Scopes::Both;
-    let ret = type_in(&op.builder, generic, ctx);
+    let ret = type_in(&op.builder, generic, ctx, names);
     let method = method_tokens(op.method);
     // Each scope's own value of a per-variant fact, picked by the scope type where they differ.
     let per_scope = |fact: fn(&Variant) -> &str| match &op.variants {
         Scoped::Both { default, service } if fact(default) != fact(service) => {
             let (d, s) = (fact(default), fact(service));
-            quote!(<S as crate::scope::Scope>::pick(#d, #s))
+            quote!(<S as #SCOPE>::pick(#d, #s))
         }
         one => {
             let v = fact(one.primary());
@@ -437,10 +446,11 @@ fn impl_blocks(
         by_ctx.entry(key).or_default().push(t);
     }
     let mut out = TokenStream::new();
+    let (top, item) = (scope_type(&ty, &names.top), scope_type(&ty, &names.item));
     if generic {
         let g = by_ctx.remove(&0).unwrap_or_default();
         out.extend(quote! {
-            impl<S: crate::scope::Scope> #ty<S> {
+            impl<S: #SCOPE> #ty<S> {
                 #extra_generic
                 #(#g)*
             }
@@ -449,14 +459,14 @@ fn impl_blocks(
             let only = doc(&[&format!("Only in the {}.", names.top.scope)]);
             out.extend(quote! {
                 #only
-                impl #ty<crate::scope::DefaultScope> { #(#d)* }
+                impl #top { #(#d)* }
             });
         }
         if let Some(s) = by_ctx.remove(&2) {
             let only = doc(&[&format!("Only in the {}.", names.item.scope)]);
             out.extend(quote! {
                 #only
-                impl #ty<crate::scope::ServiceScope> { #(#s)* }
+                impl #item { #(#s)* }
             });
         }
     } else {
@@ -477,6 +487,7 @@ fn struct_def(
     docs: TokenStream,
     field: TokenStream,
     must_use: bool,
+    names: &ScopeNames,
 ) -> TokenStream {
     let ty = ident(name);
     let mu = if must_use {
@@ -484,12 +495,13 @@ fn struct_def(
     } else {
         quote!()
     };
+    let top = ident(&names.top.type_name);
     if generic {
         quote! {
             #docs
             #mu
             #[derive(Debug, Clone)]
-            pub struct #ty<S = crate::scope::DefaultScope> {
+            pub struct #ty<S = crate::scope::#top> {
                 #field
                 _scope: std::marker::PhantomData<S>,
             }
@@ -530,6 +542,7 @@ pub(crate) fn node_tokens(
     names: &ScopeNames,
 ) -> TokenStream {
     let generic = node.scopes == Scopes::Both;
+    let node_ty = node_type();
     let ctx_of = |s: Scopes| if generic { ctx_for(s) } else { Ctx::Plain };
     let where_ = match (pair, node.scopes) {
         (None, _) => String::new(),
@@ -552,15 +565,19 @@ pub(crate) fn node_tokens(
         &node.handle,
         generic,
         docs,
-        quote!(node: crate::runtime::Node,),
+        quote!(node: #node_ty,),
         false,
+        names,
     );
     let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
     for op in &node.ops {
-        items.push((ctx_of(op.scopes()), op_starter(op, ctx_of(op.scopes()))));
+        items.push((
+            ctx_of(op.scopes()),
+            op_starter(op, ctx_of(op.scopes()), names),
+        ));
     }
-    items.extend(child_accessors(node, &quote!(self.node), ctx_of));
-    let ctor = constructor(generic, quote!(node), quote!(node: crate::runtime::Node));
+    items.extend(child_accessors(node, &quote!(self.node), ctx_of, names));
+    let ctor = constructor(generic, quote!(node), quote!(node: #node_ty));
     out.extend(impl_blocks(&node.handle, generic, items, ctor, names));
     for op in &node.ops {
         out.extend(builder(op, names));
@@ -578,8 +595,9 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
         &op.builder,
         generic,
         docs,
-        quote!(req: crate::runtime::Request,),
+        quote!(req: #REQUEST,),
         true,
+        names,
     );
     let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
     for p in op.params.iter().filter(|p| !p.required) {
@@ -613,13 +631,13 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
     let send = match &op.response {
         ResponseKind::Empty => quote! {
             /// Send the request; succeeds when the API answers with an empty 2xx.
-            pub async fn send(self) -> Result<(), crate::Error> {
+            pub async fn send(self) -> Result<(), #ERROR> {
                 self.req.send_empty().await
             }
 
             /// [`send`](Self::send), also returning the status, request id and headers
             /// ([`Response`](crate::Response)).
-            pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+            pub async fn send_with_metadata(self) -> Result<#RESPONSE<()>, #ERROR> {
                 self.req.send_empty_with_metadata().await
             }
         },
@@ -627,13 +645,13 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
             let t = rust_ty(ty);
             quote! {
                 /// Send the request and decode the answer.
-                pub async fn send(self) -> Result<#t, crate::Error> {
+                pub async fn send(self) -> Result<#t, #ERROR> {
                     self.req.send_json().await
                 }
 
                 /// [`send`](Self::send), also returning the status, request id and headers
                 /// ([`Response`](crate::Response)).
-                pub async fn send_with_metadata(self) -> Result<crate::Response<#t>, crate::Error> {
+                pub async fn send_with_metadata(self) -> Result<#RESPONSE<#t>, #ERROR> {
                     self.req.send_json_with_metadata().await
                 }
             }
@@ -641,7 +659,7 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
         ResponseKind::Redirect(None) => quote! {
             /// Send the request and return where the API redirects to; the redirect is not
             /// followed.
-            pub async fn send(self) -> Result<crate::Redirect, crate::Error> {
+            pub async fn send(self) -> Result<#REDIRECT, #ERROR> {
                 self.req.send_redirect().await
             }
         },
@@ -650,7 +668,7 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
             quote! {
                 /// Send the request and return where the API redirects to, with the redirect's
                 /// body; the redirect is not followed.
-                pub async fn send(self) -> Result<crate::Redirect<#t>, crate::Error> {
+                pub async fn send(self) -> Result<#REDIRECT<#t>, #ERROR> {
                     self.req.send_redirect_json().await
                 }
             }
@@ -660,7 +678,7 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
             quote! {
                 /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
                 /// ones after it.
-                pub async fn send(self) -> Result<crate::Page<#t>, crate::Error> {
+                pub async fn send(self) -> Result<#PAGE<#t>, #ERROR> {
                     self.req.send_page(#key).await
                 }
 
@@ -668,7 +686,7 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
                 /// the first page ([`Response`](crate::Response)).
                 pub async fn send_with_metadata(
                     self,
-                ) -> Result<crate::Response<crate::Page<#t>>, crate::Error> {
+                ) -> Result<#RESPONSE<#PAGE<#t>>, #ERROR> {
                     self.req.send_page_with_metadata(#key).await
                 }
 
@@ -682,14 +700,14 @@ fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
 
                 /// Every item of every page, fetching the next page only when the previous
                 /// one is used up (follows `meta.next_page_url` as `next_page()` does).
-                pub fn stream(self) -> impl futures::Stream<Item = Result<#t, crate::Error>> + Send + 'static {
+                pub fn stream(self) -> impl #STREAM<Item = Result<#t, #ERROR>> + Send + 'static {
                     self.req.into_stream(#key)
                 }
             }
         }
     };
     items.push((if generic { Ctx::Generic } else { Ctx::Plain }, send));
-    let ctor = constructor(generic, quote!(req), quote!(req: crate::runtime::Request));
+    let ctor = constructor(generic, quote!(req), quote!(req: #REQUEST));
     out.extend(impl_blocks(&op.builder, generic, items, ctor, names));
     out
 }
@@ -718,7 +736,7 @@ fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
          client; `{}(sid)` names another).",
         item.accessor
     );
-    child_accessors(item, &base, |_| Ctx::Plain)
+    child_accessors(item, &base, |_| Ctx::Plain, &scope_names(api))
         .into_iter()
         .map(|(_, tokens)| {
             let d = doc(&[&note]);
@@ -735,13 +753,19 @@ fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
 /// resource in the second scope. Empty when the scope holds nothing.
 fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
     let root = &api.root;
-    let service_items: Vec<TokenStream> = child_accessors(root, &quote!(self.node), |s| {
-        if s.has_service() {
-            Ctx::Service
-        } else {
-            Ctx::Generic
-        }
-    })
+    let node_ty = node_type();
+    let service_items: Vec<TokenStream> = child_accessors(
+        root,
+        &quote!(self.node),
+        |s| {
+            if s.has_service() {
+                Ctx::Service
+            } else {
+                Ctx::Generic
+            }
+        },
+        &pair.names,
+    )
     .into_iter()
     .filter(|(c, _)| *c == Ctx::Service)
     .map(|(_, t)| t)
@@ -749,7 +773,7 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
     let root_ops: Vec<TokenStream> = root
         .ops
         .iter()
-        .map(|op| op_starter(op, Ctx::Service))
+        .map(|op| op_starter(op, Ctx::Service, &pair.names))
         .collect();
     if service_items.is_empty() && root_ops.is_empty() {
         return (quote!(), quote!());
@@ -780,7 +804,7 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
             #hd
             #[derive(Debug, Clone)]
             pub struct #handle {
-                node: crate::runtime::Node,
+                node: #node_ty,
                 sid: String,
             }
 
@@ -818,20 +842,26 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
         format!("/{}", api.path_prefix)
     };
     let root = &api.root;
-    let default_items: Vec<TokenStream> = child_accessors(root, &quote!(self.root_node()), |s| {
-        if s.has_default() {
-            Ctx::Default
-        } else {
-            Ctx::Generic
-        }
-    })
+    let node_ty = node_type();
+    let names = scope_names(api);
+    let default_items: Vec<TokenStream> = child_accessors(
+        root,
+        &quote!(self.root_node()),
+        |s| {
+            if s.has_default() {
+                Ctx::Default
+            } else {
+                Ctx::Generic
+            }
+        },
+        &names,
+    )
     .into_iter()
     .filter(|(c, _)| *c == Ctx::Default)
     .map(|(_, t)| t)
     .collect();
     let mut default_items = default_items;
     default_items.extend(implied_parent_shortcuts(api));
-    let names = scope_names(api);
     let builders: Vec<TokenStream> = root.ops.iter().map(|op| builder(op, &names)).collect();
     let base = &api.base_url;
     // Only an API whose spec pairs paths under a scope collection gets the accessor into the
@@ -862,7 +892,7 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
                 #d
                 pub fn #name(&self) -> #entry_ty {
                     #entry_ty {
-                        node: crate::runtime::Node::on_host(self.clone(), BASE_URL, #prefix),
+                        node: #NODE::on_host(self.clone(), BASE_URL, #prefix),
                     }
                 }
             }
@@ -870,11 +900,11 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
             #ty_doc
             #[derive(Debug, Clone)]
             pub struct #entry_ty {
-                node: crate::runtime::Node,
+                node: #node_ty,
             }
 
             impl #entry_ty {
-                fn root_node(&self) -> crate::runtime::Node {
+                fn root_node(&self) -> #node_ty {
                     self.node.clone()
                 }
 
@@ -886,8 +916,8 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
     } else {
         quote! {
             impl crate::Client {
-                fn root_node(&self) -> crate::runtime::Node {
-                    crate::runtime::Node::new(self.clone(), #prefix)
+                fn root_node(&self) -> #node_ty {
+                    #NODE::new(self.clone(), #prefix)
                 }
 
                 #service_accessor
@@ -897,9 +927,22 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
         }
     };
     let has_scope_handle = !service_handle.is_empty();
+    // The crate's own `Client` and `ClientBuilder`, written by the runtime's macro around its
+    // shared core; a second API in a module adds an entry to that client instead.
+    let client_types = match entry {
+        Some(_) => quote!(),
+        None => {
+            let title = format!("the {}", api.title);
+            quote! {
+                #API_CLIENT!(client: Client, builder: ClientBuilder, base_url: BASE_URL, title: #title);
+            }
+        }
+    };
     let tokens = quote! {
         /// The API's server, from the spec.
         pub const BASE_URL: &str = #base;
+
+        #client_types
 
         #client_impl
 

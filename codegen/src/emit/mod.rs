@@ -5,6 +5,7 @@
 //! `crate::scope::{Scope, DefaultScope, ServiceScope}` and the `impl_string_enum!` macro.
 
 mod handles;
+pub mod runtime;
 pub(crate) mod types;
 
 use crate::events::Events;
@@ -72,6 +73,8 @@ enum Piece<'a> {
     /// Indices into [`Plan::enums`].
     Enums(Range<usize>),
     Root,
+    /// The two scope types of an API with a scope pair.
+    ScopeTypes,
     /// One resource's handle and builders.
     Node(&'a Node),
     ModuleTree,
@@ -101,6 +104,11 @@ pub(crate) fn plan<'a>(
         files.insert("enums.rs".into(), runs.collect());
     }
     files.insert("root.rs".into(), vec![Piece::Root]);
+    // The scope types belong to the crate's main API: a second API in a module of the same
+    // crate has no scope pair of its own to name.
+    if api.scope_pair.is_some() && entry.is_none() {
+        files.insert("scope.rs".into(), vec![Piece::ScopeTypes]);
+    }
     let (nodes, exports) = handles::layout(api);
     for (name, nodes) in nodes {
         // A resource named like another file (`root`) goes on at its end.
@@ -192,6 +200,7 @@ impl<'a> Plan<'a> {
                 root.tokens
             }
             Piece::Node(node) => handles::node_tokens(node, pair, &self.names),
+            Piece::ScopeTypes => scope_types(&self.names, pair),
             Piece::ModuleTree => {
                 // Started after `root.rs` (see `jobs`); only if another thread is still
                 // building it is the answer not known yet.
@@ -210,7 +219,7 @@ impl<'a> Plan<'a> {
                     .filter(|f| *f != "mod.rs")
                     .filter_map(|f| f.strip_suffix(".rs"))
                     .collect();
-                module_tree(self.api, &stems, &exports)
+                module_tree(self.api, &stems, &exports, self.entry.is_none())
             }
         }
     }
@@ -230,9 +239,15 @@ impl<'a> Plan<'a> {
 /// the per-resource files are gathered in the `handles` and `builders` modules, which say what
 /// they hold; the per-resource files themselves stay private. They see each other through a
 /// private glob import here, which their `use super::*` picks up.
-/// `stems`: the other files' names without `.rs`.
-fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) -> TokenStream {
-    const PUBLIC: [&str; 3] = ["models", "enums", "events"];
+/// `stems`: the other files' names without `.rs`; `main_api`: the crate's main API, whose
+/// `root.rs` defines the `Client` (a second API in a module adds to it).
+fn module_tree(
+    api: &Api,
+    stems: &BTreeSet<&str>,
+    exports: &handles::Exports,
+    main_api: bool,
+) -> TokenStream {
+    const PUBLIC: [&str; 4] = ["models", "enums", "events", "scope"];
     let public: Vec<TokenStream> = stems
         .iter()
         .filter(|s| PUBLIC.contains(s))
@@ -240,6 +255,7 @@ fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) ->
             let what = match *s {
                 "models" => " Resource models: what the API answers with, and the JSON values requests carry.",
                 "enums" => " String enums; each keeps a value this version does not know instead of failing.",
+                "scope" => " The two scopes a resource can be reached in: the type parameter of a handle that serves both.",
                 _ => " Webhook events: one struct per event type, and [`WebhookEvent`] over all of them.",
             };
             let m = ident(s);
@@ -296,9 +312,24 @@ fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) ->
                 pub use self::events::WebhookEvent;
             ),
         ),
+        ("scope", {
+            let (top, item) = (
+                ident(&handles::scope_names(api).top.type_name),
+                ident(&handles::scope_names(api).item.type_name),
+            );
+            quote::quote!(
+                pub use self::scope::{Scope, #top, #item};
+            )
+        }),
+        (
+            "root",
+            quote::quote!(
+                pub use self::root::{Client, ClientBuilder};
+            ),
+        ),
     ]
     .into_iter()
-    .filter(|(m, _)| stems.contains(m))
+    .filter(|(m, _)| stems.contains(m) && (*m != "root" || main_api))
     .map(|(_, t)| t);
     quote::quote! {
         #![doc = #doc]
@@ -306,8 +337,8 @@ fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) ->
         #(#public)*
         #[allow(unused_imports)]
         use self::{#(#private::*),*};
-        /// Handles on resources, reached from the client (`client.conversation(sid)`) and from
-        /// each other; the type parameter of a handle that serves two scopes says which.
+        /// Handles on resources, reached from the client and from each other; the type
+        /// parameter of a handle that serves two scopes says which.
         pub mod handles {
             #(#handles)*
         }
@@ -317,6 +348,45 @@ fn module_tree(api: &Api, stems: &BTreeSet<&str>, exports: &handles::Exports) ->
         }
         #(#root_items)*
         pub use self::root::BASE_URL;
+    }
+}
+
+/// `scope.rs`: the types that stand for the two scopes of a scope pair, named by the spec
+/// (`x-scope-names`) or after the pair, implementing the runtime's `Scope`.
+fn scope_types(names: &ScopeNames, pair: Option<&crate::ir::ScopePair>) -> TokenStream {
+    let scope = runtime::SCOPE;
+    let accessor = pair.map_or("item", |p| p.accessor.as_str());
+    let (top, item) = (ident(&names.top.type_name), ident(&names.item.type_name));
+    let top_doc = doc(&[&format!(
+        "The {}: handles reached from the client itself (`client.…`).",
+        names.top.scope
+    )]);
+    let item_doc = doc(&[&format!(
+        "The {}: handles reached from `client.{accessor}(sid)`.",
+        names.item.scope
+    )]);
+    quote::quote! {
+        pub use #scope;
+
+        #top_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #top;
+
+        #item_doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #item;
+
+        impl #scope for #top {
+            fn pick(top_level: &'static str, _item: &'static str) -> &'static str {
+                top_level
+            }
+        }
+
+        impl #scope for #item {
+            fn pick(_top_level: &'static str, item: &'static str) -> &'static str {
+                item
+            }
+        }
     }
 }
 

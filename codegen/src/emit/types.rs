@@ -1,5 +1,8 @@
 //! Models and enums.
 
+use super::runtime::{
+    DATE_TIME, IMPL_STRING_ENUM, SERIALIZE_TAGGED, UNION_CANDIDATES, UNION_SHAPE, UNION_TAG,
+};
 use super::{doc, ident};
 use crate::ir::{EnumDef, Model, ScopeNames, Scopes, Shape, Ty, Union};
 use proc_macro2::TokenStream;
@@ -13,7 +16,7 @@ pub(crate) fn rust_ty(ty: &Ty) -> TokenStream {
         Ty::I32 => quote!(i32),
         Ty::F64 => quote!(f64),
         Ty::Bool => quote!(bool),
-        Ty::DateTime => quote!(crate::DateTime),
+        Ty::DateTime => quote!(#DATE_TIME),
         Ty::Json => quote!(serde_json::Value),
         Ty::UriMap => quote!(std::collections::BTreeMap<String, String>),
         Ty::Array(item) => {
@@ -186,7 +189,7 @@ pub(crate) fn enum_tokens(e: &EnumDef) -> TokenStream {
                 }
             }
 
-            crate::runtime::impl_string_enum!(#name);
+            #IMPL_STRING_ENUM!(#name);
         });
     }
     out
@@ -243,7 +246,7 @@ fn union_tokens(u: &Union) -> TokenStream {
         let var = ident(&v.rust);
         match (&u.tag, &v.tag_value) {
             (Some(tag), Some(value)) => quote! {
-                Self::#var(v) => crate::runtime::serialize_tagged(v, #tag, #value, s),
+                Self::#var(v) => #SERIALIZE_TAGGED(v, #tag, #value, s),
             },
             _ => quote!(Self::#var(v) => serde::Serialize::serialize(v, s),),
         }
@@ -260,7 +263,7 @@ fn union_tokens(u: &Union) -> TokenStream {
                 })
             });
             quote! {
-                match crate::runtime::union_tag(&value, #tag) {
+                match #UNION_TAG(&value, #tag) {
                     #(#arms)*
                     _ => Ok(Self::Other(value)),
                 }
@@ -273,8 +276,8 @@ fn union_tokens(u: &Union) -> TokenStream {
                 quote!(#i => serde_json::from_value(value.clone()).map(Self::#var).ok(),)
             });
             quote! {
-                const SHAPES: &[crate::runtime::UnionShape] = &[#(#shapes),*];
-                for candidate in crate::runtime::union_candidates(&value, SHAPES) {
+                const SHAPES: &[#UNION_SHAPE] = &[#(#shapes),*];
+                for candidate in #UNION_CANDIDATES(&value, SHAPES) {
                     let decoded = match candidate {
                         #(#arms)*
                         _ => None,
@@ -328,16 +331,16 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
             properties,
             required,
         } => quote! {
-            crate::runtime::UnionShape::Object {
+            #UNION_SHAPE::Object {
                 properties: &[#(#properties),*],
                 required: &[#(#required),*],
             }
         },
-        Shape::String => quote!(crate::runtime::UnionShape::String),
-        Shape::Integer => quote!(crate::runtime::UnionShape::Integer),
-        Shape::Number => quote!(crate::runtime::UnionShape::Number),
-        Shape::Bool => quote!(crate::runtime::UnionShape::Bool),
-        Shape::Array => quote!(crate::runtime::UnionShape::Array),
-        Shape::Any => quote!(crate::runtime::UnionShape::Any),
+        Shape::String => quote!(#UNION_SHAPE::String),
+        Shape::Integer => quote!(#UNION_SHAPE::Integer),
+        Shape::Number => quote!(#UNION_SHAPE::Number),
+        Shape::Bool => quote!(#UNION_SHAPE::Bool),
+        Shape::Array => quote!(#UNION_SHAPE::Array),
+        Shape::Any => quote!(#UNION_SHAPE::Any),
     }
 }

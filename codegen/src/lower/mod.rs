@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 
-/// Lower a parsed spec to the IR.
-pub fn lower(api: &OpenAPI) -> Result<Api> {
+/// Lower a parsed spec to the IR. `client_path_parameters`: see [`crate::Input`].
+pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
     let resolver = Resolver::new(api);
     let extract::Extracted {
         prefix,
@@ -29,6 +29,10 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
         implied_parent,
         ops,
     } = extract::extract(api, &resolver)?;
+    // A parent is implied (its resources reached straight from the client) only when the
+    // client can supply its parameter: an accessor must never depend on a value nobody has.
+    let implied_parent =
+        implied_parent.filter(|(_, param)| client_path_parameters.contains(&param.as_str()));
     let base_url = api
         .servers
         .first()
@@ -48,13 +52,17 @@ pub fn lower(api: &OpenAPI) -> Result<Api> {
                 .err("the spec names no server URL")
         })?;
     let operation_count = ops.len();
-    let named = scope_names_in_spec(api)?;
+    let accessor = scope_pair
+        .as_ref()
+        .map(|(segment, _)| snake(&singular(segment)));
+    let neutral = ScopeNames::neutral(accessor.as_deref().unwrap_or("item"));
+    let named = scope_names_in_spec(api, &neutral)?;
     let scope_pair = match (scope_pair, named) {
         (Some((segment, param)), named) => {
             let one = singular(&segment);
             let accessor = snake(&one);
             Some(ScopePair {
-                names: named.unwrap_or_else(|| ScopeNames::neutral(&accessor)),
+                names: named.unwrap_or(neutral),
                 accessor,
                 handle: format!("{}Handle", camel(&one)),
                 segment,
@@ -114,9 +122,10 @@ const SCOPE_NAMES: &str = "x-scope-names";
 
 /// The spec's own words for its two scopes, when it gives them:
 /// `info.x-scope-names.{top-level,item}.{scope,place,heading,report,path-column}`, every key a
-/// non-empty string. A key missing or unknown is an error, so a typo is not silently replaced
+/// non-empty string, and optionally `type`, the Rust type name of the scope (derived from the
+/// pair when absent). A key missing or unknown is an error, so a typo is not silently replaced
 /// by the derived words.
-fn scope_names_in_spec(api: &OpenAPI) -> Result<Option<ScopeNames>> {
+fn scope_names_in_spec(api: &OpenAPI, neutral: &ScopeNames) -> Result<Option<ScopeNames>> {
     let Some(value) = api.info.extensions.get(SCOPE_NAMES) else {
         return Ok(None);
     };
@@ -126,7 +135,7 @@ fn scope_names_in_spec(api: &OpenAPI) -> Result<Option<ScopeNames>> {
         let map = value.get(key).and_then(|v| v.as_object()).ok_or_else(|| {
             at.err("expected a mapping of scope, place, heading, report and path-column")
         })?;
-        const KEYS: [&str; 5] = ["scope", "place", "heading", "report", "path-column"];
+        const KEYS: [&str; 6] = ["scope", "place", "heading", "report", "path-column", "type"];
         if let Some(unknown) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
             return Err(at.join(unknown).err(format!(
                 "unknown key; the words of a scope are {}",
@@ -147,6 +156,26 @@ fn scope_names_in_spec(api: &OpenAPI) -> Result<Option<ScopeNames>> {
             heading: text("heading")?,
             report: text("report")?,
             path_column: text("path-column")?,
+            type_name: match map.get("type") {
+                None => {
+                    if key == "item" {
+                        neutral.item.type_name.clone()
+                    } else {
+                        neutral.top.type_name.clone()
+                    }
+                }
+                Some(_) => {
+                    let name = text("type")?;
+                    let ok = name.starts_with(|c: char| c.is_ascii_uppercase())
+                        && name.chars().all(|c| c.is_ascii_alphanumeric());
+                    if !ok {
+                        return Err(at
+                            .join("type")
+                            .err("a Rust type name: an ASCII letter in upper case, then letters and digits"));
+                    }
+                    name
+                }
+            },
         })
     };
     let map = value

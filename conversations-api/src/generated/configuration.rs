@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConfigurationHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConfigurationHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConfigurationHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -34,7 +34,9 @@ impl ConfigurationHandle<crate::scope::DefaultScope> {
     ///
     /// Sends `GET /v1/Configuration` (`FetchConfiguration`).
     pub fn fetch(&self) -> FetchConfiguration {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Configuration");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::GET, "/v1/Configuration");
         FetchConfiguration::new(req)
     }
 
@@ -42,7 +44,9 @@ impl ConfigurationHandle<crate::scope::DefaultScope> {
     ///
     /// Sends `POST /v1/Configuration` (`UpdateConfiguration`).
     pub fn update(&self) -> UpdateConfiguration {
-        let req = self.node.request(reqwest::Method::POST, "/v1/Configuration");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::POST, "/v1/Configuration");
         UpdateConfiguration::new(req)
     }
 
@@ -66,7 +70,7 @@ impl ConfigurationHandle<crate::scope::ServiceScope> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
+                ::twilio_runtime::support::Method::GET,
                 "/v1/Services/{ChatServiceSid}/Configuration",
             );
         FetchServiceConfiguration::new(req)
@@ -79,7 +83,7 @@ impl ConfigurationHandle<crate::scope::ServiceScope> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
+                ::twilio_runtime::support::Method::POST,
                 "/v1/Services/{ChatServiceSid}/Configuration",
             );
         UpdateServiceConfiguration::new(req)
@@ -98,16 +102,16 @@ impl ConfigurationHandle<crate::scope::ServiceScope> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfiguration {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchConfiguration {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Configuration, crate::Error> {
+    pub async fn send(self) -> Result<Configuration, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -115,7 +119,10 @@ impl FetchConfiguration {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Configuration>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Configuration>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -127,11 +134,11 @@ impl FetchConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConfiguration {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl UpdateConfiguration {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -161,7 +168,7 @@ impl UpdateConfiguration {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Configuration, crate::Error> {
+    pub async fn send(self) -> Result<Configuration, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -169,7 +176,10 @@ impl UpdateConfiguration {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Configuration>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Configuration>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -181,16 +191,18 @@ impl UpdateConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceConfiguration {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchServiceConfiguration {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ServiceConfiguration, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -198,7 +210,10 @@ impl FetchServiceConfiguration {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ServiceConfiguration>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -210,11 +225,11 @@ impl FetchServiceConfiguration {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateServiceConfiguration {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl UpdateServiceConfiguration {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -241,12 +256,18 @@ impl UpdateServiceConfiguration {
 
     /// Track whether users are online and reachable by push.
     pub fn reachability_enabled(mut self, value: bool) -> Self {
-        self.req.form("ReachabilityEnabled", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "ReachabilityEnabled",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ServiceConfiguration, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ServiceConfiguration, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -254,7 +275,10 @@ impl UpdateServiceConfiguration {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ServiceConfiguration>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ServiceConfiguration>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

@@ -9,11 +9,11 @@ use super::*;
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
 pub struct ConfigurationAddressList {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ConfigurationAddressList {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -21,7 +21,12 @@ impl ConfigurationAddressList {
     ///
     /// Sends `GET /v1/Configuration/Addresses` (`ListConfigurationAddress`).
     pub fn list(&self) -> ListConfigurationAddress {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Configuration/Addresses");
+        let req = self
+            .node
+            .request(
+                ::twilio_runtime::support::Method::GET,
+                "/v1/Configuration/Addresses",
+            );
         ListConfigurationAddress::new(req)
     }
 
@@ -38,8 +43,11 @@ impl ConfigurationAddressList {
     ) -> CreateConfigurationAddress {
         let mut req = self
             .node
-            .request(reqwest::Method::POST, "/v1/Configuration/Addresses");
-        req.form("Type", crate::runtime::ToParam::to_param(&r#type));
+            .request(
+                ::twilio_runtime::support::Method::POST,
+                "/v1/Configuration/Addresses",
+            );
+        req.form("Type", ::twilio_runtime::support::ToParam::to_param(&r#type));
         req.form("Address", address.into());
         CreateConfigurationAddress::new(req)
     }
@@ -52,11 +60,11 @@ impl ConfigurationAddressList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConfigurationAddress {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl ListConfigurationAddress {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -68,13 +76,13 @@ impl ListConfigurationAddress {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -86,7 +94,12 @@ impl ListConfigurationAddress {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<ConfigurationAddress>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<ConfigurationAddress>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("address_configurations").await
     }
 
@@ -94,7 +107,12 @@ impl ListConfigurationAddress {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ConfigurationAddress>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ConfigurationAddress>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("address_configurations").await
     }
 
@@ -110,8 +128,8 @@ impl ListConfigurationAddress {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ConfigurationAddress, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ConfigurationAddress, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("address_configurations")
     }
@@ -124,11 +142,11 @@ impl ListConfigurationAddress {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConfigurationAddress {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl CreateConfigurationAddress {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -140,7 +158,11 @@ impl CreateConfigurationAddress {
 
     /// Turn automatic conversation creation on or off.
     pub fn auto_creation_enabled(mut self, value: bool) -> Self {
-        self.req.form("AutoCreation.Enabled", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "AutoCreation.Enabled",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -149,7 +171,11 @@ impl CreateConfigurationAddress {
         mut self,
         value: ConfigurationAddressAutoCreationType,
     ) -> Self {
-        self.req.form("AutoCreation.Type", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "AutoCreation.Type",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -176,7 +202,7 @@ impl CreateConfigurationAddress {
         self.req
             .form(
                 "AutoCreation.WebhookMethod",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -205,7 +231,7 @@ impl CreateConfigurationAddress {
         self.req
             .form(
                 "AutoCreation.StudioRetryCount",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -217,7 +243,9 @@ impl CreateConfigurationAddress {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConfigurationAddress, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConfigurationAddress, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -225,7 +253,10 @@ impl CreateConfigurationAddress {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConfigurationAddress>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConfigurationAddress>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -235,11 +266,11 @@ impl CreateConfigurationAddress {
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
 pub struct ConfigurationAddressHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ConfigurationAddressHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -249,7 +280,10 @@ impl ConfigurationAddressHandle {
     pub fn fetch(&self) -> FetchConfigurationAddress {
         let req = self
             .node
-            .request(reqwest::Method::GET, "/v1/Configuration/Addresses/{Sid}");
+            .request(
+                ::twilio_runtime::support::Method::GET,
+                "/v1/Configuration/Addresses/{Sid}",
+            );
         FetchConfigurationAddress::new(req)
     }
 
@@ -259,7 +293,10 @@ impl ConfigurationAddressHandle {
     pub fn update(&self) -> UpdateConfigurationAddress {
         let req = self
             .node
-            .request(reqwest::Method::POST, "/v1/Configuration/Addresses/{Sid}");
+            .request(
+                ::twilio_runtime::support::Method::POST,
+                "/v1/Configuration/Addresses/{Sid}",
+            );
         UpdateConfigurationAddress::new(req)
     }
 
@@ -269,7 +306,10 @@ impl ConfigurationAddressHandle {
     pub fn delete(&self) -> DeleteConfigurationAddress {
         let req = self
             .node
-            .request(reqwest::Method::DELETE, "/v1/Configuration/Addresses/{Sid}");
+            .request(
+                ::twilio_runtime::support::Method::DELETE,
+                "/v1/Configuration/Addresses/{Sid}",
+            );
         DeleteConfigurationAddress::new(req)
     }
 }
@@ -280,16 +320,18 @@ impl ConfigurationAddressHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfigurationAddress {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchConfigurationAddress {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConfigurationAddress, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConfigurationAddress, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -297,7 +339,10 @@ impl FetchConfigurationAddress {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConfigurationAddress>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConfigurationAddress>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -309,11 +354,11 @@ impl FetchConfigurationAddress {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConfigurationAddress {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl UpdateConfigurationAddress {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -325,7 +370,11 @@ impl UpdateConfigurationAddress {
 
     /// Turn automatic conversation creation on or off.
     pub fn auto_creation_enabled(mut self, value: bool) -> Self {
-        self.req.form("AutoCreation.Enabled", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "AutoCreation.Enabled",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -334,7 +383,11 @@ impl UpdateConfigurationAddress {
         mut self,
         value: ConfigurationAddressAutoCreationType,
     ) -> Self {
-        self.req.form("AutoCreation.Type", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "AutoCreation.Type",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -361,7 +414,7 @@ impl UpdateConfigurationAddress {
         self.req
             .form(
                 "AutoCreation.WebhookMethod",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -390,13 +443,15 @@ impl UpdateConfigurationAddress {
         self.req
             .form(
                 "AutoCreation.StudioRetryCount",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConfigurationAddress, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConfigurationAddress, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -404,7 +459,10 @@ impl UpdateConfigurationAddress {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConfigurationAddress>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConfigurationAddress>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -416,22 +474,27 @@ impl UpdateConfigurationAddress {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConfigurationAddress {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl DeleteConfigurationAddress {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConfigurationWebhookHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConfigurationWebhookHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConfigurationWebhookHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -31,8 +31,8 @@ impl<S: crate::scope::Scope> ConfigurationWebhookHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Configuration/Webhooks",
                     "/v1/Services/{ChatServiceSid}/Configuration/Webhooks",
                 ),
@@ -49,8 +49,8 @@ impl<S: crate::scope::Scope> ConfigurationWebhookHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Configuration/Webhooks",
                     "/v1/Services/{ChatServiceSid}/Configuration/Webhooks",
                 ),
@@ -67,12 +67,12 @@ impl<S: crate::scope::Scope> ConfigurationWebhookHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfigurationWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConfigurationWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConfigurationWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -80,7 +80,9 @@ impl<S: crate::scope::Scope> FetchConfigurationWebhook<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConfigurationWebhook, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConfigurationWebhook, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -88,7 +90,10 @@ impl<S: crate::scope::Scope> FetchConfigurationWebhook<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConfigurationWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConfigurationWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -101,12 +106,12 @@ impl<S: crate::scope::Scope> FetchConfigurationWebhook<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConfigurationWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateConfigurationWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateConfigurationWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -141,7 +146,9 @@ impl<S: crate::scope::Scope> UpdateConfigurationWebhook<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConfigurationWebhook, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConfigurationWebhook, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -149,7 +156,10 @@ impl<S: crate::scope::Scope> UpdateConfigurationWebhook<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConfigurationWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConfigurationWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -160,7 +170,7 @@ impl UpdateConfigurationWebhook<crate::scope::DefaultScope> {
     ///
     /// Sent only in the default-service scope (see `DRIFT.md`).
     pub fn target(mut self, value: ConfigurationWebhookTarget) -> Self {
-        self.req.form("Target", crate::runtime::ToParam::to_param(&value));
+        self.req.form("Target", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 }

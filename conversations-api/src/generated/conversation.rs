@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -32,8 +32,8 @@ impl<S: crate::scope::Scope> ConversationList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations",
                     "/v1/Services/{ChatServiceSid}/Conversations",
                 ),
@@ -50,8 +50,8 @@ impl<S: crate::scope::Scope> ConversationList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations",
                     "/v1/Services/{ChatServiceSid}/Conversations",
                 ),
@@ -68,12 +68,12 @@ impl<S: crate::scope::Scope> ConversationList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -94,19 +94,19 @@ impl<S: crate::scope::Scope> ListConversation<S> {
 
     /// Only conversations in this state.
     pub fn state(mut self, value: ConversationState) -> Self {
-        self.req.query("State", crate::runtime::ToParam::to_param(&value));
+        self.req.query("State", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -118,7 +118,12 @@ impl<S: crate::scope::Scope> ListConversation<S> {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<Conversation>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<Conversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("conversations").await
     }
 
@@ -126,7 +131,12 @@ impl<S: crate::scope::Scope> ListConversation<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<Conversation>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<Conversation>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("conversations").await
     }
 
@@ -142,8 +152,8 @@ impl<S: crate::scope::Scope> ListConversation<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<Conversation, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<Conversation, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("conversations")
     }
@@ -156,12 +166,12 @@ impl<S: crate::scope::Scope> ListConversation<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -174,7 +184,7 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -192,14 +202,16 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -217,7 +229,7 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
 
     /// Lifecycle state of a conversation.
     pub fn state(mut self, value: ConversationState) -> Self {
-        self.req.form("State", crate::runtime::ToParam::to_param(&value));
+        self.req.form("State", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -246,7 +258,7 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Conversation, crate::Error> {
+    pub async fn send(self) -> Result<Conversation, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -254,7 +266,10 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Conversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Conversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -265,12 +280,12 @@ impl<S: crate::scope::Scope> CreateConversation<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -286,8 +301,8 @@ impl<S: crate::scope::Scope> ConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{Sid}",
                 ),
@@ -304,8 +319,8 @@ impl<S: crate::scope::Scope> ConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{Sid}",
                 ),
@@ -322,8 +337,8 @@ impl<S: crate::scope::Scope> ConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{Sid}",
                 ),
@@ -374,12 +389,12 @@ impl<S: crate::scope::Scope> ConversationHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -387,7 +402,7 @@ impl<S: crate::scope::Scope> FetchConversation<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Conversation, crate::Error> {
+    pub async fn send(self) -> Result<Conversation, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -395,7 +410,10 @@ impl<S: crate::scope::Scope> FetchConversation<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Conversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Conversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -407,12 +425,12 @@ impl<S: crate::scope::Scope> FetchConversation<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -425,7 +443,7 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -437,14 +455,16 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -462,7 +482,7 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
 
     /// Lifecycle state of a conversation.
     pub fn state(mut self, value: ConversationState) -> Self {
-        self.req.form("State", crate::runtime::ToParam::to_param(&value));
+        self.req.form("State", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -497,7 +517,7 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Conversation, crate::Error> {
+    pub async fn send(self) -> Result<Conversation, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -505,7 +525,10 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Conversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Conversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -517,12 +540,12 @@ impl<S: crate::scope::Scope> UpdateConversation<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -535,19 +558,24 @@ impl<S: crate::scope::Scope> DeleteConversation<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationMessageList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationMessageList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationMessageList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -32,8 +32,8 @@ impl<S: crate::scope::Scope> ConversationMessageList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages",
                 ),
@@ -51,8 +51,8 @@ impl<S: crate::scope::Scope> ConversationMessageList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages",
                 ),
@@ -69,12 +69,12 @@ impl<S: crate::scope::Scope> ConversationMessageList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConversationMessage<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListConversationMessage<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListConversationMessage<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -83,19 +83,19 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
 
     /// Sort by index: `asc` (oldest first) or `desc`.
     pub fn order(mut self, value: ConversationMessageOrder) -> Self {
-        self.req.query("Order", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Order", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -107,7 +107,12 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<ConversationMessage>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<ConversationMessage>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("messages").await
     }
 
@@ -115,7 +120,12 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ConversationMessage>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ConversationMessage>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("messages").await
     }
 
@@ -131,8 +141,8 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ConversationMessage, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ConversationMessage, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("messages")
     }
@@ -146,12 +156,12 @@ impl<S: crate::scope::Scope> ListConversationMessage<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConversationMessage<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateConversationMessage<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateConversationMessage<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -164,7 +174,7 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -182,14 +192,16 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -224,7 +236,9 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationMessage, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -232,7 +246,10 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationMessage>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -243,12 +260,12 @@ impl<S: crate::scope::Scope> CreateConversationMessage<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationMessageHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationMessageHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -265,8 +282,8 @@ impl<S: crate::scope::Scope> ConversationMessageHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}",
                 ),
@@ -285,8 +302,8 @@ impl<S: crate::scope::Scope> ConversationMessageHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}",
                 ),
@@ -305,8 +322,8 @@ impl<S: crate::scope::Scope> ConversationMessageHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}",
                 ),
@@ -335,12 +352,12 @@ impl<S: crate::scope::Scope> ConversationMessageHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessage<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConversationMessage<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConversationMessage<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -348,7 +365,9 @@ impl<S: crate::scope::Scope> FetchConversationMessage<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationMessage, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -356,7 +375,10 @@ impl<S: crate::scope::Scope> FetchConversationMessage<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationMessage>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -369,12 +391,12 @@ impl<S: crate::scope::Scope> FetchConversationMessage<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConversationMessage<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateConversationMessage<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -387,7 +409,7 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -405,14 +427,16 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -429,7 +453,9 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationMessage, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationMessage, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -437,7 +463,10 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationMessage>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationMessage>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -450,12 +479,12 @@ impl<S: crate::scope::Scope> UpdateConversationMessage<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversationMessage<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteConversationMessage<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteConversationMessage<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -468,19 +497,24 @@ impl<S: crate::scope::Scope> DeleteConversationMessage<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

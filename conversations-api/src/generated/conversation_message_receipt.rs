@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationMessageReceiptList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationMessageReceiptList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -34,8 +34,8 @@ impl<S: crate::scope::Scope> ConversationMessageReceiptList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts",
                 ),
@@ -52,12 +52,12 @@ impl<S: crate::scope::Scope> ConversationMessageReceiptList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConversationMessageReceipt<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListConversationMessageReceipt<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -66,13 +66,13 @@ impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -86,7 +86,10 @@ impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
     /// ones after it.
     pub async fn send(
         self,
-    ) -> Result<crate::Page<ConversationMessageReceipt>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Page<ConversationMessageReceipt>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("delivery_receipts").await
     }
 
@@ -94,7 +97,12 @@ impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ConversationMessageReceipt>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ConversationMessageReceipt>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("delivery_receipts").await
     }
 
@@ -110,8 +118,8 @@ impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ConversationMessageReceipt, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ConversationMessageReceipt, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("delivery_receipts")
     }
@@ -123,12 +131,12 @@ impl<S: crate::scope::Scope> ListConversationMessageReceipt<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationMessageReceiptHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationMessageReceiptHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -146,8 +154,8 @@ impl<S: crate::scope::Scope> ConversationMessageReceiptHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}",
                 ),
@@ -164,12 +172,12 @@ impl<S: crate::scope::Scope> ConversationMessageReceiptHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessageReceipt<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConversationMessageReceipt<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConversationMessageReceipt<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -177,7 +185,9 @@ impl<S: crate::scope::Scope> FetchConversationMessageReceipt<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationMessageReceipt, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationMessageReceipt, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -185,7 +195,10 @@ impl<S: crate::scope::Scope> FetchConversationMessageReceipt<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationMessageReceipt>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationMessageReceipt>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

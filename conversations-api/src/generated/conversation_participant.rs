@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationParticipantList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationParticipantList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationParticipantList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -32,8 +32,8 @@ impl<S: crate::scope::Scope> ConversationParticipantList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Participants",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
                 ),
@@ -53,8 +53,8 @@ impl<S: crate::scope::Scope> ConversationParticipantList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Participants",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants",
                 ),
@@ -71,12 +71,12 @@ impl<S: crate::scope::Scope> ConversationParticipantList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConversationParticipant<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListConversationParticipant<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListConversationParticipant<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -85,13 +85,13 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -105,7 +105,10 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
     /// ones after it.
     pub async fn send(
         self,
-    ) -> Result<crate::Page<ConversationParticipant>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Page<ConversationParticipant>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("participants").await
     }
 
@@ -113,7 +116,12 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ConversationParticipant>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ConversationParticipant>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("participants").await
     }
 
@@ -129,8 +137,8 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ConversationParticipant, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ConversationParticipant, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("participants")
     }
@@ -144,12 +152,12 @@ impl<S: crate::scope::Scope> ListConversationParticipant<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConversationParticipant<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateConversationParticipant<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -162,7 +170,7 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -186,14 +194,16 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -219,7 +229,9 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationParticipant, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -227,7 +239,10 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationParticipant>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -238,12 +253,12 @@ impl<S: crate::scope::Scope> CreateConversationParticipant<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationParticipantHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationParticipantHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -261,8 +276,8 @@ impl<S: crate::scope::Scope> ConversationParticipantHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Participants/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
                 ),
@@ -281,8 +296,8 @@ impl<S: crate::scope::Scope> ConversationParticipantHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Participants/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
                 ),
@@ -301,8 +316,8 @@ impl<S: crate::scope::Scope> ConversationParticipantHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Participants/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants/{Sid}",
                 ),
@@ -319,12 +334,12 @@ impl<S: crate::scope::Scope> ConversationParticipantHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationParticipant<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConversationParticipant<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -332,7 +347,9 @@ impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationParticipant, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -340,7 +357,10 @@ impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationParticipant>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -353,12 +373,12 @@ impl<S: crate::scope::Scope> FetchConversationParticipant<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConversationParticipant<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateConversationParticipant<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -371,20 +391,22 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -423,7 +445,11 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
 
     /// Index of the newest message to mark as read.
     pub fn last_read_message_index(mut self, value: i64) -> Self {
-        self.req.form("LastReadMessageIndex", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "LastReadMessageIndex",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -434,7 +460,9 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationParticipant, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationParticipant, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -442,7 +470,10 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationParticipant>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationParticipant>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -455,12 +486,12 @@ impl<S: crate::scope::Scope> UpdateConversationParticipant<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversationParticipant<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteConversationParticipant<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -473,19 +504,24 @@ impl<S: crate::scope::Scope> DeleteConversationParticipant<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationScopedWebhookList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationScopedWebhookList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -32,8 +32,8 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Webhooks",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks",
                 ),
@@ -58,13 +58,13 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookList<S> {
         let mut req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Webhooks",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks",
                 ),
             );
-        req.form("Target", crate::runtime::ToParam::to_param(&target));
+        req.form("Target", ::twilio_runtime::support::ToParam::to_param(&target));
         CreateConversationScopedWebhook::new(req)
     }
 }
@@ -77,12 +77,12 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListConversationScopedWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListConversationScopedWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -91,13 +91,13 @@ impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
 
     /// Most items per page, from 1 to 5; the API uses 5 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -111,7 +111,10 @@ impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
     /// ones after it.
     pub async fn send(
         self,
-    ) -> Result<crate::Page<ConversationScopedWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Page<ConversationScopedWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("webhooks").await
     }
 
@@ -119,7 +122,12 @@ impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ConversationScopedWebhook>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ConversationScopedWebhook>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("webhooks").await
     }
 
@@ -135,8 +143,8 @@ impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ConversationScopedWebhook, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ConversationScopedWebhook, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("webhooks")
     }
@@ -150,12 +158,12 @@ impl<S: crate::scope::Scope> ListConversationScopedWebhook<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConversationScopedWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateConversationScopedWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateConversationScopedWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -173,7 +181,11 @@ impl<S: crate::scope::Scope> CreateConversationScopedWebhook<S> {
         mut self,
         value: ConversationScopedWebhookConfigurationMethod,
     ) -> Self {
-        self.req.form("Configuration.Method", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "Configuration.Method",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -214,13 +226,15 @@ impl<S: crate::scope::Scope> CreateConversationScopedWebhook<S> {
         self.req
             .form(
                 "Configuration.ReplayAfter",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationScopedWebhook, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationScopedWebhook, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -228,7 +242,10 @@ impl<S: crate::scope::Scope> CreateConversationScopedWebhook<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationScopedWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationScopedWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -239,12 +256,12 @@ impl<S: crate::scope::Scope> CreateConversationScopedWebhook<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationScopedWebhookHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationScopedWebhookHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -262,8 +279,8 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Webhooks/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}",
                 ),
@@ -282,8 +299,8 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Webhooks/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}",
                 ),
@@ -302,8 +319,8 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Conversations/{ConversationSid}/Webhooks/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks/{Sid}",
                 ),
@@ -320,12 +337,12 @@ impl<S: crate::scope::Scope> ConversationScopedWebhookHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationScopedWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchConversationScopedWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchConversationScopedWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -333,7 +350,9 @@ impl<S: crate::scope::Scope> FetchConversationScopedWebhook<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationScopedWebhook, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationScopedWebhook, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -341,7 +360,10 @@ impl<S: crate::scope::Scope> FetchConversationScopedWebhook<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationScopedWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationScopedWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -354,12 +376,12 @@ impl<S: crate::scope::Scope> FetchConversationScopedWebhook<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateConversationScopedWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateConversationScopedWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateConversationScopedWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -377,7 +399,11 @@ impl<S: crate::scope::Scope> UpdateConversationScopedWebhook<S> {
         mut self,
         value: ConversationScopedWebhookConfigurationMethod,
     ) -> Self {
-        self.req.form("Configuration.Method", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "Configuration.Method",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -414,7 +440,9 @@ impl<S: crate::scope::Scope> UpdateConversationScopedWebhook<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationScopedWebhook, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationScopedWebhook, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -422,7 +450,10 @@ impl<S: crate::scope::Scope> UpdateConversationScopedWebhook<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationScopedWebhook>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationScopedWebhook>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -435,12 +466,12 @@ impl<S: crate::scope::Scope> UpdateConversationScopedWebhook<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversationScopedWebhook<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteConversationScopedWebhook<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteConversationScopedWebhook<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -448,13 +479,18 @@ impl<S: crate::scope::Scope> DeleteConversationScopedWebhook<S> {
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

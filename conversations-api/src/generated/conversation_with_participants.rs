@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ConversationWithParticipantsHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ConversationWithParticipantsHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ConversationWithParticipantsHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -33,8 +33,8 @@ impl<S: crate::scope::Scope> ConversationWithParticipantsHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/ConversationWithParticipants",
                     "/v1/Services/{ChatServiceSid}/ConversationWithParticipants",
                 ),
@@ -51,12 +51,12 @@ impl<S: crate::scope::Scope> ConversationWithParticipantsHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateConversationWithParticipants<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateConversationWithParticipants<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -69,7 +69,7 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -87,14 +87,16 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
     }
 
     /// Override the creation time, e.g. when importing history.
-    pub fn date_created(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateCreated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_created(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateCreated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Override the last-update time, e.g. when importing history.
-    pub fn date_updated(mut self, value: crate::DateTime) -> Self {
-        self.req.form("DateUpdated", crate::runtime::ToParam::to_param(&value));
+    pub fn date_updated(mut self, value: ::twilio_runtime::support::DateTime) -> Self {
+        self.req
+            .form("DateUpdated", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -112,7 +114,7 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
 
     /// Lifecycle state of a conversation.
     pub fn state(mut self, value: ConversationWithParticipantsState) -> Self {
-        self.req.form("State", crate::runtime::ToParam::to_param(&value));
+        self.req.form("State", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -151,7 +153,9 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ConversationWithParticipants, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ConversationWithParticipants, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -159,7 +163,10 @@ impl<S: crate::scope::Scope> CreateConversationWithParticipants<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ConversationWithParticipants>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ConversationWithParticipants>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

@@ -9,11 +9,11 @@ use super::*;
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
 pub struct CredentialList {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl CredentialList {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -21,7 +21,9 @@ impl CredentialList {
     ///
     /// Sends `GET /v1/Credentials` (`ListCredential`).
     pub fn list(&self) -> ListCredential {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Credentials");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::GET, "/v1/Credentials");
         ListCredential::new(req)
     }
 
@@ -31,8 +33,10 @@ impl CredentialList {
     ///
     /// Required: `type` (Push notification platform.).
     pub fn create(&self, r#type: CredentialType) -> CreateCredential {
-        let mut req = self.node.request(reqwest::Method::POST, "/v1/Credentials");
-        req.form("Type", crate::runtime::ToParam::to_param(&r#type));
+        let mut req = self
+            .node
+            .request(::twilio_runtime::support::Method::POST, "/v1/Credentials");
+        req.form("Type", ::twilio_runtime::support::ToParam::to_param(&r#type));
         CreateCredential::new(req)
     }
 }
@@ -43,23 +47,23 @@ impl CredentialList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListCredential {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl ListCredential {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -71,7 +75,12 @@ impl ListCredential {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<Credential>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<Credential>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("credentials").await
     }
 
@@ -79,7 +88,10 @@ impl ListCredential {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<Credential>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<::twilio_runtime::support::Page<Credential>>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("credentials").await
     }
 
@@ -95,7 +107,9 @@ impl ListCredential {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<Item = Result<Credential, crate::Error>> + Send + 'static {
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<Credential, ::twilio_runtime::support::Error>,
+    > + Send + 'static {
         self.req.into_stream("credentials")
     }
 }
@@ -106,11 +120,11 @@ impl ListCredential {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateCredential {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl CreateCredential {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -134,7 +148,7 @@ impl CreateCredential {
 
     /// APN: use Apple's sandbox gateway instead of production.
     pub fn sandbox(mut self, value: bool) -> Self {
-        self.req.form("Sandbox", crate::runtime::ToParam::to_param(&value));
+        self.req.form("Sandbox", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -151,7 +165,7 @@ impl CreateCredential {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Credential, crate::Error> {
+    pub async fn send(self) -> Result<Credential, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -159,7 +173,10 @@ impl CreateCredential {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Credential>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Credential>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -169,11 +186,11 @@ impl CreateCredential {
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
 pub struct CredentialHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl CredentialHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -181,7 +198,9 @@ impl CredentialHandle {
     ///
     /// Sends `GET /v1/Credentials/{Sid}` (`FetchCredential`).
     pub fn fetch(&self) -> FetchCredential {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Credentials/{Sid}");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::GET, "/v1/Credentials/{Sid}");
         FetchCredential::new(req)
     }
 
@@ -189,7 +208,9 @@ impl CredentialHandle {
     ///
     /// Sends `POST /v1/Credentials/{Sid}` (`UpdateCredential`).
     pub fn update(&self) -> UpdateCredential {
-        let req = self.node.request(reqwest::Method::POST, "/v1/Credentials/{Sid}");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::POST, "/v1/Credentials/{Sid}");
         UpdateCredential::new(req)
     }
 
@@ -197,7 +218,9 @@ impl CredentialHandle {
     ///
     /// Sends `DELETE /v1/Credentials/{Sid}` (`DeleteCredential`).
     pub fn delete(&self) -> DeleteCredential {
-        let req = self.node.request(reqwest::Method::DELETE, "/v1/Credentials/{Sid}");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::DELETE, "/v1/Credentials/{Sid}");
         DeleteCredential::new(req)
     }
 }
@@ -209,16 +232,16 @@ impl CredentialHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchCredential {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchCredential {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Credential, crate::Error> {
+    pub async fn send(self) -> Result<Credential, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -226,7 +249,10 @@ impl FetchCredential {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Credential>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Credential>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -237,17 +263,17 @@ impl FetchCredential {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateCredential {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl UpdateCredential {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Push notification platform.
     pub fn r#type(mut self, value: CredentialType) -> Self {
-        self.req.form("Type", crate::runtime::ToParam::to_param(&value));
+        self.req.form("Type", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -271,7 +297,7 @@ impl UpdateCredential {
 
     /// APN: use Apple's sandbox gateway instead of production.
     pub fn sandbox(mut self, value: bool) -> Self {
-        self.req.form("Sandbox", crate::runtime::ToParam::to_param(&value));
+        self.req.form("Sandbox", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -288,7 +314,7 @@ impl UpdateCredential {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Credential, crate::Error> {
+    pub async fn send(self) -> Result<Credential, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -296,7 +322,10 @@ impl UpdateCredential {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Credential>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Credential>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -307,22 +336,27 @@ impl UpdateCredential {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteCredential {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl DeleteCredential {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

@@ -41,7 +41,7 @@ impl ConfigurationAddressAutoCreationType {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConfigurationAddressAutoCreationType);
+::twilio_runtime::support::impl_string_enum!(ConfigurationAddressAutoCreationType);
 
 /// HTTP verb, spelled in lower case.
 ///
@@ -76,7 +76,9 @@ impl ConfigurationAddressAutoCreationWebhookMethod {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConfigurationAddressAutoCreationWebhookMethod);
+::twilio_runtime::support::impl_string_enum!(
+    ConfigurationAddressAutoCreationWebhookMethod
+);
 
 /// Channel an address configuration belongs to.
 ///
@@ -135,7 +137,7 @@ impl ConfigurationAddressType {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConfigurationAddressType);
+::twilio_runtime::support::impl_string_enum!(ConfigurationAddressType);
 
 /// HTTP verb, spelled in upper case.
 ///
@@ -170,7 +172,7 @@ impl ConfigurationWebhookMethod {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConfigurationWebhookMethod);
+::twilio_runtime::support::impl_string_enum!(ConfigurationWebhookMethod);
 
 /// `webhook` posts to your URLs; `flex` hands the events to Flex.
 ///
@@ -205,7 +207,7 @@ impl ConfigurationWebhookTarget {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConfigurationWebhookTarget);
+::twilio_runtime::support::impl_string_enum!(ConfigurationWebhookTarget);
 
 /// Sort by index: `asc` (oldest first) or `desc`.
 ///
@@ -240,7 +242,7 @@ impl ConversationMessageOrder {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationMessageOrder);
+::twilio_runtime::support::impl_string_enum!(ConversationMessageOrder);
 
 /// Delivery state reported by the channel.
 ///
@@ -287,7 +289,7 @@ impl ConversationMessageReceiptStatus {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationMessageReceiptStatus);
+::twilio_runtime::support::impl_string_enum!(ConversationMessageReceiptStatus);
 
 /// HTTP verb, spelled in lower case.
 ///
@@ -322,7 +324,9 @@ impl ConversationScopedWebhookConfigurationMethod {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationScopedWebhookConfigurationMethod);
+::twilio_runtime::support::impl_string_enum!(
+    ConversationScopedWebhookConfigurationMethod
+);
 
 /// Kind of conversation webhook.
 ///
@@ -361,7 +365,7 @@ impl ConversationScopedWebhookTarget {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationScopedWebhookTarget);
+::twilio_runtime::support::impl_string_enum!(ConversationScopedWebhookTarget);
 
 /// Lifecycle state of a conversation.
 ///
@@ -404,7 +408,7 @@ impl ConversationState {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationState);
+::twilio_runtime::support::impl_string_enum!(ConversationState);
 
 /// Lifecycle state of a conversation.
 ///
@@ -447,7 +451,7 @@ impl ConversationWithParticipantsState {
         }
     }
 }
-crate::runtime::impl_string_enum!(ConversationWithParticipantsState);
+::twilio_runtime::support::impl_string_enum!(ConversationWithParticipantsState);
 
 /// Push notification platform.
 ///
@@ -486,7 +490,7 @@ impl CredentialType {
         }
     }
 }
-crate::runtime::impl_string_enum!(CredentialType);
+::twilio_runtime::support::impl_string_enum!(CredentialType);
 
 /// State of a conversation as reported in participant and user listings.
 ///
@@ -525,7 +529,7 @@ impl ParticipantConversationState {
         }
     }
 }
-crate::runtime::impl_string_enum!(ParticipantConversationState);
+::twilio_runtime::support::impl_string_enum!(ParticipantConversationState);
 
 /// Whether a role applies inside conversations or across the service.
 ///
@@ -560,7 +564,7 @@ impl RoleType {
         }
     }
 }
-crate::runtime::impl_string_enum!(RoleType);
+::twilio_runtime::support::impl_string_enum!(RoleType);
 
 /// Kind of push binding.
 ///
@@ -603,7 +607,7 @@ impl ServiceBindingType {
         }
     }
 }
-crate::runtime::impl_string_enum!(ServiceBindingType);
+::twilio_runtime::support::impl_string_enum!(ServiceBindingType);
 
 /// Push notification level for one user in one conversation.
 ///
@@ -638,7 +642,7 @@ impl UserConversationNotificationLevel {
         }
     }
 }
-crate::runtime::impl_string_enum!(UserConversationNotificationLevel);
+::twilio_runtime::support::impl_string_enum!(UserConversationNotificationLevel);
 
 /// State of a conversation as reported in participant and user listings.
 ///
@@ -677,4 +681,4 @@ impl UserConversationState {
         }
     }
 }
-crate::runtime::impl_string_enum!(UserConversationState);
+::twilio_runtime::support::impl_string_enum!(UserConversationState);

@@ -45,7 +45,7 @@ impl WebhookSource {
         }
     }
 }
-crate::runtime::impl_string_enum!(WebhookSource);
+::twilio_runtime::support::impl_string_enum!(WebhookSource);
 
 /// State of a conversation in an event (`initializing` while it is being set up, as in the REST
 /// API).
@@ -89,7 +89,7 @@ impl WebhookConversationState {
         }
     }
 }
-crate::runtime::impl_string_enum!(WebhookConversationState);
+::twilio_runtime::support::impl_string_enum!(WebhookConversationState);
 
 /// Delivery state a channel reported.
 ///
@@ -136,7 +136,7 @@ impl WebhookDeliveryStatus {
         }
     }
 }
-crate::runtime::impl_string_enum!(WebhookDeliveryStatus);
+::twilio_runtime::support::impl_string_enum!(WebhookDeliveryStatus);
 
 /// Kind of channel a participant uses; another channel's name arrives as it is.
 ///
@@ -175,7 +175,7 @@ impl WebhookBindingType {
         }
     }
 }
-crate::runtime::impl_string_enum!(WebhookBindingType);
+::twilio_runtime::support::impl_string_enum!(WebhookBindingType);
 
 /// One file attached to a message. Twilio does not list the keys of these objects; the names here
 /// are those the REST API's message media uses, and every one may be missing.
@@ -251,7 +251,7 @@ pub struct OnConversationAdd {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// Twilio-side address (phone number) of a channel participant.
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
@@ -289,8 +289,8 @@ impl OnConversationAdd {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -369,11 +369,11 @@ pub struct OnConversationAdded {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Twilio-side address (phone number) of a channel participant.
     ///
     /// Form field `MessagingBinding.ProxyAddress`.
@@ -403,8 +403,8 @@ impl OnConversationAdded {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -484,11 +484,11 @@ pub struct OnConversationUpdate {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnConversationUpdate {
@@ -500,8 +500,8 @@ impl OnConversationUpdate {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -576,11 +576,11 @@ pub struct OnConversationUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnConversationUpdated {
@@ -592,8 +592,8 @@ impl OnConversationUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -668,11 +668,11 @@ pub struct OnConversationRemove {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnConversationRemove {
@@ -684,8 +684,8 @@ impl OnConversationRemove {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -760,15 +760,15 @@ pub struct OnConversationRemoved {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// When the resource was deleted.
     ///
     /// Form field `DateRemoved`.
-    pub date_removed: Option<crate::DateTime>,
+    pub date_removed: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnConversationRemoved {
@@ -780,8 +780,8 @@ impl OnConversationRemoved {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -850,7 +850,7 @@ pub struct OnConversationStateUpdated {
     /// When the state changed.
     ///
     /// Form field `StateUpdated`.
-    pub state_updated: Option<crate::DateTime>,
+    pub state_updated: Option<::twilio_runtime::support::DateTime>,
     /// Messaging Service that carries the conversation's SMS and WhatsApp traffic.
     ///
     /// Form field `MessagingServiceSid`.
@@ -858,11 +858,11 @@ pub struct OnConversationStateUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnConversationStateUpdated {
@@ -874,8 +874,8 @@ impl OnConversationStateUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -954,7 +954,7 @@ pub struct OnMessageAdd {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageAdd {
@@ -966,8 +966,8 @@ impl OnMessageAdd {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1053,7 +1053,7 @@ pub struct OnMessageAdded {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageAdded {
@@ -1065,8 +1065,8 @@ impl OnMessageAdded {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1154,11 +1154,11 @@ pub struct OnMessageUpdate {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageUpdate {
@@ -1170,8 +1170,8 @@ impl OnMessageUpdate {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1260,11 +1260,11 @@ pub struct OnMessageUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageUpdated {
@@ -1276,8 +1276,8 @@ impl OnMessageUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1366,11 +1366,11 @@ pub struct OnMessageRemove {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageRemove {
@@ -1382,8 +1382,8 @@ impl OnMessageRemove {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1472,15 +1472,15 @@ pub struct OnMessageRemoved {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// When the resource was deleted.
     ///
     /// Form field `DateRemoved`.
-    pub date_removed: Option<crate::DateTime>,
+    pub date_removed: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnMessageRemoved {
@@ -1492,8 +1492,8 @@ impl OnMessageRemoved {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1576,11 +1576,11 @@ pub struct OnDeliveryUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnDeliveryUpdated {
@@ -1592,8 +1592,8 @@ impl OnDeliveryUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1679,7 +1679,7 @@ pub struct OnParticipantAdd {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnParticipantAdd {
@@ -1691,8 +1691,8 @@ impl OnParticipantAdd {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1782,7 +1782,7 @@ pub struct OnParticipantAdded {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnParticipantAdded {
@@ -1794,8 +1794,8 @@ impl OnParticipantAdded {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -1887,11 +1887,11 @@ pub struct OnParticipantUpdate {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Index of the last message the participant has read.
     ///
     /// Form field `LastReadMessageIndex`.
@@ -1911,8 +1911,8 @@ impl OnParticipantUpdate {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2007,11 +2007,11 @@ pub struct OnParticipantUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Index of the last message the participant has read.
     ///
     /// Form field `LastReadMessageIndex`.
@@ -2031,8 +2031,8 @@ impl OnParticipantUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2127,11 +2127,11 @@ pub struct OnParticipantRemove {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Index of the last message the participant has read.
     ///
     /// Form field `LastReadMessageIndex`.
@@ -2147,8 +2147,8 @@ impl OnParticipantRemove {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2242,15 +2242,15 @@ pub struct OnParticipantRemoved {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// When the resource was deleted.
     ///
     /// Form field `DateRemoved`.
-    pub date_removed: Option<crate::DateTime>,
+    pub date_removed: Option<::twilio_runtime::support::DateTime>,
     /// Index of the last message the participant has read.
     ///
     /// Form field `LastReadMessageIndex`.
@@ -2266,8 +2266,8 @@ impl OnParticipantRemoved {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2344,7 +2344,7 @@ pub struct OnUserAdded {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
 }
 
 impl OnUserAdded {
@@ -2356,8 +2356,8 @@ impl OnUserAdded {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2424,11 +2424,11 @@ pub struct OnUserUpdate {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Whether the user is connected through an SDK now. Documented with a lower-case `i`; the
     /// capitalised spelling is read too.
     ///
@@ -2450,8 +2450,8 @@ impl OnUserUpdate {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2521,11 +2521,11 @@ pub struct OnUserUpdated {
     /// When the resource was created.
     ///
     /// Form field `DateCreated`.
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the resource last changed.
     ///
     /// Form field `DateUpdated`.
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Whether the user is connected through an SDK now. Documented with a lower-case `i`; the
     /// capitalised spelling is read too.
     ///
@@ -2547,8 +2547,8 @@ impl OnUserUpdated {
 
     #[allow(unused_variables)]
     fn from_fields(
-        f: &crate::webhook::FormFields<'_>,
-    ) -> Result<Self, crate::webhook::EventError> {
+        f: &::twilio_runtime::support::FormFields<'_>,
+    ) -> Result<Self, ::twilio_runtime::support::EventError> {
         Ok(Self {
             account_sid: f.required("AccountSid", f.sid("AccountSid", "AC")?)?,
             chat_service_sid: f.sid("ChatServiceSid", "IS")?,
@@ -2662,14 +2662,17 @@ impl WebhookEvent {
     /// pairs). A known event with a missing or malformed field is an error naming it.
     pub fn from_form(
         fields: &[(String, String)],
-    ) -> Result<WebhookEvent, crate::webhook::EventError> {
-        let event_type = crate::webhook::FormFields::event_type(fields)?;
+    ) -> Result<WebhookEvent, ::twilio_runtime::support::EventError> {
+        let event_type = ::twilio_runtime::support::FormFields::event_type(fields)?;
         match event_type {
             "onConversationAdd" => {
                 Ok(
                     Self::ConversationAdd(
                         OnConversationAdd::from_fields(
-                            &crate::webhook::FormFields::new("onConversationAdd", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onConversationAdd",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2678,7 +2681,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationAdded(
                         OnConversationAdded::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationAdded",
                                 fields,
                             ),
@@ -2690,7 +2693,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationUpdate(
                         OnConversationUpdate::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationUpdate",
                                 fields,
                             ),
@@ -2702,7 +2705,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationUpdated(
                         OnConversationUpdated::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationUpdated",
                                 fields,
                             ),
@@ -2714,7 +2717,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationRemove(
                         OnConversationRemove::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationRemove",
                                 fields,
                             ),
@@ -2726,7 +2729,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationRemoved(
                         OnConversationRemoved::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationRemoved",
                                 fields,
                             ),
@@ -2738,7 +2741,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ConversationStateUpdated(
                         OnConversationStateUpdated::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onConversationStateUpdated",
                                 fields,
                             ),
@@ -2750,7 +2753,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageAdd(
                         OnMessageAdd::from_fields(
-                            &crate::webhook::FormFields::new("onMessageAdd", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageAdd",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2759,7 +2765,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageAdded(
                         OnMessageAdded::from_fields(
-                            &crate::webhook::FormFields::new("onMessageAdded", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageAdded",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2768,7 +2777,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageUpdate(
                         OnMessageUpdate::from_fields(
-                            &crate::webhook::FormFields::new("onMessageUpdate", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageUpdate",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2777,7 +2789,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageUpdated(
                         OnMessageUpdated::from_fields(
-                            &crate::webhook::FormFields::new("onMessageUpdated", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageUpdated",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2786,7 +2801,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageRemove(
                         OnMessageRemove::from_fields(
-                            &crate::webhook::FormFields::new("onMessageRemove", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageRemove",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2795,7 +2813,10 @@ impl WebhookEvent {
                 Ok(
                     Self::MessageRemoved(
                         OnMessageRemoved::from_fields(
-                            &crate::webhook::FormFields::new("onMessageRemoved", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onMessageRemoved",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2804,7 +2825,10 @@ impl WebhookEvent {
                 Ok(
                     Self::DeliveryUpdated(
                         OnDeliveryUpdated::from_fields(
-                            &crate::webhook::FormFields::new("onDeliveryUpdated", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onDeliveryUpdated",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2813,7 +2837,10 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantAdd(
                         OnParticipantAdd::from_fields(
-                            &crate::webhook::FormFields::new("onParticipantAdd", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onParticipantAdd",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2822,7 +2849,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantAdded(
                         OnParticipantAdded::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onParticipantAdded",
                                 fields,
                             ),
@@ -2834,7 +2861,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantUpdate(
                         OnParticipantUpdate::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onParticipantUpdate",
                                 fields,
                             ),
@@ -2846,7 +2873,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantUpdated(
                         OnParticipantUpdated::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onParticipantUpdated",
                                 fields,
                             ),
@@ -2858,7 +2885,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantRemove(
                         OnParticipantRemove::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onParticipantRemove",
                                 fields,
                             ),
@@ -2870,7 +2897,7 @@ impl WebhookEvent {
                 Ok(
                     Self::ParticipantRemoved(
                         OnParticipantRemoved::from_fields(
-                            &crate::webhook::FormFields::new(
+                            &::twilio_runtime::support::FormFields::new(
                                 "onParticipantRemoved",
                                 fields,
                             ),
@@ -2882,7 +2909,10 @@ impl WebhookEvent {
                 Ok(
                     Self::UserAdded(
                         OnUserAdded::from_fields(
-                            &crate::webhook::FormFields::new("onUserAdded", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onUserAdded",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2891,7 +2921,10 @@ impl WebhookEvent {
                 Ok(
                     Self::UserUpdate(
                         OnUserUpdate::from_fields(
-                            &crate::webhook::FormFields::new("onUserUpdate", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onUserUpdate",
+                                fields,
+                            ),
                         )?,
                     ),
                 )
@@ -2900,7 +2933,10 @@ impl WebhookEvent {
                 Ok(
                     Self::UserUpdated(
                         OnUserUpdated::from_fields(
-                            &crate::webhook::FormFields::new("onUserUpdated", fields),
+                            &::twilio_runtime::support::FormFields::new(
+                                "onUserUpdated",
+                                fields,
+                            ),
                         )?,
                     ),
                 )

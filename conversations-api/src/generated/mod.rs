@@ -31,6 +31,9 @@ pub mod events;
 /// Resource models: what the API answers with, and the JSON values requests carry.
 pub mod models;
 
+/// The two scopes a resource can be reached in: the type parameter of a handle that serves both.
+pub mod scope;
+
 #[allow(unused_imports)]
 use self::{
     configuration::*, configuration_address::*, configuration_webhook::*,
@@ -41,8 +44,8 @@ use self::{
     user_conversation::*,
 };
 
-/// Handles on resources, reached from the client (`client.conversation(sid)`) and from
-/// each other; the type parameter of a handle that serves two scopes says which.
+/// Handles on resources, reached from the client and from each other; the type
+/// parameter of a handle that serves two scopes says which.
 pub mod handles {
     pub use super::configuration_address::ConfigurationAddressHandle;
     pub use super::configuration_address::ConfigurationAddressList;
@@ -145,6 +148,8 @@ pub mod builders {
 pub use self::models::*;
 pub use self::enums::*;
 pub use self::events::WebhookEvent;
+pub use self::scope::{Scope, DefaultScope, ServiceScope};
+pub use self::root::{Client, ClientBuilder};
 pub use self::root::BASE_URL;
 /// Generated from spec/media_v1.yaml: reached through `client.media()`.
 #[allow(clippy::module_inception)]

@@ -51,10 +51,10 @@ pub struct ConfigurationAddress {
     #[serde(default)]
     pub auto_creation: Option<ConfigurationAddressAutoCreation>,
     /// Time this address configuration was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this address configuration, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this address configuration (`/v1/Configuration/Addresses/{Sid}`).
     pub url: String,
     /// Country of the address as ISO 3166-1 alpha-2; relevant to short codes.
@@ -171,10 +171,10 @@ pub struct Conversation {
     #[serde(default)]
     pub state: Option<ConversationState>,
     /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this conversation, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
     /// when no timer is set.
     #[serde(default)]
@@ -269,10 +269,10 @@ pub struct ConversationMessage {
     #[serde(default)]
     pub participant_sid: Option<String>,
     /// Time this message was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last edit to this message, ISO 8601 in UTC; null when it was never edited.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this message, ending in
     /// `/Conversations/{ConversationSid}/Messages/{Sid}`.
     pub url: String,
@@ -383,11 +383,11 @@ pub struct ConversationMessageReceipt {
     #[serde(default)]
     pub error_code: Option<i64>,
     /// Time this delivery receipt was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time this receipt last changed, ISO 8601 in UTC; null while it has not changed since it was
     /// created.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this delivery receipt, ending in
     /// `/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`.
     pub url: String,
@@ -422,10 +422,10 @@ pub struct ConversationParticipant {
     #[serde(default)]
     pub role_sid: Option<String>,
     /// Time this participant was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this participant, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this participant, ending in
     /// `/Conversations/{ConversationSid}/Participants/{Sid}`.
     pub url: String,
@@ -463,10 +463,10 @@ pub struct ConversationScopedWebhook {
     #[serde(default)]
     pub configuration: Option<ConversationScopedWebhookConfiguration>,
     /// Time this conversation webhook was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this conversation webhook, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Conversation service (`IS...`) the resource lives in.
     ///
     /// Returned only in the Service scope (see `DRIFT.md`).
@@ -510,10 +510,10 @@ pub struct ConversationScopedWebhookConfiguration {
 pub struct ConversationTimers {
     /// When the conversation is due to turn `inactive` if nothing happens before (ISO 8601, UTC).
     #[serde(default)]
-    pub date_inactive: Option<crate::DateTime>,
+    pub date_inactive: Option<::twilio_runtime::support::DateTime>,
     /// When the conversation is due to be `closed` if nothing happens before (ISO 8601, UTC).
     #[serde(default)]
-    pub date_closed: Option<crate::DateTime>,
+    pub date_closed: Option<::twilio_runtime::support::DateTime>,
     /// Keys the API sent that this version of the crate does not name, kept as
     /// they came so that nothing is lost when the API adds one.
     #[serde(flatten)]
@@ -546,10 +546,10 @@ pub struct ConversationWithParticipants {
     #[serde(default)]
     pub state: Option<ConversationWithParticipantsState>,
     /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this conversation, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
     /// when no timer is set.
     #[serde(default)]
@@ -601,10 +601,10 @@ pub struct Credential {
     #[serde(default)]
     pub sandbox: Option<String>,
     /// Time this push credential was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this push credential, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this push credential (`/v1/Credentials/{Sid}`).
     pub url: String,
 }
@@ -665,10 +665,10 @@ pub struct ParticipantConversation {
     pub conversation_attributes: Option<String>,
     /// Time the conversation was created, ISO 8601 in UTC.
     #[serde(default)]
-    pub conversation_date_created: Option<crate::DateTime>,
+    pub conversation_date_created: Option<::twilio_runtime::support::DateTime>,
     /// Time the conversation last changed, ISO 8601 in UTC.
     #[serde(default)]
-    pub conversation_date_updated: Option<crate::DateTime>,
+    pub conversation_date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Creator of the conversation, as an identity.
     #[serde(default)]
     pub conversation_created_by: Option<String>,
@@ -720,10 +720,10 @@ pub struct Role {
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
     /// Time this role was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this role, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this role, ending in `/Roles/{Sid}`.
     pub url: String,
 }
@@ -740,10 +740,10 @@ pub struct Service {
     #[serde(default)]
     pub friendly_name: Option<String>,
     /// Time this conversation service was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this conversation service, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this conversation service (`/v1/Services/{Sid}`).
     pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
@@ -765,10 +765,10 @@ pub struct ServiceBinding {
     #[serde(default)]
     pub credential_sid: Option<String>,
     /// Time this push binding was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this push binding, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Device endpoint identifier registered by the SDK.
     #[serde(default)]
     pub endpoint: Option<String>,
@@ -992,10 +992,10 @@ pub struct User {
     #[serde(default)]
     pub is_notifiable: Option<bool>,
     /// Time this user was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time of the last change to this user, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Absolute API URL of this user, ending in `/Users/{Sid}`.
     pub url: String,
     /// Related sub-resources, by name, as absolute URLs.
@@ -1037,10 +1037,10 @@ pub struct UserConversation {
     #[serde(default)]
     pub attributes: Option<String>,
     /// Time the conversation was created, ISO 8601 in UTC.
-    pub date_created: crate::DateTime,
+    pub date_created: ::twilio_runtime::support::DateTime,
     /// Time the conversation last changed, ISO 8601 in UTC.
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// Creator of the conversation, as an identity.
     #[serde(default)]
     pub created_by: Option<String>,

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct ParticipantConversationList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ParticipantConversationList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ParticipantConversationList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -33,8 +33,8 @@ impl<S: crate::scope::Scope> ParticipantConversationList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/ParticipantConversations",
                     "/v1/Services/{ChatServiceSid}/ParticipantConversations",
                 ),
@@ -51,12 +51,12 @@ impl<S: crate::scope::Scope> ParticipantConversationList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListParticipantConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListParticipantConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListParticipantConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -77,13 +77,13 @@ impl<S: crate::scope::Scope> ListParticipantConversation<S> {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -97,7 +97,10 @@ impl<S: crate::scope::Scope> ListParticipantConversation<S> {
     /// ones after it.
     pub async fn send(
         self,
-    ) -> Result<crate::Page<ParticipantConversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Page<ParticipantConversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("conversations").await
     }
 
@@ -105,7 +108,12 @@ impl<S: crate::scope::Scope> ListParticipantConversation<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ParticipantConversation>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ParticipantConversation>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("conversations").await
     }
 
@@ -121,8 +129,8 @@ impl<S: crate::scope::Scope> ListParticipantConversation<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ParticipantConversation, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ParticipantConversation, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("conversations")
     }

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct RoleList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> RoleList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -31,8 +31,8 @@ impl<S: crate::scope::Scope> RoleList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Roles",
                     "/v1/Services/{ChatServiceSid}/Roles",
                 ),
@@ -59,14 +59,14 @@ impl<S: crate::scope::Scope> RoleList<S> {
         let mut req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Roles",
                     "/v1/Services/{ChatServiceSid}/Roles",
                 ),
             );
         req.form("FriendlyName", friendly_name.into());
-        req.form("Type", crate::runtime::ToParam::to_param(&r#type));
+        req.form("Type", ::twilio_runtime::support::ToParam::to_param(&r#type));
         req.form_all("Permission", permission.into_iter().map(Into::into).collect());
         CreateRole::new(req)
     }
@@ -79,12 +79,12 @@ impl<S: crate::scope::Scope> RoleList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListRole<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListRole<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListRole<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -93,13 +93,13 @@ impl<S: crate::scope::Scope> ListRole<S> {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -111,7 +111,12 @@ impl<S: crate::scope::Scope> ListRole<S> {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<Role>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<Role>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("roles").await
     }
 
@@ -119,7 +124,10 @@ impl<S: crate::scope::Scope> ListRole<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<Role>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<::twilio_runtime::support::Page<Role>>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("roles").await
     }
 
@@ -135,7 +143,9 @@ impl<S: crate::scope::Scope> ListRole<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<Item = Result<Role, crate::Error>> + Send + 'static {
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<Role, ::twilio_runtime::support::Error>,
+    > + Send + 'static {
         self.req.into_stream("roles")
     }
 }
@@ -147,12 +157,12 @@ impl<S: crate::scope::Scope> ListRole<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateRole<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateRole<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateRole<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -160,7 +170,7 @@ impl<S: crate::scope::Scope> CreateRole<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Role, crate::Error> {
+    pub async fn send(self) -> Result<Role, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -168,7 +178,10 @@ impl<S: crate::scope::Scope> CreateRole<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Role>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Role>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -179,12 +192,12 @@ impl<S: crate::scope::Scope> CreateRole<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct RoleHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> RoleHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -200,8 +213,8 @@ impl<S: crate::scope::Scope> RoleHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Roles/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Roles/{Sid}",
                 ),
@@ -224,8 +237,8 @@ impl<S: crate::scope::Scope> RoleHandle<S> {
         let mut req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Roles/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Roles/{Sid}",
                 ),
@@ -243,8 +256,8 @@ impl<S: crate::scope::Scope> RoleHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Roles/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Roles/{Sid}",
                 ),
@@ -260,12 +273,12 @@ impl<S: crate::scope::Scope> RoleHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchRole<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchRole<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchRole<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -273,7 +286,7 @@ impl<S: crate::scope::Scope> FetchRole<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Role, crate::Error> {
+    pub async fn send(self) -> Result<Role, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -281,7 +294,10 @@ impl<S: crate::scope::Scope> FetchRole<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Role>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Role>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -293,12 +309,12 @@ impl<S: crate::scope::Scope> FetchRole<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateRole<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateRole<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateRole<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -306,7 +322,7 @@ impl<S: crate::scope::Scope> UpdateRole<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Role, crate::Error> {
+    pub async fn send(self) -> Result<Role, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -314,7 +330,10 @@ impl<S: crate::scope::Scope> UpdateRole<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Role>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Role>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -326,12 +345,12 @@ impl<S: crate::scope::Scope> UpdateRole<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteRole<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteRole<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteRole<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -339,13 +358,18 @@ impl<S: crate::scope::Scope> DeleteRole<S> {
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

@@ -6,10 +6,14 @@ use super::*;
 
 /// The API's server, from the spec.
 pub const BASE_URL: &str = "https://conversations.twilio.com";
+::twilio_runtime::support::api_client!(
+    client : Client, builder : ClientBuilder, base_url : BASE_URL, title :
+    "the Twilio Conversations v1"
+);
 
 impl crate::Client {
-    fn root_node(&self) -> crate::runtime::Node {
-        crate::runtime::Node::new(self.clone(), "/v1")
+    fn root_node(&self) -> ::twilio_runtime::support::Node<crate::Client> {
+        ::twilio_runtime::support::Node::new(self.clone(), "/v1")
     }
 
     /// Resources of one chosen item of `/v1/Services` (`/v1/Services/{ChatServiceSid}/...`): the
@@ -99,7 +103,7 @@ impl crate::Client {
 /// One item of `/v1/Services`: its own operations plus every resource in the Service scope.
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     sid: String,
 }
 
@@ -118,7 +122,9 @@ impl ServiceHandle {
     ///
     /// Sends `GET /v1/Services/{Sid}` (`FetchService`).
     pub fn fetch(&self) -> FetchService {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Services/{Sid}");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::GET, "/v1/Services/{Sid}");
         FetchService::new(req)
     }
 
@@ -126,7 +132,9 @@ impl ServiceHandle {
     ///
     /// Sends `DELETE /v1/Services/{Sid}` (`DeleteService`).
     pub fn delete(&self) -> DeleteService {
-        let req = self.node.request(reqwest::Method::DELETE, "/v1/Services/{Sid}");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::DELETE, "/v1/Services/{Sid}");
         DeleteService::new(req)
     }
 
@@ -202,16 +210,16 @@ impl ServiceHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchService {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchService {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Service, crate::Error> {
+    pub async fn send(self) -> Result<Service, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -219,7 +227,10 @@ impl FetchService {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Service>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Service>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -230,22 +241,27 @@ impl FetchService {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteService {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl DeleteService {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

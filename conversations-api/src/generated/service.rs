@@ -9,11 +9,11 @@ use super::*;
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
 pub struct ServiceList {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ServiceList {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -21,7 +21,9 @@ impl ServiceList {
     ///
     /// Sends `GET /v1/Services` (`ListService`).
     pub fn list(&self) -> ListService {
-        let req = self.node.request(reqwest::Method::GET, "/v1/Services");
+        let req = self
+            .node
+            .request(::twilio_runtime::support::Method::GET, "/v1/Services");
         ListService::new(req)
     }
 
@@ -32,7 +34,9 @@ impl ServiceList {
     /// Required: `friendly_name` (Display name for the new conversation service, up to 256
     /// characters.).
     pub fn create(&self, friendly_name: impl Into<String>) -> CreateService {
-        let mut req = self.node.request(reqwest::Method::POST, "/v1/Services");
+        let mut req = self
+            .node
+            .request(::twilio_runtime::support::Method::POST, "/v1/Services");
         req.form("FriendlyName", friendly_name.into());
         CreateService::new(req)
     }
@@ -44,23 +48,23 @@ impl ServiceList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListService {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl ListService {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -72,7 +76,12 @@ impl ListService {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<Service>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<Service>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("services").await
     }
 
@@ -80,7 +89,10 @@ impl ListService {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<Service>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<::twilio_runtime::support::Page<Service>>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("services").await
     }
 
@@ -96,7 +108,9 @@ impl ListService {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<Item = Result<Service, crate::Error>> + Send + 'static {
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<Service, ::twilio_runtime::support::Error>,
+    > + Send + 'static {
         self.req.into_stream("services")
     }
 }
@@ -108,16 +122,16 @@ impl ListService {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateService {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl CreateService {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Service, crate::Error> {
+    pub async fn send(self) -> Result<Service, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -125,7 +139,10 @@ impl CreateService {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Service>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Service>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

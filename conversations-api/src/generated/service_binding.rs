@@ -9,11 +9,11 @@ use super::*;
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
 pub struct ServiceBindingList {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ServiceBindingList {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -23,7 +23,10 @@ impl ServiceBindingList {
     pub fn list(&self) -> ListServiceBinding {
         let req = self
             .node
-            .request(reqwest::Method::GET, "/v1/Services/{ChatServiceSid}/Bindings");
+            .request(
+                ::twilio_runtime::support::Method::GET,
+                "/v1/Services/{ChatServiceSid}/Bindings",
+            );
         ListServiceBinding::new(req)
     }
 }
@@ -35,11 +38,11 @@ impl ServiceBindingList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListServiceBinding {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl ListServiceBinding {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -53,7 +56,7 @@ impl ListServiceBinding {
                 "BindingType",
                 value
                     .into_iter()
-                    .map(|x| crate::runtime::ToParam::to_param(&x))
+                    .map(|x| ::twilio_runtime::support::ToParam::to_param(&x))
                     .collect(),
             );
         self
@@ -70,13 +73,13 @@ impl ListServiceBinding {
 
     /// Most items per page, from 1 to 100; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -88,7 +91,12 @@ impl ListServiceBinding {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<ServiceBinding>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<ServiceBinding>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("bindings").await
     }
 
@@ -96,7 +104,12 @@ impl ListServiceBinding {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<ServiceBinding>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<ServiceBinding>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("bindings").await
     }
 
@@ -112,8 +125,8 @@ impl ListServiceBinding {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<ServiceBinding, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<ServiceBinding, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("bindings")
     }
@@ -124,11 +137,11 @@ impl ListServiceBinding {
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
 pub struct ServiceBindingHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ServiceBindingHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -139,7 +152,7 @@ impl ServiceBindingHandle {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
+                ::twilio_runtime::support::Method::GET,
                 "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
             );
         FetchServiceBinding::new(req)
@@ -152,7 +165,7 @@ impl ServiceBindingHandle {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
+                ::twilio_runtime::support::Method::DELETE,
                 "/v1/Services/{ChatServiceSid}/Bindings/{Sid}",
             );
         DeleteServiceBinding::new(req)
@@ -165,16 +178,16 @@ impl ServiceBindingHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceBinding {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchServiceBinding {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ServiceBinding, crate::Error> {
+    pub async fn send(self) -> Result<ServiceBinding, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -182,7 +195,10 @@ impl FetchServiceBinding {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ServiceBinding>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ServiceBinding>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -193,22 +209,27 @@ impl FetchServiceBinding {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteServiceBinding {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl DeleteServiceBinding {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

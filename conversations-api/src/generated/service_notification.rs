@@ -9,11 +9,11 @@ use super::*;
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
 pub struct ServiceNotificationHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ServiceNotificationHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -25,7 +25,7 @@ impl ServiceNotificationHandle {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
+                ::twilio_runtime::support::Method::GET,
                 "/v1/Services/{ChatServiceSid}/Configuration/Notifications",
             );
         FetchServiceNotification::new(req)
@@ -39,7 +39,7 @@ impl ServiceNotificationHandle {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
+                ::twilio_runtime::support::Method::POST,
                 "/v1/Services/{ChatServiceSid}/Configuration/Notifications",
             );
         UpdateServiceNotification::new(req)
@@ -52,16 +52,18 @@ impl ServiceNotificationHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceNotification {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchServiceNotification {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ServiceNotification, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ServiceNotification, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -69,7 +71,10 @@ impl FetchServiceNotification {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ServiceNotification>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ServiceNotification>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -81,23 +86,28 @@ impl FetchServiceNotification {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateServiceNotification {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl UpdateServiceNotification {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Log push notification attempts.
     pub fn log_enabled(mut self, value: bool) -> Self {
-        self.req.form("LogEnabled", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form("LogEnabled", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Push a notification for each new message.
     pub fn new_message_enabled(mut self, value: bool) -> Self {
-        self.req.form("NewMessage.Enabled", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "NewMessage.Enabled",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
@@ -118,7 +128,7 @@ impl UpdateServiceNotification {
         self.req
             .form(
                 "NewMessage.BadgeCountEnabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -128,7 +138,7 @@ impl UpdateServiceNotification {
         self.req
             .form(
                 "AddedToConversation.Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -150,7 +160,7 @@ impl UpdateServiceNotification {
         self.req
             .form(
                 "RemovedFromConversation.Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -175,7 +185,7 @@ impl UpdateServiceNotification {
         self.req
             .form(
                 "NewMessage.WithMedia.Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -187,7 +197,9 @@ impl UpdateServiceNotification {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<ServiceNotification, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<ServiceNotification, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -195,7 +207,10 @@ impl UpdateServiceNotification {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<ServiceNotification>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<ServiceNotification>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct UserList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UserList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UserList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -31,8 +31,8 @@ impl<S: crate::scope::Scope> UserList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users",
                     "/v1/Services/{ChatServiceSid}/Users",
                 ),
@@ -51,8 +51,8 @@ impl<S: crate::scope::Scope> UserList<S> {
         let mut req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users",
                     "/v1/Services/{ChatServiceSid}/Users",
                 ),
@@ -69,12 +69,12 @@ impl<S: crate::scope::Scope> UserList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListUser<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListUser<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListUser<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -83,13 +83,13 @@ impl<S: crate::scope::Scope> ListUser<S> {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -101,7 +101,12 @@ impl<S: crate::scope::Scope> ListUser<S> {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<User>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<User>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("users").await
     }
 
@@ -109,7 +114,10 @@ impl<S: crate::scope::Scope> ListUser<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<User>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<::twilio_runtime::support::Page<User>>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("users").await
     }
 
@@ -125,7 +133,9 @@ impl<S: crate::scope::Scope> ListUser<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<Item = Result<User, crate::Error>> + Send + 'static {
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<User, ::twilio_runtime::support::Error>,
+    > + Send + 'static {
         self.req.into_stream("users")
     }
 }
@@ -137,12 +147,12 @@ impl<S: crate::scope::Scope> ListUser<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateUser<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> CreateUser<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> CreateUser<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -155,7 +165,7 @@ impl<S: crate::scope::Scope> CreateUser<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -179,7 +189,7 @@ impl<S: crate::scope::Scope> CreateUser<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<User, crate::Error> {
+    pub async fn send(self) -> Result<User, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -187,7 +197,10 @@ impl<S: crate::scope::Scope> CreateUser<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<User>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<User>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -198,12 +211,12 @@ impl<S: crate::scope::Scope> CreateUser<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct UserHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UserHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -219,8 +232,8 @@ impl<S: crate::scope::Scope> UserHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Users/{Sid}",
                 ),
@@ -237,8 +250,8 @@ impl<S: crate::scope::Scope> UserHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Users/{Sid}",
                 ),
@@ -255,8 +268,8 @@ impl<S: crate::scope::Scope> UserHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{Sid}",
                     "/v1/Services/{ChatServiceSid}/Users/{Sid}",
                 ),
@@ -287,12 +300,12 @@ impl<S: crate::scope::Scope> UserHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUser<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchUser<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchUser<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -300,7 +313,7 @@ impl<S: crate::scope::Scope> FetchUser<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<User, crate::Error> {
+    pub async fn send(self) -> Result<User, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -308,7 +321,10 @@ impl<S: crate::scope::Scope> FetchUser<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<User>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<User>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -320,12 +336,12 @@ impl<S: crate::scope::Scope> FetchUser<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateUser<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateUser<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateUser<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -338,7 +354,7 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
@@ -362,7 +378,7 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<User, crate::Error> {
+    pub async fn send(self) -> Result<User, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -370,7 +386,10 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<User>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<User>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -382,12 +401,12 @@ impl<S: crate::scope::Scope> UpdateUser<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteUser<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteUser<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteUser<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -400,19 +419,24 @@ impl<S: crate::scope::Scope> DeleteUser<S> {
         self.req
             .header(
                 "X-Twilio-Webhook-Enabled",
-                crate::runtime::ToParam::to_param(&value),
+                ::twilio_runtime::support::ToParam::to_param(&value),
             );
         self
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

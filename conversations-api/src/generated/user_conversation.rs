@@ -10,12 +10,12 @@ use super::*;
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct UserConversationList<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UserConversationList<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UserConversationList<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -32,8 +32,8 @@ impl<S: crate::scope::Scope> UserConversationList<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{UserSid}/Conversations",
                     "/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations",
                 ),
@@ -50,12 +50,12 @@ impl<S: crate::scope::Scope> UserConversationList<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct ListUserConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> ListUserConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> ListUserConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -64,13 +64,13 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
 
     /// Most items per page, from 1 to 50; the API uses 50 when this is left out.
     pub fn page_size(mut self, value: i64) -> Self {
-        self.req.query("PageSize", crate::runtime::ToParam::to_param(&value));
+        self.req.query("PageSize", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
     /// Page number, kept only for the client's bookkeeping.
     pub fn page(mut self, value: i64) -> Self {
-        self.req.query("Page", crate::runtime::ToParam::to_param(&value));
+        self.req.query("Page", ::twilio_runtime::support::ToParam::to_param(&value));
         self
     }
 
@@ -82,7 +82,12 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
 
     /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
     /// ones after it.
-    pub async fn send(self) -> Result<crate::Page<UserConversation>, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Page<UserConversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page("conversations").await
     }
 
@@ -90,7 +95,12 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
     /// the first page ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<crate::Page<UserConversation>>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<
+            ::twilio_runtime::support::Page<UserConversation>,
+        >,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_page_with_metadata("conversations").await
     }
 
@@ -106,8 +116,8 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
     /// one is used up (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
-    ) -> impl futures::Stream<
-        Item = Result<UserConversation, crate::Error>,
+    ) -> impl ::twilio_runtime::support::Stream<
+        Item = Result<UserConversation, ::twilio_runtime::support::Error>,
     > + Send + 'static {
         self.req.into_stream("conversations")
     }
@@ -119,12 +129,12 @@ impl<S: crate::scope::Scope> ListUserConversation<S> {
 /// type parameter says which.
 #[derive(Debug, Clone)]
 pub struct UserConversationHandle<S = crate::scope::DefaultScope> {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UserConversationHandle<S> {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self {
             node,
             _scope: std::marker::PhantomData,
@@ -142,8 +152,8 @@ impl<S: crate::scope::Scope> UserConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::GET,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::GET,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
                     "/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}",
                 ),
@@ -162,8 +172,8 @@ impl<S: crate::scope::Scope> UserConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::POST,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::POST,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
                     "/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}",
                 ),
@@ -182,8 +192,8 @@ impl<S: crate::scope::Scope> UserConversationHandle<S> {
         let req = self
             .node
             .request(
-                reqwest::Method::DELETE,
-                <S as crate::scope::Scope>::pick(
+                ::twilio_runtime::support::Method::DELETE,
+                <S as ::twilio_runtime::support::Scope>::pick(
                     "/v1/Users/{UserSid}/Conversations/{ConversationSid}",
                     "/v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}",
                 ),
@@ -200,12 +210,12 @@ impl<S: crate::scope::Scope> UserConversationHandle<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUserConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> FetchUserConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> FetchUserConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -213,7 +223,9 @@ impl<S: crate::scope::Scope> FetchUserConversation<S> {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<UserConversation, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<UserConversation, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -221,7 +233,10 @@ impl<S: crate::scope::Scope> FetchUserConversation<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<UserConversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<UserConversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -234,12 +249,12 @@ impl<S: crate::scope::Scope> FetchUserConversation<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateUserConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> UpdateUserConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> UpdateUserConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -251,24 +266,41 @@ impl<S: crate::scope::Scope> UpdateUserConversation<S> {
         mut self,
         value: UserConversationNotificationLevel,
     ) -> Self {
-        self.req.form("NotificationLevel", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "NotificationLevel",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
     /// When messages were last read.
-    pub fn last_read_timestamp(mut self, value: crate::DateTime) -> Self {
-        self.req.form("LastReadTimestamp", crate::runtime::ToParam::to_param(&value));
+    pub fn last_read_timestamp(
+        mut self,
+        value: ::twilio_runtime::support::DateTime,
+    ) -> Self {
+        self.req
+            .form(
+                "LastReadTimestamp",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
     /// Index of the newest message to mark as read.
     pub fn last_read_message_index(mut self, value: i64) -> Self {
-        self.req.form("LastReadMessageIndex", crate::runtime::ToParam::to_param(&value));
+        self.req
+            .form(
+                "LastReadMessageIndex",
+                ::twilio_runtime::support::ToParam::to_param(&value),
+            );
         self
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<UserConversation, crate::Error> {
+    pub async fn send(
+        self,
+    ) -> Result<UserConversation, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -276,7 +308,10 @@ impl<S: crate::scope::Scope> UpdateUserConversation<S> {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<UserConversation>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<UserConversation>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -289,12 +324,12 @@ impl<S: crate::scope::Scope> UpdateUserConversation<S> {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteUserConversation<S = crate::scope::DefaultScope> {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
     _scope: std::marker::PhantomData<S>,
 }
 
-impl<S: crate::scope::Scope> DeleteUserConversation<S> {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+impl<S: ::twilio_runtime::support::Scope> DeleteUserConversation<S> {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self {
             req,
             _scope: std::marker::PhantomData,
@@ -302,13 +337,18 @@ impl<S: crate::scope::Scope> DeleteUserConversation<S> {
     }
 
     /// Send the request; succeeds when the API answers with an empty 2xx.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub async fn send(self) -> Result<(), ::twilio_runtime::support::Error> {
         self.req.send_empty().await
     }
 
     /// [`send`](Self::send), also returning the status, request id and headers
     /// ([`Response`](crate::Response)).
-    pub async fn send_with_metadata(self) -> Result<crate::Response<()>, crate::Error> {
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        ::twilio_runtime::support::Response<()>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_empty_with_metadata().await
     }
 }

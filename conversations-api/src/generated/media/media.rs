@@ -7,11 +7,11 @@ use super::*;
 /// Handle on the `Media` resource.
 #[derive(Debug, Clone)]
 pub struct MediaList {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl MediaList {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -22,10 +22,16 @@ impl MediaList {
     ///
     /// Required: `body` (The file itself, byte for byte, sent with its own media type as
     /// `Content-Type`.).
-    pub fn create(&self, body: impl Into<crate::runtime::BinaryBody>) -> CreateMedia {
+    pub fn create(
+        &self,
+        body: impl Into<::twilio_runtime::support::BinaryBody>,
+    ) -> CreateMedia {
         let mut req = self
             .node
-            .request(reqwest::Method::POST, "/v1/Services/{ChatServiceSid}/Media");
+            .request(
+                ::twilio_runtime::support::Method::POST,
+                "/v1/Services/{ChatServiceSid}/Media",
+            );
         req.binary_media_type("*/*");
         req.binary("body", body.into());
         CreateMedia::new(req)
@@ -39,11 +45,11 @@ impl MediaList {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateMedia {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl CreateMedia {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
@@ -54,7 +60,7 @@ impl CreateMedia {
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Media, crate::Error> {
+    pub async fn send(self) -> Result<Media, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -62,7 +68,10 @@ impl CreateMedia {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Media>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Media>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }
@@ -70,11 +79,11 @@ impl CreateMedia {
 /// Handle on the `Media` resource.
 #[derive(Debug, Clone)]
 pub struct MediaHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl MediaHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 
@@ -84,7 +93,10 @@ impl MediaHandle {
     pub fn fetch(&self) -> FetchMedia {
         let req = self
             .node
-            .request(reqwest::Method::GET, "/v1/Services/{ChatServiceSid}/Media/{Sid}");
+            .request(
+                ::twilio_runtime::support::Method::GET,
+                "/v1/Services/{ChatServiceSid}/Media/{Sid}",
+            );
         FetchMedia::new(req)
     }
 }
@@ -96,16 +108,16 @@ impl MediaHandle {
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchMedia {
-    req: crate::runtime::Request,
+    req: ::twilio_runtime::support::Request,
 }
 
 impl FetchMedia {
-    pub(crate) fn new(req: crate::runtime::Request) -> Self {
+    pub(crate) fn new(req: ::twilio_runtime::support::Request) -> Self {
         Self { req }
     }
 
     /// Send the request and decode the answer.
-    pub async fn send(self) -> Result<Media, crate::Error> {
+    pub async fn send(self) -> Result<Media, ::twilio_runtime::support::Error> {
         self.req.send_json().await
     }
 
@@ -113,7 +125,10 @@ impl FetchMedia {
     /// ([`Response`](crate::Response)).
     pub async fn send_with_metadata(
         self,
-    ) -> Result<crate::Response<Media>, crate::Error> {
+    ) -> Result<
+        ::twilio_runtime::support::Response<Media>,
+        ::twilio_runtime::support::Error,
+    > {
         self.req.send_json_with_metadata().await
     }
 }

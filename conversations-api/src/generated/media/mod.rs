@@ -13,8 +13,8 @@ pub mod models;
 #[allow(unused_imports)]
 use self::{media::*, root::*, service::*};
 
-/// Handles on resources, reached from the client (`client.conversation(sid)`) and from
-/// each other; the type parameter of a handle that serves two scopes says which.
+/// Handles on resources, reached from the client and from each other; the type
+/// parameter of a handle that serves two scopes says which.
 pub mod handles {
     pub use super::media::MediaHandle;
     pub use super::media::MediaList;

@@ -18,10 +18,10 @@ pub struct Media {
     pub service_sid: Option<String>,
     /// When the file was stored.
     #[serde(default)]
-    pub date_created: Option<crate::DateTime>,
+    pub date_created: Option<::twilio_runtime::support::DateTime>,
     /// When the record last changed (attaching it to a message counts).
     #[serde(default)]
-    pub date_updated: Option<crate::DateTime>,
+    pub date_updated: Option<::twilio_runtime::support::DateTime>,
     /// The conversation of the message the file is attached to; null until then.
     #[serde(default)]
     pub channel_sid: Option<String>,

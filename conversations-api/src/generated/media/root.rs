@@ -12,7 +12,7 @@ impl crate::Client {
     /// region, edge and host overrides apply).
     pub fn media(&self) -> MediaApi {
         MediaApi {
-            node: crate::runtime::Node::on_host(self.clone(), BASE_URL, "/v1"),
+            node: ::twilio_runtime::support::Node::on_host(self.clone(), BASE_URL, "/v1"),
         }
     }
 }
@@ -21,45 +21,16 @@ impl crate::Client {
 /// of the client.
 #[derive(Debug, Clone)]
 pub struct MediaApi {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl MediaApi {
-    fn root_node(&self) -> crate::runtime::Node {
+    fn root_node(&self) -> ::twilio_runtime::support::Node<crate::Client> {
         self.node.clone()
     }
 
     /// One `Service` by its `Sid` (`.../Services/{Sid}`).
     pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
         ServiceHandle::new(self.root_node().child("Services").param(sid.as_ref()))
-    }
-
-    /// Under the client's own `ChatServiceSid` (`.../Services/{ChatServiceSid}/...`, the value from
-    /// the client; `service(sid)` names another).
-    ///
-    /// The `Media` resources under this path (`.../Media`).
-    pub fn media(&self) -> MediaList {
-        MediaList::new(
-            self
-                .root_node()
-                .child("Services")
-                .client_param("ChatServiceSid")
-                .child("Media"),
-        )
-    }
-
-    /// Under the client's own `ChatServiceSid` (`.../Services/{ChatServiceSid}/...`, the value from
-    /// the client; `service(sid)` names another).
-    ///
-    /// One `Media` by its `Sid` (`.../Media/{Sid}`).
-    pub fn media_by_sid(&self, sid: impl AsRef<str>) -> MediaHandle {
-        MediaHandle::new(
-            self
-                .root_node()
-                .child("Services")
-                .client_param("ChatServiceSid")
-                .child("Media")
-                .param(sid.as_ref()),
-        )
     }
 }

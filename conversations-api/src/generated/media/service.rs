@@ -7,11 +7,11 @@ use super::*;
 /// Handle on the `Service` resource.
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
-    node: crate::runtime::Node,
+    node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
 impl ServiceHandle {
-    pub(crate) fn new(node: crate::runtime::Node) -> Self {
+    pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
 

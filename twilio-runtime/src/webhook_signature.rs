@@ -201,7 +201,7 @@ pub fn body_sha256(body: &[u8]) -> String {
 }
 
 /// `Ok` when `url` is an absolute `http` or `https` URL this module can sign.
-pub(crate) fn check_url(url: &str) -> Result<(), SignatureError> {
+pub fn check_url(url: &str) -> Result<(), SignatureError> {
     url_forms::split_url(url).map(|_| ())
 }
 

@@ -15,7 +15,7 @@ fn main() {
         .and_then(|out| String::from_utf8(out.stdout).ok())
         .and_then(|text| parse(&text))
         .unwrap_or_else(|| "unknown".to_string());
-    println!("cargo:rustc-env=CONVERSATIONS_API_RUSTC_VERSION={version}");
+    println!("cargo:rustc-env=TWILIO_RUNTIME_RUSTC_VERSION={version}");
 }
 
 /// `rustc 1.80.1 (3f5fd8dd4 2024-08-06)` -> `1.80.1`; only characters safe in a header.

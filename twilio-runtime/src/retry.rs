@@ -27,7 +27,7 @@ use std::time::{Duration, SystemTime};
 /// with [`RetryPolicy::none`].
 ///
 /// ```
-/// use conversations_api::RetryPolicy;
+/// use twilio_runtime::RetryPolicy;
 /// use std::time::Duration;
 ///
 /// let policy = RetryPolicy::default()

@@ -6,14 +6,12 @@
 /// also need the request id (to quote to Twilio support, or to log next to a business event),
 /// the status (`200` or `201`) or a header such as a rate-limit figure.
 ///
-/// ```no_run
-/// # async fn demo(client: conversations_api::Client) -> Result<(), conversations_api::Error> {
+/// In an API crate (here `conversations-api`):
+///
+/// ```text
 /// let created = client.conversations().create().send_with_metadata().await?;
 /// println!("{} {:?}", created.status, created.request_id);
 /// let conversation = created.value;
-/// # let _ = conversation;
-/// # Ok(())
-/// # }
 /// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
