@@ -9,6 +9,7 @@ mod regen;
 mod scale;
 mod spec_diff;
 mod test;
+mod timing;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [args]
