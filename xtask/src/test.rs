@@ -20,8 +20,8 @@
 //!    (`codegen/tests/prism/<fixture>.rs`), Prism serves that fixture and the driver sends its
 //!    JSON bodies through the generated crate, so Prism validates them (it answers 422 to a body
 //!    its spec rejects). Then a second Prism serves `spec/media_v1.yaml` (the Media Content
-//!    Service, another host) for `tests/src/bin/conformance_media`. Prism is stopped by its
-//!    process id on every path (success, failure, panic), together with any process it forked.
+//!    Service, another host) for `tests/src/bin/conformance_media`. Prism runs in a process
+//!    group of its own, and the whole group is killed on every path (success, failure, panic).
 //!
 //! See docs/conformance.md.
 //!

@@ -1,13 +1,19 @@
 //! The Prism mock server as a process: whether `node_modules` holds the pinned version, and a
-//! running Prism that is started on a free port of 127.0.0.1, waited for until it answers, and
-//! stopped when dropped.
+//! running Prism that is started on a free port of 127.0.0.1 in a process group of its own,
+//! waited for until it answers, and stopped, with its whole group, when dropped.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+#[cfg(windows)]
+use process_wrap::std::JobObject;
+#[cfg(unix)]
+use process_wrap::std::ProcessGroup;
+use process_wrap::std::{ChildWrapper, CommandWrap};
 
 /// How long Prism may take to answer after it was started (it usually needs a few seconds).
 const PRISM_START_LIMIT: Duration = Duration::from_secs(90);
@@ -29,7 +35,8 @@ pub(super) fn prism_installed(root: &Path) -> bool {
 
 /// A running Prism mock server; stopped (with anything it forked) when dropped.
 pub(super) struct Prism {
-    pub(super) child: Child,
+    /// Prism, the leader of its own process group (on Windows: in a job object of its own).
+    pub(super) child: Box<dyn ChildWrapper>,
     addr: SocketAddr,
     pub(super) url: String,
     pub(super) log: PathBuf,
@@ -51,7 +58,8 @@ impl Prism {
                 .port();
             let out = File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
             let err = out.try_clone().map_err(|e| e.to_string())?;
-            let child = Command::new(&bin)
+            let mut command = Command::new(&bin);
+            command
                 .current_dir(root)
                 // One process: the pid we hold is the server. (Prism's default under
                 // NODE_ENV=production is to fork a cluster worker, which Prism 5.16 cannot even
@@ -61,7 +69,15 @@ impl Prism {
                 .arg(spec)
                 .stdin(Stdio::null())
                 .stdout(out)
-                .stderr(err)
+                .stderr(err);
+            // Should Prism ever fork all the same (another version, a wrapper script), its
+            // processes stay in its group (job object), and `stop` kills them all at once.
+            let mut command = CommandWrap::from(command);
+            #[cfg(unix)]
+            command.wrap(ProcessGroup::leader());
+            #[cfg(windows)]
+            command.wrap(JobObject);
+            let child = command
                 .spawn()
                 .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
@@ -111,30 +127,17 @@ impl Prism {
         }
     }
 
+    /// SIGKILL to Prism's whole process group (on Windows: the job object is terminated), then
+    /// reap what was ours. The group is signalled even when Prism itself has exited, since a
+    /// process it forked would still be in it.
     fn stop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(Some(_))) {
-            return;
-        }
+        let running = !matches!(self.child.try_wait(), Ok(Some(_)));
         let pid = self.child.id();
-        // Prism runs as one process, but should it ever fork (a different version, a wrapper
-        // script), find every descendant before the parent dies and they are re-parented.
-        let descendants = descendants(pid);
-        let _ = self.child.kill(); // SIGKILL, by process id
-        for d in &descendants {
-            let _ = Command::new("kill")
-                .args(["-KILL", &d.to_string()])
-                .stderr(Stdio::null())
-                .status();
-        }
+        let _ = self.child.start_kill();
         let _ = self.child.wait();
-        println!(
-            "== xtask test: stopped Prism (pid {pid}{})",
-            if descendants.is_empty() {
-                String::new()
-            } else {
-                format!(" and its processes {descendants:?}")
-            }
-        );
+        if running {
+            println!("== xtask test: stopped Prism (pid {pid}) and its process group");
+        }
     }
 }
 
@@ -156,29 +159,6 @@ fn answers(addr: SocketAddr) -> bool {
     }
     let mut head = [0u8; 8];
     s.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.")
-}
-
-/// Every process below `pid` (Linux: `/proc/<pid>/task/<tid>/children`; empty elsewhere).
-fn descendants(pid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    let mut todo = vec![pid];
-    while let Some(p) = todo.pop() {
-        let Ok(tasks) = std::fs::read_dir(format!("/proc/{p}/task")) else {
-            continue;
-        };
-        for task in tasks.flatten() {
-            let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
-                continue;
-            };
-            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
-                if !out.contains(&c) {
-                    out.push(c);
-                    todo.push(c);
-                }
-            }
-        }
-    }
-    out
 }
 
 fn log_tail(path: &Path, lines: usize) -> String {
