@@ -21,7 +21,8 @@
 //!    JSON bodies through the generated crate, so Prism validates them (it answers 422 to a body
 //!    its spec rejects). Then a second Prism serves `spec/media_v1.yaml` (the Media Content
 //!    Service, another host) for `tests/src/bin/conformance_media`. Prism runs in a process
-//!    group of its own, and the whole group is killed on every path (success, failure, panic).
+//!    group of its own, and the whole group is killed on every path (success, failure, panic,
+//!    Ctrl-C).
 //!
 //! See docs/conformance.md.
 //!

@@ -1,12 +1,15 @@
 //! The Prism mock server as a process: whether `node_modules` holds the pinned version, and a
 //! running Prism that is started on a free port of 127.0.0.1 in a process group of its own,
-//! waited for until it answers, and stopped, with its whole group, when dropped.
+//! waited for until it answers, and stopped, with its whole group, when dropped or when
+//! `cargo xtask test` is interrupted.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+#[cfg(unix)]
+use std::sync::{Mutex, Once, PoisonError};
 use std::time::{Duration, Instant};
 
 #[cfg(windows)]
@@ -77,9 +80,16 @@ impl Prism {
             command.wrap(ProcessGroup::leader());
             #[cfg(windows)]
             command.wrap(JobObject);
+            #[cfg(unix)]
+            kill_running_on_interrupt();
             let child = command
                 .spawn()
                 .map_err(|e| format!("could not start {}: {e}", bin.display()))?;
+            #[cfg(unix)]
+            RUNNING
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(child.id());
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
             let mut prism = Prism {
                 child,
@@ -135,6 +145,11 @@ impl Prism {
         let pid = self.child.id();
         let _ = self.child.start_kill();
         let _ = self.child.wait();
+        #[cfg(unix)]
+        RUNNING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|&group| group != pid);
         if running {
             println!("== xtask test: stopped Prism (pid {pid}) and its process group");
         }
@@ -145,6 +160,48 @@ impl Drop for Prism {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// The process groups (each its Prism's pid) of the Prisms now running, for the handler of
+/// `kill_running_on_interrupt`.
+#[cfg(unix)]
+static RUNNING: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+/// In a group of its own, Prism gets neither the terminal's Ctrl-C nor the SIGHUP of a closed
+/// terminal, which go to the foreground group. So, from the first Prism on, SIGINT, SIGTERM and
+/// SIGHUP make xtask kill the groups of the Prisms still running and exit with status 130
+/// (the handler runs on a thread of its own, so it is not a signal handler's restricted code).
+/// On Windows Prism shares the console and gets Ctrl-C itself.
+#[cfg(unix)]
+fn kill_running_on_interrupt() {
+    static HANDLER: Once = Once::new();
+    HANDLER.call_once(|| {
+        let set = ctrlc::set_handler(|| {
+            let groups = RUNNING
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            for &group in &groups {
+                let Ok(raw) = i32::try_from(group) else {
+                    continue;
+                };
+                let _ = nix::sys::signal::killpg(
+                    nix::unistd::Pid::from_raw(raw),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            if !groups.is_empty() {
+                eprintln!("== xtask test: interrupted: killed Prism's process group {groups:?}");
+            }
+            std::process::exit(130);
+        });
+        if let Err(e) = set {
+            eprintln!(
+                "== xtask test: cannot catch Ctrl-C ({e}); an interrupted run would leave Prism \
+                 running"
+            );
+        }
+    });
 }
 
 /// An HTTP answer of any kind from `addr`.
