@@ -20,10 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use crate::timing::{median, time_command};
 
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
@@ -58,18 +55,6 @@ fn generator(name: &str, path: &Path, runs: usize) -> Result<(), String> {
         ms(total)
     );
     Ok(())
-}
-
-pub(crate) fn time_command(cmd: &mut Command) -> Result<Duration, String> {
-    let start = Instant::now();
-    let out = cmd.output().map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!(
-            "{cmd:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    Ok(start.elapsed())
 }
 
 /// What a user pays: `regen --out` writes the standalone crate (its own `[workspace]`, none of

@@ -160,7 +160,7 @@ fn corpus(dir: &Path) -> Result<bool, String> {
     std::fs::write(out.join("Cargo.toml"), manifest)
         .and_then(|()| std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map(drop))
         .map_err(|e| format!("{}: {e}", out.display()))?;
-    let profile = crate::test::dependency_profile(&root);
+    let profile = crate::test::fixtures::dependency_profile(&root);
     for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
         let build = Command::new(&cargo)
             .current_dir(&out)

@@ -17,10 +17,9 @@
 //! always runs on a warmer machine; the median over the rounds is printed. Dependencies are
 //! resolved and downloaded before anything is timed.
 
-use crate::bench::time_command as time;
+use crate::timing::{median, time_command as time};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 /// One binary to build: how the report names it, and its folder.
 struct Side {
@@ -103,8 +102,8 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
             "bench: downstream {}: clean debug build {:.1} s, clean release build {:.1} s \
              (medians of {rounds}), release binary {:.2} MiB",
             side.name,
-            median(&mut debug[i]).as_secs_f64(),
-            median(&mut release[i]).as_secs_f64(),
+            median(debug[i].clone()).as_secs_f64(),
+            median(release[i].clone()).as_secs_f64(),
             size[i] as f64 / 1048576.0
         );
     }
@@ -241,9 +240,4 @@ fn app(dir: &Path, dependencies: &str, body: &str) -> Result<(), String> {
 
 fn run(cmd: &mut Command) -> Result<(), String> {
     time(cmd).map(drop)
-}
-
-fn median(v: &mut [Duration]) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }

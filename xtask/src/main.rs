@@ -10,6 +10,7 @@ mod scale;
 mod spec_diff;
 mod standalone;
 mod test;
+mod timing;
 
 const USAGE: &str = "\
 usage: cargo xtask <command> [args]
