@@ -1,7 +1,10 @@
 //! `cargo xtask test [--reference PATH]`: every test the project has, in the order a reviewer
 //! wants failures.
 //!
-//! 1. generated code is fresh (`regen --check`), `cargo fmt --check`, `cargo clippy -D warnings`;
+//! 1. generated code is fresh (`regen --check`), `cargo fmt --check`, `cargo clippy -D warnings`,
+//!    the docs build without a warning (`RUSTDOCFLAGS=-D warnings cargo doc`), and the two
+//!    crates users depend on package and build from their packages (`cargo package` of
+//!    `twilio-runtime` and `conversations-api`);
 //! 2. `cargo test --workspace` (unit, snapshot, wire, runtime, example-decoding and fuzz tests);
 //! 3. with Twilio's published spec (`--reference PATH` or `TWILIO_REFERENCE_SPEC`), the upstream
 //!    checks: the `#[ignore]`d tests that read it (our spec's facts equal to it, drift found in
@@ -101,6 +104,29 @@ pub fn run(args: &[String]) -> ExitCode {
             "--",
             "-D",
             "warnings",
+        ]),
+    ) && step(
+        "cargo doc, warnings denied",
+        Command::new(&cargo)
+            .current_dir(&root)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args([
+                "doc",
+                "--quiet",
+                "--workspace",
+                "--no-deps",
+                "--all-features",
+            ]),
+    ) && step(
+        "cargo package twilio-runtime conversations-api",
+        Command::new(&cargo).current_dir(&root).args([
+            "package",
+            "--quiet",
+            "--allow-dirty",
+            "-p",
+            "twilio-runtime",
+            "-p",
+            "conversations-api",
         ]),
     );
     if !ok {

@@ -73,9 +73,9 @@ async fn a_reader_is_streamed_with_its_length() {
 }
 
 #[tokio::test]
-async fn bytes_are_sent_again_after_a_503_but_a_stream_is_sent_once() {
+async fn bytes_are_sent_again_after_a_429_but_a_stream_is_sent_once() {
     let server = MockServer::sequence(vec![
-        Reply::json(503, r#"{"code":20503,"message":"busy","status":503}"#),
+        Reply::json(429, r#"{"code":20429,"message":"busy","status":429}"#),
         Reply::json(201, STORED),
     ])
     .await;
@@ -90,7 +90,7 @@ async fn bytes_are_sent_again_after_a_503_but_a_stream_is_sent_once() {
     assert_eq!(r[1].body, vec![7u8; 10]);
 
     let server = MockServer::sequence(vec![
-        Reply::json(503, r#"{"code":20503,"message":"busy","status":503}"#),
+        Reply::json(429, r#"{"code":20429,"message":"busy","status":429}"#),
         Reply::json(201, STORED),
     ])
     .await;
@@ -100,7 +100,7 @@ async fn bytes_are_sent_again_after_a_503_but_a_stream_is_sent_once() {
         .send()
         .await
         .expect_err("no second attempt with a stream");
-    assert_eq!(err.status(), Some(503));
+    assert_eq!(err.status(), Some(429));
     assert_eq!(server.request_count(), 1);
 }
 
