@@ -1,0 +1,295 @@
+//! Reads that are more than a collection's records: a conversation's messages in either
+//! order, lists filtered by their query parameters, a participant's conversations, a user's
+//! conversations (a view of the conversations the user takes part in, with the user's own
+//! settings).
+
+use crate::behaviour::names;
+use crate::catalog::Operation;
+use crate::engine::{snake, Shared};
+use crate::error::ApiFailure;
+use crate::params::Values;
+use crate::place::Place;
+use crate::store::Store;
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+const USER_CONVERSATION: &str = "UserConversation";
+const PARTICIPANT_CONVERSATION: &str = "ParticipantConversation";
+
+/// The records a list answers with, in order, before paging.
+pub fn list(
+    shared: &Shared,
+    store: &Store,
+    op: &Operation,
+    place: &Place,
+    values: &Values,
+) -> Vec<Map<String, Value>> {
+    match op.resource.as_str() {
+        USER_CONVERSATION => return user_conversations(shared, store, place),
+        PARTICIPANT_CONVERSATION => return participant_conversations(shared, store, place, values),
+        _ => {}
+    }
+    let mut items: Vec<Map<String, Value>> = store
+        .collection(&place.collection)
+        .map(|c| c.iter().map(|r| r.fields.clone()).collect())
+        .unwrap_or_default();
+    // Filters: a query parameter whose snake-case name is a field keeps the records whose
+    // field equals it (`State=closed`); `StartDate`/`EndDate` bound `date_created`.
+    for (wire, value) in &values.0 {
+        let Some(text) = value.as_str() else { continue };
+        match wire.as_str() {
+            "PageSize" | "Page" | "PageToken" | "Order" => {}
+            "StartDate" => items.retain(|r| {
+                r.get("date_created")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d >= text)
+            }),
+            "EndDate" => items.retain(|r| {
+                r.get("date_created")
+                    .and_then(Value::as_str)
+                    .is_some_and(|d| d <= text)
+            }),
+            _ => {
+                let key = snake(wire);
+                if items.iter().any(|r| r.contains_key(&key)) {
+                    items.retain(|r| r.get(&key).and_then(Value::as_str) == Some(text));
+                }
+            }
+        }
+    }
+    if values.text("Order") == Some("desc") {
+        items.reverse();
+    }
+    items
+}
+
+/// One record, for a fetch.
+pub fn fetch(
+    shared: &Shared,
+    store: &Store,
+    op: &Operation,
+    place: &Place,
+    sid: &str,
+) -> Option<Map<String, Value>> {
+    if op.resource == USER_CONVERSATION {
+        return user_conversations(
+            shared,
+            store,
+            &Place {
+                item: None,
+                ..place.clone()
+            },
+        )
+        .into_iter()
+        .find(|r| r.get("conversation_sid").and_then(Value::as_str) == Some(sid));
+    }
+    store.get(&place.collection, sid).map(|r| r.fields.clone())
+}
+
+/// A user's conversations: every conversation of the user's service with a participant whose
+/// identity is the user's, with the user's settings kept on that participant.
+fn user_conversations(shared: &Shared, store: &Store, place: &Place) -> Vec<Map<String, Value>> {
+    let (Some(service), Some(user_sid)) = (&place.service, place.parent("UserSid")) else {
+        return Vec::new();
+    };
+    let users = format!("Services/{service}/Users");
+    let Some(identity) = store
+        .get(&users, user_sid)
+        .and_then(|u| u.text("identity"))
+        .map(str::to_string)
+    else {
+        return Vec::new();
+    };
+    let conversations = format!("Services/{service}/Conversations");
+    let mut out = Vec::new();
+    if let Some(list) = store.collection(&conversations) {
+        for conversation in list.iter() {
+            let sid = conversation.sid();
+            let participants = format!("{conversations}/{sid}/Participants");
+            let Some(participant) = store
+                .collection(&participants)
+                .and_then(|p| p.find_by("identity", &identity))
+            else {
+                continue;
+            };
+            let c = &conversation.fields;
+            let messages = store
+                .collection(&format!("{conversations}/{sid}/Messages"))
+                .map_or(0, |m| m.len());
+            let last_read = participant
+                .fields
+                .get("last_read_message_index")
+                .cloned()
+                .unwrap_or(Value::Null);
+            let unread = last_read
+                .as_i64()
+                .map_or(messages as i64, |i| (messages as i64 - 1 - i).max(0));
+            let mut row = json!({
+                "account_sid": shared.account_sid,
+                "chat_service_sid": service,
+                "conversation_sid": sid,
+                "user_sid": user_sid,
+                "participant_sid": participant.sid(),
+                "unread_messages_count": unread,
+                "last_read_message_index": last_read,
+                "notification_level": participant.fields.get("notification_level").cloned().unwrap_or(json!("default")),
+                "friendly_name": c.get("friendly_name").cloned().unwrap_or(Value::Null),
+                "unique_name": c.get("unique_name").cloned().unwrap_or(Value::Null),
+                "attributes": c.get("attributes").cloned().unwrap_or(Value::Null),
+                "date_created": c.get("date_created").cloned().unwrap_or(Value::Null),
+                "date_updated": c.get("date_updated").cloned().unwrap_or(Value::Null),
+                "created_by": c.get("created_by").cloned().unwrap_or(Value::Null),
+                "conversation_state": c.get("state").cloned().unwrap_or(Value::Null),
+                "timers": c.get("timers").cloned().unwrap_or(Value::Null),
+                "__url": format!("{}/{sid}", place.url),
+            });
+            if let Some(map) = row.as_object_mut() {
+                out.push(std::mem::take(map));
+            }
+        }
+    }
+    out
+}
+
+/// The conversations a participant (by `Identity` or `Address`) takes part in.
+fn participant_conversations(
+    shared: &Shared,
+    store: &Store,
+    place: &Place,
+    values: &Values,
+) -> Vec<Map<String, Value>> {
+    let Some(service) = &place.service else {
+        return Vec::new();
+    };
+    let identity = values.text("Identity");
+    let address = values.text("Address");
+    let conversations = format!("Services/{service}/Conversations");
+    let mut out = Vec::new();
+    let Some(list) = store.collection(&conversations) else {
+        return out;
+    };
+    for conversation in list.iter() {
+        let sid = conversation.sid();
+        let Some(participants) = store.collection(&format!("{conversations}/{sid}/Participants"))
+        else {
+            continue;
+        };
+        let found = participants.iter().find(|p| {
+            identity.is_some_and(|i| p.text("identity") == Some(i))
+                || address.is_some_and(|a| {
+                    p.fields
+                        .get("messaging_binding")
+                        .and_then(|b| b.get("address"))
+                        .and_then(Value::as_str)
+                        == Some(a)
+                })
+        });
+        let Some(p) = found else { continue };
+        let c = &conversation.fields;
+        let mut row = json!({
+            "account_sid": shared.account_sid,
+            "chat_service_sid": service,
+            "participant_sid": p.sid(),
+            "participant_user_sid": Value::Null,
+            "participant_identity": p.fields.get("identity").cloned().unwrap_or(Value::Null),
+            "participant_messaging_binding": p.fields.get("messaging_binding").cloned().unwrap_or(Value::Null),
+            "conversation_sid": sid,
+            "conversation_unique_name": c.get("unique_name").cloned().unwrap_or(Value::Null),
+            "conversation_friendly_name": c.get("friendly_name").cloned().unwrap_or(Value::Null),
+            "conversation_attributes": c.get("attributes").cloned().unwrap_or(Value::Null),
+            "conversation_date_created": c.get("date_created").cloned().unwrap_or(Value::Null),
+            "conversation_date_updated": c.get("date_updated").cloned().unwrap_or(Value::Null),
+            "conversation_created_by": c.get("created_by").cloned().unwrap_or(Value::Null),
+            "conversation_state": c.get("state").cloned().unwrap_or(Value::Null),
+            "conversation_timers": c.get("timers").cloned().unwrap_or(Value::Null),
+            "__url": Value::Null,
+        });
+        if let Some(map) = row.as_object_mut() {
+            map.remove("__url");
+            out.push(std::mem::take(map));
+        }
+    }
+    let _ = names::CONVERSATION;
+    out
+}
+
+/// An update that is not a stored record's: a user's settings on one of their conversations,
+/// kept on the user's participant.
+pub fn update(
+    shared: &Shared,
+    store: &mut Store,
+    op: &Operation,
+    place: &Place,
+    values: &Values,
+    resource: &crate::catalog::Resource,
+) -> Result<Option<Response>, ApiFailure> {
+    if op.resource != USER_CONVERSATION {
+        return Ok(None);
+    }
+    let sid = place.item.clone().unwrap_or_default();
+    let (participants, participant) = user_participant(store, place, &sid)?;
+    let coll = store.collection_mut(&participants);
+    if let Some(p) = coll.get_mut(&participant) {
+        if let Some(level) = values.text("NotificationLevel") {
+            p.fields.insert("notification_level".into(), json!(level));
+        }
+        if let Some(index) = values.get("LastReadMessageIndex") {
+            p.fields
+                .insert("last_read_message_index".into(), index.clone());
+        }
+        if let Some(ts) = values.get("LastReadTimestamp") {
+            p.fields.insert("last_read_timestamp".into(), ts.clone());
+        }
+    }
+    let row = fetch(shared, store, op, place, &sid)
+        .ok_or_else(|| ApiFailure::not_found(&format!("/{}/{sid}", place.collection)))?;
+    let mut shown = row.clone();
+    shown.remove("__url");
+    Ok(Some(crate::http::json(
+        axum::http::StatusCode::OK,
+        &crate::render::record(&shown, resource, &place.item_url(&sid)),
+    )))
+}
+
+/// A user leaves one of their conversations: their participant is removed.
+pub fn delete(
+    _shared: &Shared,
+    store: &mut Store,
+    op: &Operation,
+    place: &Place,
+) -> Result<Option<Response>, ApiFailure> {
+    if op.resource != USER_CONVERSATION {
+        return Ok(None);
+    }
+    let sid = place.item.clone().unwrap_or_default();
+    let (participants, participant) = user_participant(store, place, &sid)?;
+    store.collection_mut(&participants).remove(&participant);
+    Ok(Some(crate::http::empty(axum::http::StatusCode::NO_CONTENT)))
+}
+
+fn user_participant(
+    store: &Store,
+    place: &Place,
+    conversation: &str,
+) -> Result<(String, String), ApiFailure> {
+    let missing = || ApiFailure::not_found(&format!("/{}/{conversation}", place.collection));
+    let service = place.service.clone().ok_or_else(missing)?;
+    let user = place.parent("UserSid").ok_or_else(missing)?;
+    let identity = store
+        .get(&format!("Services/{service}/Users"), user)
+        .and_then(|u| u.text("identity"))
+        .ok_or_else(missing)?
+        .to_string();
+    let conversation = crate::place::canonical(
+        store,
+        &format!("Services/{service}/Conversations"),
+        conversation,
+    );
+    let participants = format!("Services/{service}/Conversations/{conversation}/Participants");
+    let participant = store
+        .collection(&participants)
+        .and_then(|c| c.find_by("identity", &identity))
+        .map(|p| p.sid().to_string())
+        .ok_or_else(missing)?;
+    Ok((participants, participant))
+}
