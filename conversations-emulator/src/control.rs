@@ -8,12 +8,26 @@
 //! | `POST /_emulator/faults` `{"path": "/v1/Conversations*", "method": "POST", "kind": "429", "retry_after": 1, "count": 2}` | the next `count` matching requests fail (`kind`: `429`, `503`, `drop`, `delay` with `delay_ms`) |
 //! | `DELETE /_emulator/faults` | no more faults |
 //! | `POST /_emulator/clock` `{"advance_seconds": 3600}` | move the clock forward |
+//! | `POST /_emulator/records` `{"path": "/v1/Services/IS../Conversations", "fields": {"sid": "CH..", "friendly_name": "Seeded"}}` | store a record with the SID given, answer `201` with it as a fetch would show it |
+//!
+//! `records` puts a record where a test needs one, with a SID it chose (fixtures, a suite
+//! whose SIDs are constants). `path` names a collection as the REST API does, in either scope
+//! (`/v1/Conversations` is the default service's, `/v1/Services/IS../Conversations` that
+//! service's); its parents must exist. `fields` are stored as the answers name them
+//! (snake_case, nested objects as objects) and must hold a `sid` with the resource's prefix.
+//! What a create fills in is filled in the same way where not given (`account_sid`, the
+//! service and parent SIDs, `date_created`, `date_updated`, a conversation's `state`, a
+//! message's `index`, ...), and a name that must be unique is refused as a create refuses it
+//! (409). A record with that SID already there is replaced. No webhook is called.
 
+use crate::catalog::Action;
 use crate::engine::Shared;
+use crate::error::ApiFailure;
 use crate::faults::{Fault, FaultKind};
+use crate::store::Record;
 use axum::http::StatusCode;
-use axum::response::Response;
-use serde_json::{json, Value};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,8 +86,109 @@ pub async fn handle(shared: &Arc<Shared>, method: &str, path: &str, body: &[u8])
                 &json!({"message": "expected {advance_seconds}"}),
             ),
         },
+        ("POST", "/records") => match seed(shared, &input) {
+            Ok(record) => crate::http::json(StatusCode::CREATED, &record),
+            Err(e) => e.into_response(),
+        },
         _ => crate::server::not_served(&format!("/_emulator{path}")),
     }
+}
+
+/// `POST /_emulator/records`: store `fields` in the collection `path` names; the record as
+/// answers show it.
+fn seed(shared: &Shared, input: &Value) -> Result<Value, ApiFailure> {
+    let usage = || {
+        ApiFailure::bad_request(
+            "expected {path: \"/v1/...\", fields: {sid: \"..\", ...}} (the fields as answers name them)",
+        )
+    };
+    let path = input
+        .get("path")
+        .and_then(Value::as_str)
+        .ok_or_else(usage)?;
+    let mut fields: Map<String, Value> = input
+        .get("fields")
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or_else(usage)?;
+    let catalog = shared.catalog.clone();
+    // The collection at `path`: the route of its list or its create, whichever it has.
+    let matched = ["GET", "POST"]
+        .into_iter()
+        .filter_map(|method| crate::router::route(&catalog, method, path).ok())
+        .find(|m| matches!(m.op.action, Action::List | Action::Create))
+        .ok_or_else(|| ApiFailure::not_found(&format!("{path} (a collection of the REST API)")))?;
+    let op = matched.op;
+    let resource = catalog
+        .resources
+        .get(&op.resource)
+        .cloned()
+        .unwrap_or_default();
+    let sid = fields
+        .get("sid")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(usage)?;
+    if let Some(prefix) = resource.sid_prefix.as_deref() {
+        if !crate::sid::is_sid(prefix, &sid) {
+            return Err(ApiFailure::bad_request(format!(
+                "fields.sid: {sid:?} is not a {prefix} SID"
+            )));
+        }
+    }
+    let mut store = shared.lock();
+    let place = crate::place::resolve(
+        &catalog,
+        &matched,
+        &store,
+        &shared.api_url(),
+        &shared.default_service,
+    )?;
+    let collection = crate::special::collection_for(op, &place);
+    // What a create fills in, where the fields do not say.
+    let now = crate::clock::format(shared.clock.now());
+    let mut filled = vec![("account_sid".to_string(), json!(shared.account_sid))];
+    if let Some(service) = &place.service {
+        filled.push(("chat_service_sid".into(), json!(service)));
+        filled.push(("service_sid".into(), json!(service)));
+    }
+    for (name, parent) in &place.parents {
+        filled.push((crate::engine::snake(name), json!(parent)));
+    }
+    filled.push(("date_created".into(), json!(now)));
+    filled.push(("date_updated".into(), json!(now)));
+    for (key, value) in filled {
+        if resource.field(&key).is_some() && !fields.contains_key(&key) {
+            fields.insert(key, value);
+        }
+    }
+    // Replace a record with this SID; refuse a name another record holds, as a create does.
+    let replaced = store.collection_mut(&collection).remove(&sid);
+    let given_index = fields.get("index").cloned();
+    if let Err(e) =
+        crate::behaviour::on_create(&op.resource, &mut store, &collection, &mut fields, &now)
+    {
+        if let Some(old) = replaced {
+            store.collection_mut(&collection).insert(old);
+        }
+        return Err(e);
+    }
+    if let Some(index) = given_index {
+        fields.insert("index".into(), index);
+    }
+    let seq = match &replaced {
+        Some(old) => old.seq,
+        None => store.next_seq(),
+    };
+    store.collection_mut(&collection).insert(Record {
+        seq,
+        fields: fields.clone(),
+    });
+    Ok(crate::render::record(
+        &fields,
+        &resource,
+        &place.item_url(&sid),
+    ))
 }
 
 fn fault_of(input: &Value) -> Option<Fault> {
