@@ -71,8 +71,12 @@ pub fn resolve(
     let scope_collection = catalog.scope_collection.as_ref();
     // The scope item (`Services/{ChatServiceSid}`) or, for a per-service resource reached at
     // the top level, the default service.
+    // A route on the scope collection itself (`Services/{Sid}`, a service's own fetch and
+    // delete) names no scope item: it is resolved as any other collection below.
+    let names_scope_item =
+        |param: &str| matches!(op.route.get(1), Some(Seg::Param { name, .. }) if name == param);
     match (op.scope, scope_collection) {
-        (Scope::Item, Some((collection, param))) => {
+        (Scope::Item, Some((collection, param))) if names_scope_item(param) => {
             route.next();
             route.next();
             let sid = matched.param(param).unwrap_or_default().to_string();
