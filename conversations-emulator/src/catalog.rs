@@ -111,6 +111,9 @@ pub struct Field {
     pub sid_prefix: Option<String>,
     pub is_object: bool,
     pub is_list: bool,
+    /// A string in the answer's schema (`sandbox` of a credential is `"true"`/`"false"` there,
+    /// though its parameter is a boolean).
+    pub is_text: bool,
 }
 
 #[derive(Debug, Clone, Default)]

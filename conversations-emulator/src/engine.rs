@@ -336,7 +336,16 @@ fn fields_from(
             continue;
         };
         if parts.len() == 1 {
-            out.insert(top, value.clone());
+            // A boolean or number parameter for a field the answer gives as a string.
+            let value = match value {
+                Value::Bool(_) | Value::Number(_)
+                    if resource.field(&top).is_some_and(|f| f.is_text) =>
+                {
+                    Value::String(value.to_string())
+                }
+                _ => value.clone(),
+            };
+            out.insert(top, value);
         } else {
             let mut slot = out.entry(top).or_insert_with(|| Value::Object(Map::new()));
             for part in &parts[1..parts.len() - 1] {

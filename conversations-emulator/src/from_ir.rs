@@ -250,6 +250,14 @@ fn param_ty(api: &ir::Api, ty: &Ty) -> ParamTy {
     }
 }
 
+fn is_string(ty: &Ty) -> bool {
+    match ty {
+        Ty::String => true,
+        Ty::Boxed(inner) => is_string(inner),
+        _ => false,
+    }
+}
+
 fn resource(doc: &OpenAPI, api: &ir::Api, model: &ir::Model, ops: &[Operation]) -> Resource {
     let fields = model
         .fields
@@ -271,6 +279,7 @@ fn resource(doc: &OpenAPI, api: &ir::Api, model: &ir::Model, ops: &[Operation]) 
                 sid_prefix: None,
                 is_object: nested.is_some() && !is_list,
                 is_list,
+                is_text: !is_list && is_string(&f.ty),
             }
         })
         .collect::<Vec<_>>();

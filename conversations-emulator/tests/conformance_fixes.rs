@@ -52,3 +52,39 @@ async fn a_service_can_be_fetched_and_deleted() {
     .await;
     assert_eq!(status, 200);
 }
+
+/// A credential's `sandbox` is a string in the answer (`"true"`, as in the spec's examples),
+/// though the parameter is a boolean: it was answered as a JSON boolean.
+#[tokio::test]
+async fn a_credentials_sandbox_is_answered_as_a_string() {
+    let emu = emulator().await;
+    let (status, created) = raw(
+        &emu,
+        Method::POST,
+        "/v1/Credentials",
+        &[("Type", "apn"), ("Sandbox", "true")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["sandbox"], "true");
+    let sid = created["sid"].as_str().expect("a SID");
+    let (status, updated) = raw(
+        &emu,
+        Method::POST,
+        &format!("/v1/Credentials/{sid}"),
+        &[("Sandbox", "false")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["sandbox"], "false");
+    let fetched = emu
+        .client()
+        .credential(sid)
+        .fetch()
+        .send()
+        .await
+        .expect("the client decodes it");
+    assert_eq!(fetched.sandbox.as_deref(), Some("false"));
+}
