@@ -442,12 +442,12 @@ fn act(
             )
         }
         Action::FetchSingleton => {
-            let fields = singleton(shared, store, place);
+            let fields = singleton(shared, store, place, &resource);
             crate::http::json(status, &render::record(&fields, &resource, &place.url))
         }
         Action::UpdateSingleton => {
             let set = fields_from(op, &resource, values);
-            let mut fields = singleton(shared, store, place);
+            let mut fields = singleton(shared, store, place, &resource);
             for (k, v) in set {
                 fields.insert(k, v);
             }
@@ -600,12 +600,19 @@ fn act(
     Ok((response, post))
 }
 
-/// The singleton at `place`, made with its defaults on first read.
-fn singleton(shared: &Shared, store: &mut Store, place: &Place) -> Map<String, Value> {
+/// The singleton at `place`, made with its defaults on first read: those of its fields the
+/// resource has (a service's configuration has no `account_sid`).
+fn singleton(
+    shared: &Shared,
+    store: &mut Store,
+    place: &Place,
+    resource: &crate::catalog::Resource,
+) -> Map<String, Value> {
     if let Some(existing) = store.singleton(&place.collection) {
         return existing.clone();
     }
-    let fields = crate::special::singleton_defaults(shared, place);
+    let mut fields = crate::special::singleton_defaults(shared, place);
+    fields.retain(|key, _| resource.field(key).is_some());
     *store.singleton_mut(&place.collection) = fields.clone();
     fields
 }

@@ -88,3 +88,30 @@ async fn a_credentials_sandbox_is_answered_as_a_string() {
         .expect("the client decodes it");
     assert_eq!(fetched.sandbox.as_deref(), Some("false"));
 }
+
+/// A service's configuration has no `account_sid` in the spec; the emulator answered one (every
+/// singleton started with it), which the client has nowhere to keep.
+#[tokio::test]
+async fn a_service_configuration_answers_only_its_own_fields() {
+    let emu = emulator().await;
+    let path = format!("/v1/Services/{}/Configuration", emu.default_service_sid());
+    for (method, form) in [
+        (Method::GET, &[][..]),
+        (Method::POST, &[("ReachabilityEnabled", "true")][..]),
+    ] {
+        let (status, body) = raw(&emu, method, &path, form, &[]).await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body.get("account_sid").is_none(), "{body}");
+        assert_eq!(body["chat_service_sid"], emu.default_service_sid());
+    }
+    // The singletons whose resource has the field keep it.
+    let (_, notifications) = raw(
+        &emu,
+        Method::GET,
+        &format!("{path}/Notifications"),
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(notifications["account_sid"], emu.account_sid());
+}
