@@ -81,7 +81,12 @@ pub fn fetch(
             },
         )
         .into_iter()
-        .find(|r| r.get("conversation_sid").and_then(Value::as_str) == Some(sid));
+        .find(|r| r.get("conversation_sid").and_then(Value::as_str) == Some(sid))
+        // The list's own note of each row's URL; a fetch answers with the request's.
+        .map(|mut r| {
+            r.remove("__url");
+            r
+        });
     }
     store.get(&place.collection, sid).map(|r| r.fields.clone())
 }

@@ -115,3 +115,32 @@ async fn a_service_configuration_answers_only_its_own_fields() {
     .await;
     assert_eq!(notifications["account_sid"], emu.account_sid());
 }
+
+/// Fetching one of a user's conversations answered the list's internal `__url` key along with
+/// the record's fields.
+#[tokio::test]
+async fn a_users_conversation_is_fetched_without_internal_keys() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let user = client.users().create("carol").send().await.expect("user");
+    let conversation = client
+        .conversations()
+        .create()
+        .send()
+        .await
+        .expect("conversation");
+    client
+        .conversation(&conversation.sid)
+        .participants()
+        .create()
+        .identity("carol")
+        .send()
+        .await
+        .expect("participant");
+    let path = format!("/v1/Users/{}/Conversations/{}", user.sid, conversation.sid);
+    let (status, body) = raw(&emu, Method::GET, &path, &[], &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("__url").is_none(), "{body}");
+    assert_eq!(body["url"], format!("{}{path}", emu.base_url()));
+    assert_eq!(body["conversation_sid"], conversation.sid.as_str());
+}
