@@ -21,12 +21,36 @@
 //! sent at least once. Then expected rejections (a bogus enum value, a wrong path, a bad path
 //! parameter, no credentials) prove that the server does reject and that the suite notices.
 //!
-//! Last line: `conformance: N/103 operations, M requests, R rejected`; the exit status is 0
-//! only when every operation passed, nothing was rejected and every negative check was
-//! rejected. `CONFORMANCE_VERBOSE=1` prints every request.
+//! Prism names what it finds wrong with a request or an answer in an `sl-violations` header
+//! (whatever the severity); each item is a problem of the operation and is counted.
+//!
+//! Last line: `conformance: N/103 operations, M requests, R rejected, V violations`; the exit
+//! status is 0 only when every operation passed, nothing was rejected, Prism found no
+//! violation and every negative check was rejected. `CONFORMANCE_VERBOSE=1` prints every
+//! request.
+//!
+//! ## Against the emulator
+//!
+//! ```sh
+//! cargo run -p conversations-emulator -- --port 4011 \
+//!     --account-sid AC5ef8732a3c49700934481addd5ce1659 --auth-token conformance-token &
+//! node_modules/.bin/prism proxy --errors -h 127.0.0.1 -p 4010 \
+//!     spec/conversations_v1.yaml http://127.0.0.1:4011 &
+//! CONFORMANCE_BASE_URL=http://127.0.0.1:4010 CONFORMANCE_EMULATOR_URL=http://127.0.0.1:4011 \
+//!     cargo run -p conversations-tests --bin conformance
+//! ```
+//!
+//! With `CONFORMANCE_EMULATOR_URL` (the emulator itself, not Prism) the suite runs in emulator
+//! mode: the emulator keeps state, so before each call that names one of the suite's fixed
+//! SIDs (and again after the suite deleted it) the suite stores that record through the
+//! emulator's `POST /_emulator/records` (`seed.rs`); the message's media is uploaded to the
+//! emulator's Media Content Service and its SID sent; page tokens are the emulator's own (it
+//! refuses tokens it did not issue). The emulator must accept the suite's credentials
+//! (`ACCOUNT`, `AUTH_TOKEN`). Every call, parameter and check is the same as against the mock.
 
 mod compare;
 mod proxy;
+mod seed;
 mod spec;
 
 use chrono::TimeZone;
@@ -45,8 +69,9 @@ use conversations_api::{
 };
 use futures::{Stream, TryStreamExt};
 use proxy::{Exchange, Proxy};
+use seed::Seeder;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use spec::{Location, Spec};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -55,6 +80,9 @@ use std::time::Duration;
 
 const SPEC: &str = include_str!("../../../../spec/conversations_v1.yaml");
 const BASE_URL_VAR: &str = "CONFORMANCE_BASE_URL";
+/// Emulator mode: the emulator's own URL, for seeding (see the module's docs).
+const EMULATOR_VAR: &str = "CONFORMANCE_EMULATOR_URL";
+const AUTH_TOKEN: &str = "conformance-token";
 
 // SIDs shaped like the spec's patterns (two letters, 32 hex digits).
 const ACCOUNT: &str = "AC5ef8732a3c49700934481addd5ce1659";
@@ -74,6 +102,10 @@ const ADDRESS: &str = "IG0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const FLOW: &str = "FW6c5b4a3928170f6e5d4c3b2a1908f7e6";
 const MEDIA: &str = "ME1a2b3c4d5e6f708192a3b4c5d6e7f809";
 const CONTENT: &str = "HX9a8b7c6d5e4f30211203f4e5d6c7b8a9";
+/// Emulator mode: the participant that makes `USER` a member of `CONVERSATION`.
+const USER_PARTICIPANT: &str = "MB7c6b5a4938271605f4e3d2c1b0a99887";
+/// Emulator mode: the identity of the seeded `USER`.
+const USER_IDENTITY: &str = "carol@example.com";
 
 const ATTRIBUTES: &str = r#"{"priority":"high","tags":["vip","eu"],"note":"a=1&b=2"}"#;
 const CERTIFICATE: &str = "-----BEGIN CERTIFICATE-----\nMIIDBjCCAe6gAwIBAgIJAL+conformance+test=\n-----END CERTIFICATE-----";
@@ -98,8 +130,15 @@ fn updated() -> DateTime {
 /// What the client gave back, as JSON.
 enum Decoded {
     One(Value),
-    Page { items: Value, meta: Value },
-    Items(Vec<Value>),
+    Page {
+        items: Value,
+        meta: Value,
+    },
+    /// What a stream yielded, and the `limit` it was given.
+    Items {
+        items: Vec<Value>,
+        limit: usize,
+    },
     Empty,
 }
 
@@ -126,6 +165,10 @@ struct Run {
     ops: BTreeMap<String, OpState>,
     stray: Vec<String>,
     negatives: Vec<Negative>,
+    /// Items of Prism's `sl-violations` headers, over every call (not the negative checks).
+    violations: usize,
+    /// Emulator mode: where the suite's records are seeded.
+    seeder: Option<Seeder>,
 }
 
 fn to_json<T: Serialize>(value: &T) -> Value {
@@ -177,16 +220,85 @@ fn refusal(body: &[u8]) -> String {
     }
 }
 
+/// One item of Prism's `sl-violations`, as a line.
+fn violation(v: &Value) -> String {
+    let location: Vec<String> = v["location"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| l.as_str().map_or_else(|| l.to_string(), str::to_string))
+        .collect();
+    format!(
+        "Prism violation ({}): {}: {}",
+        v["severity"].as_str().unwrap_or("?"),
+        location.join("."),
+        v["message"].as_str().unwrap_or("")
+    )
+}
+
+/// The collection paths of a scope: `/v1` for the default service, `/v1/Services/SERVICE`.
+fn base(scope: &str) -> String {
+    if scope == "default" {
+        "/v1".to_string()
+    } else {
+        format!("/v1/Services/{SERVICE}")
+    }
+}
+
 impl Run {
+    /// Emulator mode: store a record with the SID `fields` names in the collection at `path`
+    /// (nothing against the mock, which answers for any SID). A failure is a problem of the run.
+    async fn seed(&mut self, path: &str, fields: Value) {
+        let Some(seeder) = &self.seeder else {
+            return;
+        };
+        if let Err(e) = seeder.record(path, fields.clone()).await {
+            let sid = fields["sid"].as_str().unwrap_or("?");
+            self.problem(None, format!("seeding {sid} in {path}: {e}"));
+        }
+    }
+
+    /// A `PageToken` to send: the mock takes any text; the emulator reads its own tokens back
+    /// (`PT` and the hexadecimal offset) and refuses others, so there the first page's.
+    fn token(&self, mock: &'static str) -> &'static str {
+        if self.seeder.is_some() {
+            "PT0"
+        } else {
+            mock
+        }
+    }
+
+    /// The media SID a message is created with: the suite's `MEDIA` for the mock, a file
+    /// uploaded to the emulator's media service (in the scope's service) in emulator mode.
+    async fn media_sid(&mut self, scope: &str) -> String {
+        let Some(seeder) = &self.seeder else {
+            return MEDIA.to_string();
+        };
+        let service = if scope == "default" {
+            seeder.default_service.clone()
+        } else {
+            SERVICE.to_string()
+        };
+        match seeder.upload_media(&service).await {
+            Ok(sid) => sid,
+            Err(e) => {
+                self.problem(None, format!("uploading media to {service}: {e}"));
+                MEDIA.to_string()
+            }
+        }
+    }
+
     /// Check one exchange against the spec; returns the operationId it went to.
     fn inspect(&mut self, label: &str, ex: &Exchange) -> Option<String> {
         self.requests += 1;
+        self.violations += ex.violations.len();
         let Some(op) = self.spec.route(&ex.method, ex.path()).cloned() else {
             let msg = format!(
-                "{label}: {} {} is not an operation of the spec (answer {})",
+                "{label}: {} {} is not an operation of the spec (answer {}, {} violation(s))",
                 ex.method,
                 ex.path(),
-                ex.status
+                ex.status,
+                ex.violations.len()
             );
             println!("FAIL {msg}");
             self.stray.push(msg);
@@ -195,7 +307,7 @@ impl Run {
             }
             return None;
         };
-        let mut problems = Vec::new();
+        let mut problems: Vec<String> = ex.violations.iter().map(violation).collect();
         let mut sent = Vec::new();
         if !ex
             .header("authorization")
@@ -347,7 +459,7 @@ impl Run {
                 (_, None) => Err("the spec gives no list key".into()),
                 _ => Err(format!("{} requests for one page", exchanges.len())),
             },
-            Decoded::Items(items) => match &key {
+            Decoded::Items { items, limit } => match &key {
                 Some(key) => {
                     let mut raw_items = Vec::new();
                     let mut err = None;
@@ -358,6 +470,8 @@ impl Run {
                             Err(e) => err = Some(e.clone()),
                         }
                     }
+                    // The first `limit` items on the wire, each decoded, and no more.
+                    raw_items.truncate(limit);
                     match err {
                         Some(e) => Err(e),
                         None => compare::covers(
@@ -439,13 +553,19 @@ impl Run {
         self.judge(label, result);
     }
 
+    /// A `.limit(limit).stream()`: the items of every page fetched, cut to `limit` (the
+    /// client stops there, and pages need not be that short).
     async fn items<T: Serialize>(
         &mut self,
         label: &str,
+        limit: usize,
         stream: impl Stream<Item = Result<T, Error>>,
     ) {
         let result: Result<Vec<T>, Error> = stream.try_collect().await;
-        let result = result.map(|v| Decoded::Items(v.iter().map(to_json).collect()));
+        let result = result.map(|v| Decoded::Items {
+            items: v.iter().map(to_json).collect(),
+            limit,
+        });
         self.judge(label, result);
     }
 
@@ -503,7 +623,7 @@ impl Run {
             rb = rb.header(*name, *value);
         }
         if auth {
-            rb = rb.basic_auth(ACCOUNT, Some("conformance-token"));
+            rb = rb.basic_auth(ACCOUNT, Some(AUTH_TOKEN));
         }
         if let Some(form) = form {
             rb = rb
@@ -580,11 +700,11 @@ async fn default_only(run: &mut Run, c: &Client) {
             .r#type("whatsapp")
             .page_size(20)
             .page(0)
-            .page_token("PTaddresses0")
+            .page_token(run.token("PTaddresses0"))
             .send(),
     )
     .await;
-    run.items("addresses: stream", addresses.list().limit(3).stream())
+    run.items("addresses: stream", 3, addresses.list().limit(3).stream())
         .await;
     run.one(
         "addresses: create with webhook auto-creation",
@@ -619,6 +739,11 @@ async fn default_only(run: &mut Run, c: &Client) {
             .send(),
     )
     .await;
+    run.seed(
+        "/v1/Configuration/Addresses",
+        json!({"sid": ADDRESS, "type": "sms", "address": "+14155550111", "friendly_name": "Support line"}),
+    )
+    .await;
     let address = config.address(ADDRESS);
     run.one("address: fetch", address.fetch().send()).await;
     run.one(
@@ -651,12 +776,16 @@ async fn default_only(run: &mut Run, c: &Client) {
             .list()
             .page_size(50)
             .page(1)
-            .page_token("PTcredentials1")
+            .page_token(run.token("PTcredentials1"))
             .send_with_metadata(),
     )
     .await;
-    run.items("credentials: stream", credentials.list().limit(2).stream())
-        .await;
+    run.items(
+        "credentials: stream",
+        2,
+        credentials.list().limit(2).stream(),
+    )
+    .await;
     run.one(
         "credentials: create APN",
         credentials
@@ -686,6 +815,11 @@ async fn default_only(run: &mut Run, c: &Client) {
             .send(),
     )
     .await;
+    run.seed(
+        "/v1/Credentials",
+        json!({"sid": CREDENTIAL, "type": "fcm", "friendly_name": "Android app", "sandbox": "false"}),
+    )
+    .await;
     let credential = c.credential(CREDENTIAL);
     run.one("credential: fetch", credential.fetch().send())
         .await;
@@ -710,7 +844,17 @@ async fn default_only(run: &mut Run, c: &Client) {
 // ------------------------------------------------------------------------------------------
 // Operations that exist only under a chosen service.
 
+/// Emulator mode: `SERVICE`, the service the suite's service-scope calls act in.
+async fn seed_service(run: &mut Run) {
+    run.seed(
+        "/v1/Services",
+        json!({"sid": SERVICE, "friendly_name": "Customer support"}),
+    )
+    .await;
+}
+
 async fn service_only(run: &mut Run, c: &Client) {
+    seed_service(run).await;
     let services = c.services();
     run.page(
         "services: list",
@@ -718,11 +862,11 @@ async fn service_only(run: &mut Run, c: &Client) {
             .list()
             .page_size(100)
             .page(0)
-            .page_token("PTservices0")
+            .page_token(run.token("PTservices0"))
             .send(),
     )
     .await;
-    run.items("services: stream", services.list().limit(10).stream())
+    run.items("services: stream", 10, services.list().limit(10).stream())
         .await;
     run.one(
         "services: create",
@@ -733,6 +877,8 @@ async fn service_only(run: &mut Run, c: &Client) {
     let svc = c.service(SERVICE);
     run.one("service: fetch", svc.fetch().send()).await;
     run.empty("service: delete", svc.delete().send()).await;
+    // Deleted with everything in it: the calls below and in `both_scopes` need it back.
+    seed_service(run).await;
 
     let bindings = svc.bindings();
     run.page(
@@ -743,12 +889,21 @@ async fn service_only(run: &mut Run, c: &Client) {
             .identity(["alice@example.com", "bob"])
             .page_size(50)
             .page(0)
-            .page_token("PTbindings0")
+            .page_token(run.token("PTbindings0"))
             .send(),
     )
     .await;
-    run.items("bindings: stream", bindings.list().limit(5).stream())
+    run.items("bindings: stream", 5, bindings.list().limit(5).stream())
         .await;
+    run.seed(
+        &format!("/v1/Services/{SERVICE}/Bindings"),
+        json!({
+            "sid": BINDING, "binding_type": "apn", "identity": "alice@example.com",
+            "endpoint": "APN_addr_1", "credential_sid": CREDENTIAL,
+            "message_types": ["onMessageAdded"],
+        }),
+    )
+    .await;
     let binding = svc.binding(BINDING);
     run.one("binding: fetch", binding.fetch().send()).await;
     run.empty("binding: delete", binding.delete().send()).await;
@@ -833,7 +988,7 @@ async fn conversations<S: Scope>(
             .state(ConversationState::Active)
             .page_size(50)
             .page(0)
-            .page_token("PTconversations0")
+            .page_token(run.token("PTconversations0"))
             .send(),
     )
     .await;
@@ -841,6 +996,7 @@ async fn conversations<S: Scope>(
         .await;
     run.items(
         &format!("{scope}: conversations: stream"),
+        4,
         list.list()
             .state(ConversationState::Closed)
             .limit(4)
@@ -870,6 +1026,7 @@ async fn conversations<S: Scope>(
         list.create().send_with_metadata(),
     )
     .await;
+    seed_conversation(run, scope).await;
     run.one(
         &format!("{scope}: conversation: fetch"),
         conv.fetch().send(),
@@ -908,31 +1065,54 @@ async fn conversations<S: Scope>(
         conv.delete().webhook_enabled(false).send(),
     )
     .await;
+    seed_conversation(run, scope).await;
     run.empty(
         &format!("{scope}: conversation: delete"),
         conv.delete().send(),
     )
     .await;
+    // Messages, participants and webhooks below live in it.
+    seed_conversation(run, scope).await;
 
     messages(run, scope, &conv).await;
     participants(run, scope, &conv).await;
     scoped_webhooks(run, scope, &conv).await;
 }
 
+/// Emulator mode: `CONVERSATION` in `scope`.
+async fn seed_conversation(run: &mut Run, scope: &str) {
+    run.seed(
+        &format!("{}/Conversations", base(scope)),
+        json!({"sid": CONVERSATION, "friendly_name": "Support", "attributes": "{}"}),
+    )
+    .await;
+}
+
+/// Emulator mode: `MESSAGE` in `CONVERSATION`.
+async fn seed_message(run: &mut Run, scope: &str) {
+    run.seed(
+        &format!("{}/Conversations/{CONVERSATION}/Messages", base(scope)),
+        json!({"sid": MESSAGE, "author": "alice@example.com", "body": "Where is my order?"}),
+    )
+    .await;
+}
+
 async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandle<S>) {
     let list = conv.messages();
+    let media = run.media_sid(scope).await;
     run.page(
         &format!("{scope}: messages: list newest first"),
         list.list()
             .order(ConversationMessageOrder::Desc)
             .page_size(100)
             .page(0)
-            .page_token("PTmessages0")
+            .page_token(run.token("PTmessages0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: messages: stream oldest first"),
+        2,
         list.list()
             .order(ConversationMessageOrder::Asc)
             .limit(2)
@@ -948,7 +1128,7 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
             .date_created(created())
             .date_updated(updated())
             .attributes(ATTRIBUTES)
-            .media_sid(MEDIA)
+            .media_sid(&media)
             .content_sid(CONTENT)
             .content_variables(r#"{"1":"Zoë","2":"10:30 & 11:00"}"#)
             .subject("Re: order #1234")
@@ -960,6 +1140,7 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
         list.create().body("hi").send(),
     )
     .await;
+    seed_message(run, scope).await;
     let msg = conv.message(MESSAGE);
     run.one(&format!("{scope}: message: fetch"), msg.fetch().send())
         .await;
@@ -981,6 +1162,8 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
         msg.delete().webhook_enabled(true).send(),
     )
     .await;
+    // Its receipts are read below.
+    seed_message(run, scope).await;
 
     let receipts = msg.receipts();
     run.page(
@@ -989,13 +1172,22 @@ async fn messages<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationHandl
             .list()
             .page_size(50)
             .page(0)
-            .page_token("PTreceipts0")
+            .page_token(run.token("PTreceipts0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: receipts: stream"),
+        5,
         receipts.list().limit(5).stream(),
+    )
+    .await;
+    run.seed(
+        &format!(
+            "{}/Conversations/{CONVERSATION}/Messages/{MESSAGE}/Receipts",
+            base(scope)
+        ),
+        json!({"sid": RECEIPT, "participant_sid": PARTICIPANT, "status": "delivered", "error_code": 0}),
     )
     .await;
     run.one(
@@ -1012,12 +1204,13 @@ async fn participants<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationH
         list.list()
             .page_size(100)
             .page(0)
-            .page_token("PTparticipants0")
+            .page_token(run.token("PTparticipants0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: participants: stream"),
+        3,
         list.list().limit(3).stream(),
     )
     .await;
@@ -1047,6 +1240,11 @@ async fn participants<S: Scope>(run: &mut Run, scope: &str, conv: &ConversationH
             .identity("bob")
             .messaging_binding_projected_address("+14155550199")
             .send(),
+    )
+    .await;
+    run.seed(
+        &format!("{}/Conversations/{CONVERSATION}/Participants", base(scope)),
+        json!({"sid": PARTICIPANT, "identity": "dave@example.com"}),
     )
     .await;
     let p = conv.participant(PARTICIPANT);
@@ -1087,12 +1285,13 @@ async fn scoped_webhooks<S: Scope>(run: &mut Run, scope: &str, conv: &Conversati
         list.list()
             .page_size(5)
             .page(0)
-            .page_token("PTwebhooks0")
+            .page_token(run.token("PTwebhooks0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: conversation webhooks: stream"),
+        5,
         list.list().limit(5).stream(),
     )
     .await;
@@ -1120,6 +1319,14 @@ async fn scoped_webhooks<S: Scope>(run: &mut Run, scope: &str, conv: &Conversati
             .configuration_flow_sid(FLOW)
             .configuration_replay_after(0)
             .send(),
+    )
+    .await;
+    run.seed(
+        &format!("{}/Conversations/{CONVERSATION}/Webhooks", base(scope)),
+        json!({
+            "sid": WEBHOOK, "target": "webhook",
+            "configuration": {"url": "https://hooks.example.org/v1", "method": "POST", "filters": ["onMessageAdded"]},
+        }),
     )
     .await;
     let hook = conv.webhook(WEBHOOK);
@@ -1193,7 +1400,7 @@ async fn participant_conversations<S: Scope>(
             .identity("alice@example.com")
             .page_size(50)
             .page(0)
-            .page_token("PTpc0")
+            .page_token(run.token("PTpc0"))
             .send(),
     )
     .await;
@@ -1204,6 +1411,7 @@ async fn participant_conversations<S: Scope>(
     .await;
     run.items(
         &format!("{scope}: participant conversations: stream"),
+        3,
         list.list().identity("bob").limit(3).stream(),
     )
     .await;
@@ -1215,12 +1423,13 @@ async fn roles<S: Scope>(run: &mut Run, scope: &str, list: RoleList<S>, role: Ro
         list.list()
             .page_size(50)
             .page(0)
-            .page_token("PTroles0")
+            .page_token(run.token("PTroles0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: roles: stream"),
+        2,
         list.list().limit(2).stream(),
     )
     .await;
@@ -1249,6 +1458,11 @@ async fn roles<S: Scope>(run: &mut Run, scope: &str, list: RoleList<S>, role: Ro
         .send(),
     )
     .await;
+    run.seed(
+        &format!("{}/Roles", base(scope)),
+        json!({"sid": ROLE, "friendly_name": "Supervisor", "type": "conversation", "permissions": ["sendMessage", "removeMember"]}),
+    )
+    .await;
     run.one(&format!("{scope}: role: fetch"), role.fetch().send())
         .await;
     run.one(
@@ -1258,6 +1472,15 @@ async fn roles<S: Scope>(run: &mut Run, scope: &str, list: RoleList<S>, role: Ro
     .await;
     run.empty(&format!("{scope}: role: delete"), role.delete().send())
         .await;
+}
+
+/// Emulator mode: `USER` in `scope`.
+async fn seed_user(run: &mut Run, scope: &str) {
+    run.seed(
+        &format!("{}/Users", base(scope)),
+        json!({"sid": USER, "identity": USER_IDENTITY, "friendly_name": "Carol"}),
+    )
+    .await;
 }
 
 async fn users<S: Scope>(
@@ -1272,12 +1495,13 @@ async fn users<S: Scope>(
         list.list()
             .page_size(50)
             .page(0)
-            .page_token("PTusers0")
+            .page_token(run.token("PTusers0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: users: stream"),
+        2,
         list.list().limit(2).stream(),
     )
     .await;
@@ -1296,6 +1520,7 @@ async fn users<S: Scope>(
         list.create("bob").send(),
     )
     .await;
+    seed_user(run, scope).await;
     run.one(&format!("{scope}: user: fetch"), user.fetch().send())
         .await;
     run.one(
@@ -1318,6 +1543,13 @@ async fn users<S: Scope>(
         user.delete().webhook_enabled(true).send(),
     )
     .await;
+    // Back, and a member of `CONVERSATION`, for the user's conversations below.
+    seed_user(run, scope).await;
+    run.seed(
+        &format!("{}/Conversations/{CONVERSATION}/Participants", base(scope)),
+        json!({"sid": USER_PARTICIPANT, "identity": USER_IDENTITY}),
+    )
+    .await;
 
     let convs = user.conversations();
     run.page(
@@ -1326,12 +1558,13 @@ async fn users<S: Scope>(
             .list()
             .page_size(50)
             .page(0)
-            .page_token("PTuc0")
+            .page_token(run.token("PTuc0"))
             .send(),
     )
     .await;
     run.items(
         &format!("{scope}: user conversations: stream"),
+        2,
         convs.list().limit(2).stream(),
     )
     .await;
@@ -1493,6 +1726,19 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let verbose = std::env::var("CONFORMANCE_VERBOSE").is_ok_and(|v| v != "0" && !v.is_empty());
+    let seeder = match std::env::var(EMULATOR_VAR)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    {
+        None => None,
+        Some(url) => match Seeder::connect(&url, ACCOUNT, AUTH_TOKEN).await {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("conformance: {EMULATOR_VAR}: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
     let spec = match Spec::parse(SPEC) {
         Ok(s) => s,
         Err(e) => {
@@ -1509,7 +1755,7 @@ async fn main() -> ExitCode {
     };
     let client = Client::builder()
         .account_sid(ACCOUNT)
-        .auth_token("conformance-token")
+        .auth_token(AUTH_TOKEN)
         .base_url(proxy.url())
         .retry_policy(RetryPolicy::none())
         .timeout(Duration::from_secs(30))
@@ -1532,6 +1778,12 @@ async fn main() -> ExitCode {
         "conformance: {} operations in the spec, server {base_url}",
         spec.ops.len()
     );
+    if let Some(s) = &seeder {
+        println!(
+            "conformance: emulator mode: records seeded through {EMULATOR_VAR}, default service {}",
+            s.default_service
+        );
+    }
     let mut run = Run {
         spec,
         proxy,
@@ -1543,6 +1795,8 @@ async fn main() -> ExitCode {
         ops: BTreeMap::new(),
         stray: Vec::new(),
         negatives: Vec::new(),
+        violations: 0,
+        seeder,
     };
 
     default_only(&mut run, &client).await;
@@ -1604,11 +1858,12 @@ async fn main() -> ExitCode {
         run.negatives.len()
     );
     println!(
-        "conformance: {passed}/{total} operations, {} requests, {} rejected",
-        run.requests, run.rejected
+        "conformance: {passed}/{total} operations, {} requests, {} rejected, {} violations",
+        run.requests, run.rejected, run.violations
     );
     let ok = passed == total
         && run.rejected == 0
+        && run.violations == 0
         && run.stray.is_empty()
         && negatives_ok == run.negatives.len()
         && !run.negatives.is_empty();

@@ -18,6 +18,11 @@ pub struct Exchange {
     /// The server's status; 0 when the server could not be reached.
     pub status: u16,
     pub response: Vec<u8>,
+    /// What Prism found wrong with the request or the answer: the items of its
+    /// `sl-violations` header (`{location, severity, code, message}`), which it sets whenever
+    /// it found anything, whatever the severity and whether or not it also answered with an
+    /// error.
+    pub violations: Vec<serde_json::Value>,
 }
 
 impl Exchange {
@@ -160,8 +165,12 @@ async fn serve(
         let body = buf[head_end..head_end + length].to_vec();
         buf.drain(..head_end + length);
 
-        let (status, content_type, response) =
-            forward(&upstream, &method, &target, &headers, &body).await;
+        let Answer {
+            status,
+            content_type,
+            body: response,
+            violations,
+        } = forward(&upstream, &method, &target, &headers, &body).await;
         if let Ok(mut l) = log.lock() {
             l.push(Exchange {
                 method,
@@ -170,10 +179,48 @@ async fn serve(
                 body,
                 status,
                 response: response.clone(),
+                violations,
             });
         }
         let status = if status == 0 { 502 } else { status };
         write_response(&mut sock, status, content_type.as_deref(), &response).await?;
+    }
+}
+
+/// What the server under test answered.
+struct Answer {
+    /// 0 when the server could not be reached (`body` then says why).
+    status: u16,
+    content_type: Option<String>,
+    body: Vec<u8>,
+    violations: Vec<serde_json::Value>,
+}
+
+impl Answer {
+    fn failed(why: String) -> Answer {
+        Answer {
+            status: 0,
+            content_type: None,
+            body: why.into_bytes(),
+            violations: Vec::new(),
+        }
+    }
+}
+
+/// The items of Prism's `sl-violations` header; one item saying what was wrong when the header
+/// is there but is not a JSON array (Prism cuts a long one short).
+fn violations_of(headers: &reqwest::header::HeaderMap) -> Vec<serde_json::Value> {
+    let Some(value) = headers.get("sl-violations") else {
+        return Vec::new();
+    };
+    let text = String::from_utf8_lossy(value.as_bytes());
+    match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(serde_json::Value::Array(items)) => items,
+        _ => vec![serde_json::json!({
+            "location": ["sl-violations"],
+            "severity": "Error",
+            "message": text,
+        })],
     }
 }
 
@@ -184,9 +231,9 @@ async fn forward(
     target: &str,
     headers: &[(String, String)],
     body: &[u8],
-) -> (u16, Option<String>, Vec<u8>) {
+) -> Answer {
     let Ok(method) = reqwest::Method::from_bytes(method.as_bytes()) else {
-        return (0, None, b"bad method".to_vec());
+        return Answer::failed("bad method".into());
     };
     let mut rb = upstream
         .http
@@ -210,13 +257,15 @@ async fn forward(
                 .get(reqwest::header::CONTENT_TYPE)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
+            let violations = violations_of(resp.headers());
             match resp.bytes().await {
-                Ok(b) => (status, content_type, b.to_vec()),
-                Err(e) => (
-                    0,
-                    None,
-                    format!("reading the answer failed: {e}").into_bytes(),
-                ),
+                Ok(b) => Answer {
+                    status,
+                    content_type,
+                    body: b.to_vec(),
+                    violations,
+                },
+                Err(e) => Answer::failed(format!("reading the answer failed: {e}")),
             }
         }
         Err(e) => {
@@ -226,7 +275,7 @@ async fn forward(
                 msg.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
-            (0, None, msg.into_bytes())
+            Answer::failed(msg)
         }
     }
 }
