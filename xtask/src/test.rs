@@ -19,19 +19,24 @@
 //!    `npm ci` into the git-ignored `node_modules/`) serves `spec/conversations_v1.yaml` on
 //!    127.0.0.1; the conformance suite (`tests/src/bin/conformance`) calls every operation
 //!    through the generated client against it, then `scripts/prism_check.py` checks the spec's
-//!    own examples against the same Prism. Then, for each fixture with a Prism driver
+//!    own examples against the same Prism. Then the same suite runs against the emulator
+//!    (`conversations-emulator`, with the suite's credentials) behind Prism as a validating
+//!    proxy (`prism proxy --errors`), which checks every request and every answer of the
+//!    emulator against the spec; the suite seeds the records its SIDs name through the
+//!    emulator's `/_emulator/records` and must end `103/103 operations, .. 0 rejected,
+//!    0 violations`. Then, for each fixture with a Prism driver
 //!    (`codegen/tests/prism/<fixture>.rs`), Prism serves that fixture and the driver sends its
 //!    JSON bodies through the generated crate, so Prism validates them (it answers 422 to a body
 //!    its spec rejects). Then a second Prism serves `spec/media_v1.yaml` (the Media Content
-//!    Service, another host) for `tests/src/bin/conformance_media`. Prism runs in a process
-//!    group of its own, and the whole group is killed on every path (success, failure, panic,
-//!    Ctrl-C).
+//!    Service, another host) for `tests/src/bin/conformance_media`. Prism (and the emulator)
+//!    runs in a process group of its own, and the whole group is killed on every path (success,
+//!    failure, panic, Ctrl-C).
 //!
 //! See docs/conformance.md.
 //!
 //! This file reads the arguments and runs the steps in order; `steps` runs one command as a
-//! step, `fixtures` is step 4, `conformance` and `media` are step 5, `prism` is the Prism process
-//! they start.
+//! step, `fixtures` is step 4, `conformance` and `media` are step 5, `prism` holds the server
+//! processes they start (Prism, the emulator).
 
 mod conformance;
 pub(crate) mod fixtures;

@@ -1,15 +1,72 @@
 //! Step 5 of `cargo xtask test`: conformance against Prism. The conformance suite and the spec's
-//! own examples against Prism serving `spec/conversations_v1.yaml`, then the JSON bodies of each
-//! fixture with a Prism driver, then the Media Content Service (`media`).
+//! own examples against Prism serving `spec/conversations_v1.yaml`; the same suite against the
+//! emulator behind Prism's validating proxy; then the JSON bodies of each fixture with a Prism
+//! driver, then the Media Content Service (`media`).
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use super::fixtures::dependency_profile;
 use super::media::media_conformance;
-use super::prism::{prism_installed, Prism};
+use super::prism::{prism_installed, Prism, Server};
 use super::steps::{have, step};
+
+/// Run the conformance suite as a step: its output echoed, and its last summary line
+/// (`conformance: N/103 operations, ...`) repeated on the step's closing line.
+fn suite_step(name: &str, cmd: &mut Command) -> bool {
+    println!("== xtask test: {name}");
+    let started = Instant::now();
+    let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("== xtask test: {name} could not start: {e}");
+            return false;
+        }
+    };
+    let mut summary = None;
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if line.starts_with("conformance: ") && line.contains(" operations, ") {
+                summary = Some(line);
+            }
+        }
+    }
+    let summary = summary.unwrap_or_else(|| "no summary line".to_string());
+    match child.wait() {
+        Ok(s) if s.success() => {
+            println!(
+                "== xtask test: {name}: ok ({:.1} s): {summary}",
+                started.elapsed().as_secs_f64()
+            );
+            true
+        }
+        Ok(s) => {
+            eprintln!("== xtask test: {name} failed ({s}): {summary}");
+            false
+        }
+        Err(e) => {
+            eprintln!("== xtask test: {name}: {e}");
+            false
+        }
+    }
+}
+
+/// The conformance suite's command (`cargo run -p conversations-tests --bin conformance`).
+fn suite(root: &Path, cargo: &str) -> Command {
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(root).args([
+        "run",
+        "--quiet",
+        "-p",
+        "conversations-tests",
+        "--bin",
+        "conformance",
+    ]);
+    cmd
+}
 
 /// Step 5: Prism, the conformance suite and the spec-level example check.
 pub(super) fn conformance(root: &Path, cargo: &str) -> bool {
@@ -38,6 +95,8 @@ pub(super) fn conformance(root: &Path, cargo: &str) -> bool {
         return false;
     }
     // Build first, so Prism does not sit idle through a compile.
+    // Built apart, as each is run: one build of both would unify their dependencies' features,
+    // and `cargo run` of either would then build again.
     if !step(
         "build the conformance suite",
         Command::new(cargo).current_dir(root).args([
@@ -49,6 +108,16 @@ pub(super) fn conformance(root: &Path, cargo: &str) -> bool {
             "conformance",
             "--bin",
             "conformance_media",
+        ]),
+    ) || !step(
+        "build the emulator",
+        Command::new(cargo).current_dir(root).args([
+            "build",
+            "--quiet",
+            "-p",
+            "conversations-emulator",
+            "--bin",
+            "conversations-emulator",
         ]),
     ) {
         return false;
@@ -68,19 +137,9 @@ pub(super) fn conformance(root: &Path, cargo: &str) -> bool {
         prism.url,
         started.elapsed().as_secs_f64()
     );
-    let ok = step(
+    let ok = suite_step(
         "conformance suite (every operation through the client)",
-        Command::new(cargo)
-            .current_dir(root)
-            .env("CONFORMANCE_BASE_URL", &prism.url)
-            .args([
-                "run",
-                "--quiet",
-                "-p",
-                "conversations-tests",
-                "--bin",
-                "conformance",
-            ]),
+        suite(root, cargo).env("CONFORMANCE_BASE_URL", &prism.url),
     ) & step(
         "prism check (the spec's own examples and requests)",
         Command::new("python3")
@@ -93,7 +152,66 @@ pub(super) fn conformance(root: &Path, cargo: &str) -> bool {
         eprintln!("== xtask test: Prism's log: {}", prism.log.display());
     }
     drop(prism); // stops it; also happens on any early return or panic
-    ok && json_fixtures_against_prism(root, cargo) && media_conformance(root, cargo)
+    ok && against_emulator(root, cargo)
+        && json_fixtures_against_prism(root, cargo)
+        && media_conformance(root, cargo)
+}
+
+/// Step 5, emulator part: the conformance suite against the emulator, with Prism in front of it
+/// as a validating proxy (`prism proxy --errors`): every request checked against the spec before
+/// the emulator gets it, every answer of the emulator checked before the client gets it. The
+/// suite seeds the records its fixed SIDs name straight into the emulator
+/// (`CONFORMANCE_EMULATOR_URL`), and counts the violations Prism reports.
+fn against_emulator(root: &Path, cargo: &str) -> bool {
+    println!("== xtask test: start the emulator (cargo run -p conversations-emulator)");
+    let started = Instant::now();
+    let emulator = match Server::emulator(root, cargo, "emulator.log") {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("== xtask test: {e}");
+            return false;
+        }
+    };
+    println!(
+        "== xtask test: the emulator (pid {}) answers on {} ({:.1} s)",
+        emulator.child.id(),
+        emulator.url,
+        started.elapsed().as_secs_f64()
+    );
+    println!("== xtask test: start Prism as a validating proxy in front of the emulator");
+    let started = Instant::now();
+    let proxy = match Prism::proxy(
+        root,
+        Path::new("spec/conversations_v1.yaml"),
+        &emulator.url,
+        "prism-proxy.log",
+    ) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("== xtask test: {e}");
+            return false;
+        }
+    };
+    println!(
+        "== xtask test: Prism proxy (pid {}) answers on {} ({:.1} s)",
+        proxy.child.id(),
+        proxy.url,
+        started.elapsed().as_secs_f64()
+    );
+    let ok = suite_step(
+        "conformance suite against the emulator, behind Prism's validating proxy",
+        suite(root, cargo)
+            .env("CONFORMANCE_BASE_URL", &proxy.url)
+            .env("CONFORMANCE_EMULATOR_URL", &emulator.url),
+    );
+    if !ok {
+        eprintln!(
+            "== xtask test: Prism's log: {}; the emulator's: {}",
+            proxy.log.display(),
+            emulator.log.display()
+        );
+    }
+    ok
 }
 
 /// Fixtures whose JSON bodies Prism checks: each has a driver `codegen/tests/prism/<name>.rs`,
