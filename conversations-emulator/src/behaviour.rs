@@ -76,8 +76,8 @@ pub fn on_create(
             if let Some(address) = address {
                 let in_use = existing.is_some_and(|c| {
                     c.iter().any(|r| {
-                        r.fields
-                            .get("messaging_binding")
+                        r.get("messaging_binding")
+                            .as_ref()
                             .and_then(|b| b.get("address"))
                             .and_then(Value::as_str)
                             == Some(address.as_str())
@@ -183,13 +183,31 @@ pub fn apply_timers(
     Ok(())
 }
 
+/// Whether one of `record`'s timers can still move its state: it is not closed, and it has a
+/// closed timer, or an inactive timer while active.
+pub fn timer_pending(record: &Record) -> bool {
+    let timers = record.get("timers");
+    let has = |key: &str| {
+        timers
+            .as_ref()
+            .and_then(|t| t.get(key))
+            .is_some_and(|v| !v.is_null())
+    };
+    match record.text("state").unwrap_or("active") {
+        "closed" => false,
+        "active" => has("date_closed") || has("date_inactive"),
+        _ => has("date_closed"),
+    }
+}
+
 /// Move `record`'s state by its timers at `now`: `active` -> `inactive` at `date_inactive`,
 /// anything but `closed` -> `closed` at `date_closed`. The new state, when it changed.
 pub fn run_timers(
     record: &mut Record,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<(String, String)> {
-    let timers = record.fields.get("timers")?.as_object()?.clone();
+    let timers = record.get("timers")?;
+    let timers = timers.as_object()?;
     let due = |key: &str| {
         timers
             .get(key)
@@ -205,9 +223,7 @@ pub fn run_timers(
     } else {
         return None;
     };
-    record.fields.insert("state".into(), json!(next));
-    record
-        .fields
-        .insert("date_updated".into(), json!(crate::clock::format(now)));
+    record.set("state", json!(next));
+    record.set("date_updated", json!(crate::clock::format(now)));
     Some((state, next.to_string()))
 }

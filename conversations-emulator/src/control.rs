@@ -180,10 +180,7 @@ fn seed(shared: &Shared, input: &Value) -> Result<Value, ApiFailure> {
         Some(old) => old.seq,
         None => store.next_seq(),
     };
-    store.collection_mut(&collection).insert(Record {
-        seq,
-        fields: fields.clone(),
-    });
+    store.put(&collection, Record::new(seq, fields.clone()));
     Ok(crate::render::record(
         &fields,
         &resource,

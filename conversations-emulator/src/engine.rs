@@ -12,6 +12,7 @@ use crate::place::{self, Place};
 use crate::render;
 use crate::router::{self, Matched};
 use crate::store::{Record, Store};
+use crate::views::Window;
 use crate::webhooks::{Caller, Target, Verdict};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -211,7 +212,7 @@ async fn pre_action(
             .item
             .as_deref()
             .and_then(|sid| store.get(&place.collection, sid))
-            .map(|r| r.fields.clone())
+            .map(Record::fields)
             .unwrap_or_default();
         for (wire, value) in &values.0 {
             let key = wire.split('.').map(snake).collect::<Vec<_>>().join(".");
@@ -421,11 +422,12 @@ fn act(
     let mut post: PostEvents = Vec::new();
     let response = match op.action {
         Action::List => {
-            let items = crate::views::list(shared, store, op, place, values);
             let Answer::List { key } = &op.answer else {
                 return Err(ApiFailure::new(500, 20500, "list without a key"));
             };
-            page(&items, key, place, &resource, values, query)?
+            let window = page_window(values, query)?;
+            let (items, more) = crate::views::list(shared, store, op, place, values, window);
+            page(&items, more, window, key, place, &resource, query)?
         }
         Action::Fetch => {
             let sid = place.item.clone().unwrap_or_default();
@@ -487,11 +489,7 @@ fn act(
             crate::special::before_create(shared, store, op, place, values, &mut fields, now)?;
             behaviour::on_create(&op.resource, store, &collection, &mut fields, &now_text)?;
             let seq = store.next_seq();
-            let record = Record {
-                seq,
-                fields: fields.clone(),
-            };
-            store.collection_mut(&collection).insert(record);
+            store.put(&collection, Record::new(seq, fields.clone()));
             crate::special::after_create(shared, store, op, place, values, &fields, now)?;
             post.extend(post_events(
                 shared,
@@ -527,7 +525,7 @@ fn act(
                 .get(&place.collection, &sid)
                 .cloned()
                 .ok_or_else(|| ApiFailure::not_found(&format!("/{}/{sid}", place.collection)))?;
-            let mut fields = before.fields.clone();
+            let mut fields = before.fields();
             if op.resource == names::CONVERSATION {
                 behaviour::apply_timers(&mut set, values, now)?;
                 if let (Some(Value::Object(new)), Some(Value::Object(old))) =
@@ -544,10 +542,7 @@ fn act(
             if fields.contains_key("date_updated") || resource.field("date_updated").is_some() {
                 fields.insert("date_updated".into(), json!(now_text));
             }
-            store.collection_mut(&place.collection).insert(Record {
-                seq: before.seq,
-                fields: fields.clone(),
-            });
+            store.put(&place.collection, Record::new(before.seq, fields.clone()));
             post.extend(post_events(
                 shared,
                 store,
@@ -592,7 +587,7 @@ fn act(
                 op,
                 Action::Delete,
                 place,
-                &record.fields,
+                &record.fields(),
             ));
             crate::http::empty(status)
         }
@@ -617,16 +612,9 @@ fn singleton(
     fields
 }
 
-/// A list page of `items` by the request's `PageSize`, `Page` and `PageToken`.
-fn page(
-    items: &[Map<String, Value>],
-    key: &str,
-    place: &Place,
-    resource: &crate::catalog::Resource,
-    values: &Values,
-    query: &[(String, String)],
-) -> Result<Response, ApiFailure> {
-    let page_size = values
+/// The part of a list a request asks for, by its `PageSize`, `Page` and `PageToken`.
+fn page_window(values: &Values, query: &[(String, String)]) -> Result<Window, ApiFailure> {
+    let size = values
         .get("PageSize")
         .and_then(Value::as_i64)
         .unwrap_or(50)
@@ -644,12 +632,22 @@ fn page(
     }) {
         Some(token) => render::offset_of_token(token)
             .ok_or_else(|| ApiFailure::bad_request("Invalid parameter PageToken"))?,
-        None => page_no * page_size,
+        None => page_no.saturating_mul(size),
     };
-    let end = (start + page_size).min(items.len());
+    Ok(Window { start, size })
+}
+
+/// A list page of `items`, the records of `window`; `more` when others follow.
+fn page(
+    items: &[Map<String, Value>],
+    more: bool,
+    window: Window,
+    key: &str,
+    place: &Place,
+    resource: &crate::catalog::Resource,
+    query: &[(String, String)],
+) -> Result<Response, ApiFailure> {
     let rendered: Vec<Value> = items
-        .get(start.min(items.len())..end)
-        .unwrap_or(&[])
         .iter()
         .map(|f| {
             let sid = f.get("sid").and_then(Value::as_str).unwrap_or("");
@@ -673,9 +671,9 @@ fn page(
             key,
             list_url: &place.url,
             filters: &filters,
-            page: start / page_size,
-            page_size,
-            has_next: end < items.len(),
+            page: window.start / window.size,
+            page_size: window.size,
+            has_next: more,
         },
     );
     Ok(crate::http::json(StatusCode::OK, &body))
@@ -736,7 +734,7 @@ fn deliveries_for(
         let path = format!("Services/{service}/Conversations/{conversation}/Webhooks");
         if let Some(hooks) = store.collection(&path) {
             for hook in hooks.iter() {
-                if let Some(target) = events::scoped_target(&hook.fields) {
+                if let Some(target) = events::scoped_target(&hook.fields()) {
                     if events::listed(&target, event_type) {
                         out.push((target, event_type.to_string(), fields.clone()));
                     }

@@ -24,6 +24,7 @@
 
 mod behaviour;
 mod catalog;
+mod cell;
 mod clock;
 mod control;
 mod engine;
@@ -278,9 +279,9 @@ fn seed_default_service(shared: &Shared, catalog: &catalog::Catalog) {
         "date_created": now,
         "date_updated": now,
     });
-    store.collection_mut(&collection).insert(store::Record {
-        seq,
-        fields: fields.as_object().cloned().unwrap_or_default(),
-    });
+    store.put(
+        &collection,
+        store::Record::new(seq, fields.as_object().cloned().unwrap_or_default()),
+    );
     special::default_roles(shared, &mut store, &shared.default_service.clone());
 }

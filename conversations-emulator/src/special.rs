@@ -66,17 +66,20 @@ pub fn default_roles(shared: &Shared, store: &mut Store, service: &str) -> Vec<(
     for (name, kind, permissions) in DEFAULT_ROLES {
         let sid = crate::sid::new_sid("RL");
         let seq = store.next_seq();
-        store.collection_mut(&path).insert(Record {
-            seq,
-            fields: json!({
-                "sid": sid, "account_sid": shared.account_sid, "chat_service_sid": service,
-                "friendly_name": name, "type": kind, "permissions": permissions,
-                "date_created": now, "date_updated": now,
-            })
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        });
+        store.put(
+            &path,
+            Record::new(
+                seq,
+                json!({
+                    "sid": sid, "account_sid": shared.account_sid, "chat_service_sid": service,
+                    "friendly_name": name, "type": kind, "permissions": permissions,
+                    "date_created": now, "date_updated": now,
+                })
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            ),
+        );
         out.push(((*name).to_string(), sid));
     }
     out
@@ -249,9 +252,7 @@ pub fn after_create(
                 p.insert("date_updated".into(), json!(now_text));
                 behaviour::on_create(names::PARTICIPANT, store, &path, &mut p, &now_text)?;
                 let seq = store.next_seq();
-                store
-                    .collection_mut(&path)
-                    .insert(Record { seq, fields: p });
+                store.put(&path, Record::new(seq, p));
             }
         }
         _ => {}

@@ -10,32 +10,18 @@ use crate::store::Store;
 use chrono::{DateTime, Utc};
 
 pub fn run_all(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
-    let Some((collection, _)) = shared.catalog.scope_collection.clone() else {
-        return;
-    };
     let mut moved = Vec::new();
-    let paths: Vec<String> = store
-        .collections()
-        .filter(|(path, _)| {
-            path.starts_with(&format!("{collection}/"))
-                && path.ends_with("/Conversations")
-                && path.matches('/').count() == 2
-        })
-        .map(|(path, _)| path.clone())
-        .collect();
-    for path in paths {
-        let sids: Vec<String> = store
-            .collection(&path)
-            .map(|c| c.iter().map(|r| r.sid().to_string()).collect())
-            .unwrap_or_default();
-        for sid in sids {
-            let coll = store.collection_mut(&path);
-            let Some(record) = coll.get_mut(&sid) else {
-                continue;
-            };
-            if let Some((from, _)) = behaviour::run_timers(record, now) {
-                moved.push((path.clone(), record.fields.clone(), from));
-            }
+    // Only records put with timers (`Store::timed`), not every conversation.
+    for (path, sid) in store.timed() {
+        let Some(record) = store.collection_mut(&path).get_mut(&sid) else {
+            store.untime(&path, &sid);
+            continue;
+        };
+        if let Some((from, _)) = behaviour::run_timers(record, now) {
+            moved.push((path.clone(), record.fields(), from));
+        }
+        if !behaviour::timer_pending(record) {
+            store.untime(&path, &sid);
         }
     }
     for (path, fields, from) in moved {

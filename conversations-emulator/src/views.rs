@@ -9,58 +9,99 @@ use crate::engine::{snake, Shared};
 use crate::error::ApiFailure;
 use crate::params::Values;
 use crate::place::Place;
-use crate::store::Store;
+use crate::store::{Record, Store};
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
 const USER_CONVERSATION: &str = "UserConversation";
 const PARTICIPANT_CONVERSATION: &str = "ParticipantConversation";
 
-/// The records a list answers with, in order, before paging.
+/// Which part of a list a request asks for: `size` records from the `start`th.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub start: usize,
+    pub size: usize,
+}
+
+/// The records of the page `window` of a list, in order, and whether more follow.
 pub fn list(
     shared: &Shared,
     store: &Store,
     op: &Operation,
     place: &Place,
     values: &Values,
-) -> Vec<Map<String, Value>> {
-    match op.resource.as_str() {
-        USER_CONVERSATION => return user_conversations(shared, store, place),
-        PARTICIPANT_CONVERSATION => return participant_conversations(shared, store, place, values),
-        _ => {}
-    }
-    let mut items: Vec<Map<String, Value>> = store
-        .collection(&place.collection)
-        .map(|c| c.iter().map(|r| r.fields.clone()).collect())
-        .unwrap_or_default();
-    // Filters: a query parameter whose snake-case name is a field keeps the records whose
-    // field equals it (`State=closed`); `StartDate`/`EndDate` bound `date_created`.
+    window: Window,
+) -> (Vec<Map<String, Value>>, bool) {
+    let rows = match op.resource.as_str() {
+        USER_CONVERSATION => user_conversations(shared, store, place),
+        PARTICIPANT_CONVERSATION => participant_conversations(shared, store, place, values),
+        _ => return stored(shared, store, op, place, values, window),
+    };
+    let more = rows.len() > window.start.saturating_add(window.size);
+    let page = rows
+        .into_iter()
+        .skip(window.start)
+        .take(window.size)
+        .collect();
+    (page, more)
+}
+
+/// A page of a stored collection: only the records on the page are read out, so a page costs
+/// the same however long the list is (when no filter has to pass over the others).
+fn stored(
+    shared: &Shared,
+    store: &Store,
+    op: &Operation,
+    place: &Place,
+    values: &Values,
+    window: Window,
+) -> (Vec<Map<String, Value>>, bool) {
+    let Some(collection) = store.collection(&place.collection) else {
+        return (Vec::new(), false);
+    };
+    // Filters: a query parameter named for a field of the resource keeps the records whose
+    // field equals it (`State=closed`), or one of its values when it is a list (a binding's
+    // `BindingType`); `StartDate`/`EndDate` bound `date_created`.
+    let resource = shared.catalog.resources.get(&op.resource);
+    let mut filters: Vec<(String, Vec<&str>)> = Vec::new();
+    let (mut after, mut before) = (None, None);
     for (wire, value) in &values.0 {
-        let Some(text) = value.as_str() else { continue };
-        match wire.as_str() {
-            "PageSize" | "Page" | "PageToken" | "Order" => {}
-            "StartDate" => items.retain(|r| {
-                r.get("date_created")
-                    .and_then(Value::as_str)
-                    .is_some_and(|d| d >= text)
-            }),
-            "EndDate" => items.retain(|r| {
-                r.get("date_created")
-                    .and_then(Value::as_str)
-                    .is_some_and(|d| d <= text)
-            }),
+        match (wire.as_str(), value.as_str()) {
+            ("PageSize" | "Page" | "PageToken" | "Order", _) => {}
+            ("StartDate", Some(text)) => after = Some(text),
+            ("EndDate", Some(text)) => before = Some(text),
             _ => {
                 let key = snake(wire);
-                if items.iter().any(|r| r.contains_key(&key)) {
-                    items.retain(|r| r.get(&key).and_then(Value::as_str) == Some(text));
+                if resource.is_some_and(|r| r.field(&key).is_some()) {
+                    let wanted = match value {
+                        Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                        other => other.as_str().into_iter().collect(),
+                    };
+                    filters.push((key, wanted));
                 }
             }
         }
     }
-    if values.text("Order") == Some("desc") {
-        items.reverse();
-    }
-    items
+    let keep = |r: &&Record| {
+        let created = r.text("date_created");
+        filters
+            .iter()
+            .all(|(key, wanted)| r.text(key).is_some_and(|v| wanted.contains(&v)))
+            && after.map_or(true, |a| created.is_some_and(|d| d >= a))
+            && before.map_or(true, |b| created.is_some_and(|d| d <= b))
+    };
+    let records: Box<dyn Iterator<Item = &Record>> = if values.text("Order") == Some("desc") {
+        Box::new(collection.iter().rev())
+    } else {
+        Box::new(collection.iter())
+    };
+    let mut rows = records.filter(keep).skip(window.start);
+    let page = rows
+        .by_ref()
+        .take(window.size)
+        .map(Record::fields)
+        .collect();
+    (page, rows.next().is_some())
 }
 
 /// One record, for a fetch.
@@ -88,7 +129,7 @@ pub fn fetch(
             r
         });
     }
-    store.get(&place.collection, sid).map(|r| r.fields.clone())
+    store.get(&place.collection, sid).map(Record::fields)
 }
 
 /// A user's conversations: every conversation of the user's service with a participant whose
@@ -117,14 +158,12 @@ fn user_conversations(shared: &Shared, store: &Store, place: &Place) -> Vec<Map<
             else {
                 continue;
             };
-            let c = &conversation.fields;
+            let c = conversation.fields();
             let messages = store
                 .collection(&format!("{conversations}/{sid}/Messages"))
                 .map_or(0, |m| m.len());
             let last_read = participant
-                .fields
                 .get("last_read_message_index")
-                .cloned()
                 .unwrap_or(Value::Null);
             let unread = last_read
                 .as_i64()
@@ -137,7 +176,7 @@ fn user_conversations(shared: &Shared, store: &Store, place: &Place) -> Vec<Map<
                 "participant_sid": participant.sid(),
                 "unread_messages_count": unread,
                 "last_read_message_index": last_read,
-                "notification_level": participant.fields.get("notification_level").cloned().unwrap_or(json!("default")),
+                "notification_level": participant.get("notification_level").unwrap_or(json!("default")),
                 "friendly_name": c.get("friendly_name").cloned().unwrap_or(Value::Null),
                 "unique_name": c.get("unique_name").cloned().unwrap_or(Value::Null),
                 "attributes": c.get("attributes").cloned().unwrap_or(Value::Null),
@@ -182,22 +221,22 @@ fn participant_conversations(
         let found = participants.iter().find(|p| {
             identity.is_some_and(|i| p.text("identity") == Some(i))
                 || address.is_some_and(|a| {
-                    p.fields
-                        .get("messaging_binding")
+                    p.get("messaging_binding")
+                        .as_ref()
                         .and_then(|b| b.get("address"))
                         .and_then(Value::as_str)
                         == Some(a)
                 })
         });
         let Some(p) = found else { continue };
-        let c = &conversation.fields;
+        let c = conversation.fields();
         let mut row = json!({
             "account_sid": shared.account_sid,
             "chat_service_sid": service,
             "participant_sid": p.sid(),
             "participant_user_sid": Value::Null,
-            "participant_identity": p.fields.get("identity").cloned().unwrap_or(Value::Null),
-            "participant_messaging_binding": p.fields.get("messaging_binding").cloned().unwrap_or(Value::Null),
+            "participant_identity": p.get("identity").unwrap_or(Value::Null),
+            "participant_messaging_binding": p.get("messaging_binding").unwrap_or(Value::Null),
             "conversation_sid": sid,
             "conversation_unique_name": c.get("unique_name").cloned().unwrap_or(Value::Null),
             "conversation_friendly_name": c.get("friendly_name").cloned().unwrap_or(Value::Null),
@@ -236,14 +275,13 @@ pub fn update(
     let coll = store.collection_mut(&participants);
     if let Some(p) = coll.get_mut(&participant) {
         if let Some(level) = values.text("NotificationLevel") {
-            p.fields.insert("notification_level".into(), json!(level));
+            p.set("notification_level", json!(level));
         }
         if let Some(index) = values.get("LastReadMessageIndex") {
-            p.fields
-                .insert("last_read_message_index".into(), index.clone());
+            p.set("last_read_message_index", index.clone());
         }
         if let Some(ts) = values.get("LastReadTimestamp") {
-            p.fields.insert("last_read_timestamp".into(), ts.clone());
+            p.set("last_read_timestamp", ts.clone());
         }
     }
     let row = fetch(shared, store, op, place, &sid)

@@ -395,3 +395,80 @@ async fn timers_run_on_a_clock_the_test_moves() {
     let later = client.conversation(&conv.sid).fetch().send().await.unwrap();
     assert_eq!(later.state, Some(ConversationState::Closed));
 }
+
+#[tokio::test]
+async fn lists_filter_order_and_page_together() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let mut closed = Vec::new();
+    for i in 0..9 {
+        let mut create = client
+            .conversations()
+            .create()
+            .friendly_name(format!("c{i}"));
+        if i % 2 == 0 {
+            create = create.state(ConversationState::Closed);
+        }
+        let conv = create.send().await.unwrap();
+        if i % 2 == 0 {
+            closed.push(conv.sid);
+        }
+    }
+    // Five closed of nine, two a page: the filter holds across PageToken pages.
+    let pages: Vec<_> = client
+        .conversations()
+        .list()
+        .state(ConversationState::Closed)
+        .page_size(2)
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    let sids: Vec<_> = pages.iter().map(|c| c.sid.clone()).collect();
+    assert_eq!(sids, closed);
+    let first = client
+        .conversations()
+        .list()
+        .state(ConversationState::Closed)
+        .page_size(5)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.items.len(), 5);
+    assert!(first.meta.next_page_url.is_none(), "no sixth closed one");
+
+    // Messages newest first with Order=desc.
+    let conv = &closed[0];
+    for body in ["one", "two", "three"] {
+        client
+            .conversation(conv)
+            .messages()
+            .create()
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let newest_first = client
+        .conversation(conv)
+        .messages()
+        .list()
+        .order(conversations_api::ConversationMessageOrder::Desc)
+        .page_size(2)
+        .send()
+        .await
+        .unwrap();
+    let bodies: Vec<_> = newest_first
+        .items
+        .iter()
+        .map(|m| (m.index, m.body.clone()))
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            (Some(2), Some("three".into())),
+            (Some(1), Some("two".into()))
+        ]
+    );
+    assert!(newest_first.meta.next_page_url.is_some());
+}
