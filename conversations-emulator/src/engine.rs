@@ -425,7 +425,7 @@ fn act(
             let Answer::List { key } = &op.answer else {
                 return Err(ApiFailure::new(500, 20500, "list without a key"));
             };
-            let window = page_window(values, query)?;
+            let window = page_window(op, values, query)?;
             let (items, more) = crate::views::list(shared, store, op, place, values, window);
             page(&items, more, window, key, place, &resource, query)?
         }
@@ -612,12 +612,26 @@ fn singleton(
     fields
 }
 
+/// Twilio's page size when a request names none (docs/twilio-facts.md, "Emulator"), or the
+/// list's maximum when that is smaller.
+const DEFAULT_PAGE_SIZE: i64 = 50;
+
 /// The part of a list a request asks for, by its `PageSize`, `Page` and `PageToken`.
-fn page_window(values: &Values, query: &[(String, String)]) -> Result<Window, ApiFailure> {
+fn page_window(
+    op: &Operation,
+    values: &Values,
+    query: &[(String, String)],
+) -> Result<Window, ApiFailure> {
+    let default = op
+        .params
+        .iter()
+        .find(|p| p.wire == "PageSize")
+        .and_then(|p| p.maximum)
+        .map_or(DEFAULT_PAGE_SIZE, |max| max.min(DEFAULT_PAGE_SIZE));
     let size = values
         .get("PageSize")
         .and_then(Value::as_i64)
-        .unwrap_or(50)
+        .unwrap_or(default)
         .max(1) as usize;
     let page_no = values
         .get("Page")

@@ -223,7 +223,12 @@ fn operation(
         params,
         answer,
         status,
-        per_service: op.scopes() == Scopes::Both,
+        // A resource of both scopes lives under a service, the default one when reached at the
+        // top level; but a singleton at the top level (`/v1/Configuration/Webhooks`) is the
+        // account's own: a service's settings replace the account's only for that service
+        // (docs/twilio-facts.md, "Emulator"), so the two are kept apart.
+        per_service: op.scopes() == Scopes::Both
+            && !matches!(action, Action::FetchSingleton | Action::UpdateSingleton),
     })
 }
 

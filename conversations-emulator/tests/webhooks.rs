@@ -306,3 +306,85 @@ async fn timer_state_changes_are_events_too() {
     );
     assert_eq!(d.field("ConversationSid"), conv["sid"].as_str());
 }
+
+#[tokio::test]
+async fn the_account_settings_serve_every_service_without_its_own_the_default_one_included() {
+    let emu = emulator().await;
+    let account = hook(HookAnswer::Ok).await;
+    let default_service = hook(HookAnswer::Ok).await;
+    configure(&emu, None, Some(&account.url), &["onMessageAdded"]).await;
+    // The account's settings are the account's: no service in them, `target` as Twilio sets it.
+    let (_, settings) = raw(&emu, Method::GET, "/v1/Configuration/Webhooks", &[], &[]).await;
+    assert_eq!(settings["target"], "webhook", "{settings}");
+    assert!(settings["chat_service_sid"].is_null(), "{settings}");
+    let default_sid = emu.default_service_sid().to_string();
+    let service_path = format!("/v1/Services/{default_sid}/Configuration/Webhooks");
+    let (_, own) = raw(&emu, Method::GET, &service_path, &[], &[]).await;
+    assert!(own["post_webhook_url"].is_null(), "{own}");
+    assert_eq!(own["chat_service_sid"], default_sid.as_str(), "{own}");
+
+    // Another service without settings of its own: the account's URL is called.
+    let (_, s) = raw(
+        &emu,
+        Method::POST,
+        "/v1/Services",
+        &[("FriendlyName", "other")],
+        &[],
+    )
+    .await;
+    let other = s["sid"].as_str().unwrap().to_string();
+    let (_, conv) = raw(
+        &emu,
+        Method::POST,
+        &format!("/v1/Services/{other}/Conversations"),
+        &[],
+        &[],
+    )
+    .await;
+    let ch = conv["sid"].as_str().unwrap().to_string();
+    let post = |path: String| {
+        let emu = &emu;
+        async move { raw(emu, Method::POST, &path, &[("Body", "x")], &[ENABLED]).await }
+    };
+    post(format!("/v1/Services/{other}/Conversations/{ch}/Messages")).await;
+    let first = emu.wait_for_deliveries(1, Duration::from_secs(5)).await;
+    assert_eq!(first[0].url, account.url);
+
+    // The default service gets settings of its own: they replace the account's there only.
+    let (status, body) = raw(
+        &emu,
+        Method::POST,
+        &service_path,
+        &[
+            ("PostWebhookUrl", &default_service.url),
+            ("Filters", "onMessageAdded"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (_, conv) = raw(&emu, Method::POST, "/v1/Conversations", &[], &[]).await;
+    let default_ch = conv["sid"].as_str().unwrap().to_string();
+    post(format!("/v1/Conversations/{default_ch}/Messages")).await;
+    post(format!("/v1/Services/{other}/Conversations/{ch}/Messages")).await;
+    let all = emu.wait_for_deliveries(3, Duration::from_secs(5)).await;
+    let mut urls: Vec<(String, String)> = all[1..]
+        .iter()
+        .map(|d| {
+            let conversation = d
+                .fields
+                .iter()
+                .find(|(k, _)| k == "ConversationSid")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (conversation, d.url.clone())
+        })
+        .collect();
+    urls.sort();
+    let mut expected = vec![
+        (default_ch.clone(), default_service.url.clone()),
+        (ch.clone(), account.url.clone()),
+    ];
+    expected.sort();
+    assert_eq!(urls, expected);
+}
