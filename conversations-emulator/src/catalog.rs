@@ -20,6 +20,9 @@ pub enum Seg {
     Param {
         name: String,
         sid_prefix: Option<String>,
+        /// The field of the record whose value may stand for its SID here (`unique_name`,
+        /// `identity`): the spec's `x-name-field`.
+        name_field: Option<String>,
     },
 }
 

@@ -163,6 +163,7 @@ fn check_path_sids(matched: &Matched<'_>) -> Result<(), ApiFailure> {
         if let Seg::Param {
             name,
             sid_prefix: Some(prefix),
+            ..
         } = seg
         {
             let value = matched.param(name).unwrap_or("");

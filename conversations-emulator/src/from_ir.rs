@@ -142,6 +142,7 @@ fn operation(
                         .get(name)
                         .and_then(|p| p.pattern.as_deref())
                         .and_then(crate::sid::prefix_of_pattern),
+                    name_field: path_params.get(name).and_then(|p| p.name_field.clone()),
                 },
                 None => Seg::Literal(s.to_string()),
             },
@@ -389,6 +390,8 @@ struct Limits {
     minimum: Option<i64>,
     maximum: Option<i64>,
     pattern: Option<String>,
+    /// A path parameter's `x-name-field`.
+    name_field: Option<String>,
 }
 
 fn spec_operation<'a>(
@@ -440,10 +443,13 @@ fn parameters(
             openapiv3::ParameterSchemaOrContent::Schema(s) => resolve(doc, s),
             _ => None,
         };
-        out.insert(
-            data.name.clone(),
-            schema.map(|s| limits(doc, &s)).unwrap_or_default(),
-        );
+        let mut found = schema.map(|s| limits(doc, &s)).unwrap_or_default();
+        found.name_field = data
+            .extensions
+            .get("x-name-field")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
+        out.insert(data.name.clone(), found);
     }
     out
 }
@@ -522,7 +528,7 @@ fn limits(doc: &OpenAPI, schema: &Schema) -> Limits {
         SchemaKind::Type(Type::Integer(i)) => Limits {
             minimum: i.minimum,
             maximum: i.maximum,
-            pattern: None,
+            ..Limits::default()
         },
         SchemaKind::Type(Type::String(s)) => Limits {
             pattern: s.pattern.clone(),

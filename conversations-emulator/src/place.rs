@@ -1,21 +1,12 @@
 //! Where a request acts: the storage path of the collection (scope folded to a service), the
 //! item's canonical SID, and the URL the answer names, with every parent checked to exist and
 //! names that Twilio accepts in place of a SID (a conversation's `unique_name`, a user's or
-//! chat participant's `identity`) resolved to the SID.
+//! chat participant's `identity`, where the spec's `x-name-field` says so) resolved to the SID.
 
 use crate::catalog::{Catalog, Operation, Scope, Seg};
 use crate::error::ApiFailure;
 use crate::router::Matched;
 use crate::store::Store;
-
-/// The fields that may stand for a SID in a path, by collection: Twilio's path parameters for
-/// these say "the SID or the unique name" (conversations) and "the SID or the identity" (users,
-/// chat participants). Sources in docs/twilio-facts.md, "Emulator".
-pub const NAME_FIELDS: &[(&str, &str)] = &[
-    ("Conversations", "unique_name"),
-    ("Users", "identity"),
-    ("Participants", "identity"),
-];
 
 /// The resolved place of one request.
 #[derive(Debug, Clone)]
@@ -104,10 +95,12 @@ pub fn resolve(
                 url.push('/');
                 url.push_str(lit);
             }
-            Seg::Param { name, .. } => {
+            Seg::Param {
+                name, name_field, ..
+            } => {
                 let given = matched.param(name).unwrap_or_default().to_string();
                 let collection = storage.join("/");
-                let sid = canonical(store, &collection, &given);
+                let sid = canonical(store, &collection, &given, name_field.as_deref());
                 let last = i + 1 == segs.len();
                 if last {
                     item_as_given = Some(given);
@@ -134,20 +127,17 @@ pub fn resolve(
     })
 }
 
-/// The SID `given` stands for in `collection`: itself, or the SID of the record whose name
-/// field (see [`NAME_FIELDS`]) is `given`.
-pub fn canonical(store: &Store, collection: &str, given: &str) -> String {
+/// The SID `given` stands for in `collection`: itself, or the SID of the record whose
+/// `name_field` (the path parameter's `x-name-field`) is `given`.
+pub fn canonical(store: &Store, collection: &str, given: &str, name_field: Option<&str>) -> String {
     let Some(coll) = store.collection(collection) else {
         return given.to_string();
     };
     if coll.get(given).is_some() {
         return given.to_string();
     }
-    let last = collection.rsplit('/').next().unwrap_or("");
-    NAME_FIELDS
-        .iter()
-        .filter(|(c, _)| *c == last)
-        .find_map(|(_, field)| coll.find_by(field, given))
+    name_field
+        .and_then(|field| coll.find_by(field, given))
         .map(|r| r.sid().to_string())
         .unwrap_or_else(|| given.to_string())
 }

@@ -10,8 +10,8 @@ use crate::cell::{Cell, Name};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Fields that name a record in place of its SID (`place::NAME_FIELDS`) or must be unique in
-/// their collection: looked up through an index rather than by reading every record.
+/// Fields that name a record in place of its SID (the spec's `x-name-field`) or must be unique
+/// in their collection: looked up through an index rather than by reading every record.
 pub const INDEXED_FIELDS: &[&str] = &["unique_name", "identity"];
 
 /// One stored record.
@@ -279,9 +279,24 @@ mod tests {
     }
 
     #[test]
-    fn every_name_field_is_indexed() {
-        for (_, field) in crate::place::NAME_FIELDS {
-            assert!(INDEXED_FIELDS.contains(field), "{field}");
+    fn every_name_field_of_the_spec_is_indexed() {
+        let catalogs = crate::from_ir::build().expect("the embedded specs");
+        let mut seen = BTreeSet::new();
+        for op in &catalogs.rest.operations {
+            for seg in &op.route {
+                if let crate::catalog::Seg::Param {
+                    name_field: Some(field),
+                    ..
+                } = seg
+                {
+                    assert!(INDEXED_FIELDS.contains(&field.as_str()), "{field}");
+                    seen.insert(field.clone());
+                }
+            }
         }
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            ["identity", "unique_name"]
+        );
     }
 }

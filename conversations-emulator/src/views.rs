@@ -113,6 +113,12 @@ pub fn fetch(
     sid: &str,
 ) -> Option<Map<String, Value>> {
     if op.resource == USER_CONVERSATION {
+        let sid = place
+            .service
+            .as_deref()
+            .map(|service| conversation_sid(store, op, service, sid))
+            .unwrap_or_else(|| sid.to_string());
+        let sid = sid.as_str();
         return user_conversations(
             shared,
             store,
@@ -271,7 +277,7 @@ pub fn update(
         return Ok(None);
     }
     let sid = place.item.clone().unwrap_or_default();
-    let (participants, participant) = user_participant(store, place, &sid)?;
+    let (participants, participant) = user_participant(store, op, place, &sid)?;
     let coll = store.collection_mut(&participants);
     if let Some(p) = coll.get_mut(&participant) {
         if let Some(level) = values.text("NotificationLevel") {
@@ -305,13 +311,29 @@ pub fn delete(
         return Ok(None);
     }
     let sid = place.item.clone().unwrap_or_default();
-    let (participants, participant) = user_participant(store, place, &sid)?;
+    let (participants, participant) = user_participant(store, op, place, &sid)?;
     store.collection_mut(&participants).remove(&participant);
     Ok(Some(crate::http::empty(axum::http::StatusCode::NO_CONTENT)))
 }
 
+/// The SID of the conversation a user's-conversation route names (by SID, or by unique name
+/// where the route's `x-name-field` allows it).
+fn conversation_sid(store: &Store, op: &Operation, service: &str, given: &str) -> String {
+    let name_field = match op.route.last() {
+        Some(crate::catalog::Seg::Param { name_field, .. }) => name_field.as_deref(),
+        _ => None,
+    };
+    crate::place::canonical(
+        store,
+        &format!("Services/{service}/Conversations"),
+        given,
+        name_field,
+    )
+}
+
 fn user_participant(
     store: &Store,
+    op: &Operation,
     place: &Place,
     conversation: &str,
 ) -> Result<(String, String), ApiFailure> {
@@ -323,11 +345,7 @@ fn user_participant(
         .and_then(|u| u.text("identity"))
         .ok_or_else(missing)?
         .to_string();
-    let conversation = crate::place::canonical(
-        store,
-        &format!("Services/{service}/Conversations"),
-        conversation,
-    );
+    let conversation = conversation_sid(store, op, &service, conversation);
     let participants = format!("Services/{service}/Conversations/{conversation}/Participants");
     let participant = store
         .collection(&participants)

@@ -472,3 +472,77 @@ async fn lists_filter_order_and_page_together() {
     );
     assert!(newest_first.meta.next_page_url.is_some());
 }
+
+#[tokio::test]
+async fn names_stand_for_sids_only_where_twilio_documents_it() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let conv = client
+        .conversations()
+        .create()
+        .unique_name("desk")
+        .send()
+        .await
+        .unwrap();
+    client.users().create("bob").send().await.unwrap();
+    let bob = client
+        .conversation(&conv.sid)
+        .participants()
+        .create()
+        .identity("bob")
+        .send()
+        .await
+        .unwrap();
+    // Documented: a conversation by unique name, a user by identity, a participant's fetch by
+    // identity, a user's conversation by unique name.
+    assert_eq!(
+        client
+            .conversation("desk")
+            .fetch()
+            .send()
+            .await
+            .unwrap()
+            .sid,
+        conv.sid
+    );
+    let by_identity = client
+        .conversation(&conv.sid)
+        .participant("bob")
+        .fetch()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_identity.sid, bob.sid);
+    let seen = client
+        .user("bob")
+        .conversation("desk")
+        .fetch()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(seen.conversation_sid, conv.sid);
+    // Not documented: a conversation's messages by its unique name, a participant's update by
+    // identity. 404, as a name is not a SID there.
+    let (status, body) = raw(
+        &emu,
+        Method::GET,
+        "/v1/Conversations/desk/Messages",
+        &[],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (404, Some(20404)),
+        "{body}"
+    );
+    let (status, _) = raw(
+        &emu,
+        Method::POST,
+        &format!("/v1/Conversations/{}/Participants/bob", conv.sid),
+        &[("Attributes", "{}")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 404);
+}
