@@ -607,7 +607,7 @@ fn singleton(
     if let Some(existing) = store.singleton(&place.collection) {
         return existing.clone();
     }
-    let mut fields = crate::special::singleton_defaults(shared, place);
+    let mut fields = crate::special::singleton_defaults(shared, store, place);
     fields.retain(|key, _| resource.field(key).is_some());
     *store.singleton_mut(&place.collection) = fields.clone();
     fields

@@ -12,20 +12,28 @@ use crate::store::{Record, Store};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
-/// The roles every new service starts with: `(name, type, permissions)`. Twilio's Role
-/// resource page describes a service's default roles; see docs/twilio-facts.md, "Emulator".
+/// The roles every new service starts with: `(name, type, permissions)`. No Twilio source
+/// says what a new Conversations service holds: the names are Programmable Chat's documented
+/// defaults, the types Conversations' (`service`, `conversation`), the permissions words of the
+/// Conversations vocabulary. The emulator enforces no permission (REST calls act as the
+/// account). See docs/twilio-facts.md, "Emulator".
 const DEFAULT_ROLES: &[(&str, &str, &[&str])] = &[
     (
         "channel admin",
         "conversation",
         &[
-            "addMember",
+            "addParticipant",
             "deleteAnyMessage",
+            "deleteOwnMessage",
             "editAnyMessage",
-            "editChannelAttributes",
-            "removeMember",
-            "sendMessage",
+            "editAnyMessageAttributes",
+            "editConversationAttributes",
+            "editOwnMessage",
+            "editOwnMessageAttributes",
+            "leaveConversation",
+            "removeParticipant",
             "sendMediaMessage",
+            "sendMessage",
         ],
     ),
     (
@@ -34,35 +42,36 @@ const DEFAULT_ROLES: &[(&str, &str, &[&str])] = &[
         &[
             "deleteOwnMessage",
             "editOwnMessage",
-            "leaveChannel",
-            "sendMessage",
+            "editOwnMessageAttributes",
+            "leaveConversation",
             "sendMediaMessage",
+            "sendMessage",
         ],
     ),
     (
         "service admin",
         "service",
         &[
-            "addMember",
-            "createChannel",
-            "destroyChannel",
+            "addParticipant",
+            "deleteConversation",
             "editAnyUserInfo",
-            "joinChannel",
-            "removeMember",
+            "editConversationAttributes",
+            "editOwnUserInfo",
+            "joinConversation",
+            "removeParticipant",
         ],
     ),
     (
         "service user",
         "service",
-        &["createChannel", "editOwnUserInfo", "joinChannel"],
+        &["editOwnUserInfo", "joinConversation"],
     ),
 ];
 
-/// Make the roles a new service starts with; their SIDs by name.
-pub fn default_roles(shared: &Shared, store: &mut Store, service: &str) -> Vec<(String, String)> {
+/// Make the roles a new service starts with.
+pub fn default_roles(shared: &Shared, store: &mut Store, service: &str) {
     let path = format!("Services/{service}/Roles");
     let now = crate::clock::format(shared.clock.now());
-    let mut out = Vec::new();
     for (name, kind, permissions) in DEFAULT_ROLES {
         let sid = crate::sid::new_sid("RL");
         let seq = store.next_seq();
@@ -80,13 +89,11 @@ pub fn default_roles(shared: &Shared, store: &mut Store, service: &str) -> Vec<(
                 .unwrap_or_default(),
             ),
         );
-        out.push(((*name).to_string(), sid));
     }
-    out
 }
 
 /// The fields a singleton starts with, by where it is.
-pub fn singleton_defaults(shared: &Shared, place: &Place) -> Map<String, Value> {
+pub fn singleton_defaults(shared: &Shared, store: &Store, place: &Place) -> Map<String, Value> {
     let mut fields = Map::new();
     fields.insert("account_sid".into(), json!(shared.account_sid));
     if let Some(service) = &place.service {
@@ -122,12 +129,24 @@ pub fn singleton_defaults(shared: &Shared, place: &Place) -> Map<String, Value> 
         }
         fields.insert("log_enabled".into(), json!(false));
     } else if path.ends_with("/Configuration") {
-        let roles = place
+        // The service's own default roles, as Chat documents its defaults: users join as
+        // "service user", participants as "channel user", a conversation's creator is its
+        // "channel admin".
+        if let Some(roles) = place
             .service
             .as_deref()
-            .map(|s| format!("Services/{s}/Roles"))
-            .unwrap_or_default();
-        let _ = roles;
+            .and_then(|s| store.collection(&format!("Services/{s}/Roles")))
+        {
+            for (key, name) in [
+                ("default_chat_service_role_sid", "service user"),
+                ("default_conversation_role_sid", "channel user"),
+                ("default_conversation_creator_role_sid", "channel admin"),
+            ] {
+                if let Some(role) = roles.iter().find(|r| r.text("friendly_name") == Some(name)) {
+                    fields.insert(key.into(), json!(role.sid()));
+                }
+            }
+        }
         fields.insert("reachability_enabled".into(), json!(false));
     }
     fields

@@ -546,3 +546,96 @@ async fn names_stand_for_sids_only_where_twilio_documents_it() {
     .await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test]
+async fn more_conflicts_and_a_method_a_path_lacks() {
+    let emu = emulator().await;
+    // A user identity taken.
+    let (status, _) = raw(
+        &emu,
+        Method::POST,
+        "/v1/Users",
+        &[("Identity", "carol")],
+        &[],
+    )
+    .await;
+    assert_eq!(status, 201);
+    let (status, body) = raw(
+        &emu,
+        Method::POST,
+        "/v1/Users",
+        &[("Identity", "carol")],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (409, Some(50201)),
+        "{body}"
+    );
+    // An SMS address already in the conversation.
+    let (_, conv) = raw(&emu, Method::POST, "/v1/Conversations", &[], &[]).await;
+    let participants = format!(
+        "/v1/Conversations/{}/Participants",
+        conv["sid"].as_str().unwrap()
+    );
+    let sms = [
+        ("MessagingBinding.Address", "+15555550100"),
+        ("MessagingBinding.ProxyAddress", "+15555550199"),
+    ];
+    let (status, body) = raw(&emu, Method::POST, &participants, &sms, &[]).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = raw(&emu, Method::POST, &participants, &sms, &[]).await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (409, Some(50416)),
+        "{body}"
+    );
+    // A path that exists, with a method it does not have.
+    let (status, body) = raw(&emu, Method::PUT, "/v1/Conversations", &[], &[]).await;
+    assert_eq!(
+        (status, body["code"].as_i64()),
+        (405, Some(20004)),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_service_has_roles_and_its_configuration_names_them() {
+    let emu = emulator().await;
+    let client = emu.client();
+    let service = client.services().create("support").send().await.unwrap();
+    let roles = client
+        .service(&service.sid)
+        .roles()
+        .list()
+        .send()
+        .await
+        .unwrap();
+    let name_of = |sid: Option<&str>| {
+        roles
+            .items
+            .iter()
+            .find(|r| Some(r.sid.as_str()) == sid)
+            .and_then(|r| r.friendly_name.clone())
+    };
+    let config = client
+        .service(&service.sid)
+        .configuration()
+        .fetch()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            name_of(config.default_chat_service_role_sid.as_deref()),
+            name_of(config.default_conversation_role_sid.as_deref()),
+            name_of(config.default_conversation_creator_role_sid.as_deref()),
+        ),
+        (
+            Some("service user".into()),
+            Some("channel user".into()),
+            Some("channel admin".into())
+        )
+    );
+}
