@@ -21,9 +21,9 @@
 //! (409). A record with that SID already there is replaced. No webhook is called.
 
 use crate::catalog::Action;
-use crate::engine::Shared;
 use crate::error::ApiFailure;
 use crate::faults::{Fault, FaultKind};
+use crate::shared::Shared;
 use crate::store::Record;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -40,7 +40,7 @@ pub async fn handle(shared: &Arc<Shared>, method: &str, path: &str, body: &[u8])
                 "account_sid": shared.account_sid,
                 "default_chat_service_sid": shared.default_service,
                 "base_url": shared.origin,
-                "media_base_url": format!("{}{}", shared.origin, crate::server::MEDIA_PREFIX),
+                "media_base_url": format!("{}{}", shared.origin, crate::http::MEDIA_PREFIX),
             }),
         ),
         ("GET", "/deliveries") => {
@@ -90,7 +90,7 @@ pub async fn handle(shared: &Arc<Shared>, method: &str, path: &str, body: &[u8])
             Ok(record) => crate::http::json(StatusCode::CREATED, &record),
             Err(e) => e.into_response(),
         },
-        _ => crate::server::not_served(&format!("/_emulator{path}")),
+        _ => ApiFailure::not_found(&format!("/_emulator{path}")).into_response(),
     }
 }
 
@@ -153,7 +153,7 @@ fn seed(shared: &Shared, input: &Value) -> Result<Value, ApiFailure> {
         filled.push(("service_sid".into(), json!(service)));
     }
     for (name, parent) in &place.parents {
-        filled.push((crate::engine::snake(name), json!(parent)));
+        filled.push((crate::fields::snake(name), json!(parent)));
     }
     filled.push(("date_created".into(), json!(now)));
     filled.push(("date_updated".into(), json!(now)));

@@ -366,7 +366,7 @@ fn links_of(api: &ir::Api, model: &ir::Model, ops: &[Operation]) -> Vec<(String,
             let segment = children
                 .iter()
                 .find(|c| {
-                    let s = crate::engine::snake(c);
+                    let s = crate::fields::snake(c);
                     s == key || key.ends_with(&format!("_{s}"))
                 })
                 .cloned()

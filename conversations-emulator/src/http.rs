@@ -1,4 +1,5 @@
-//! Small helpers to write answers.
+//! Small helpers to write answers, and the path prefixes of what the emulator serves beside
+//! the REST API.
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -55,3 +56,8 @@ fn futures_util_stream(
     }
     Broken
 }
+
+/// The path prefix of the Media Content Service.
+pub const MEDIA_PREFIX: &str = "/mcs";
+/// Where temporary media links point.
+pub const LINK_PREFIX: &str = "/_emulator/media";

@@ -22,15 +22,18 @@
 
 #![forbid(unsafe_code)]
 
+mod act;
 mod behaviour;
 mod catalog;
 mod cell;
 mod clock;
 mod control;
+mod dispatch;
 mod engine;
 mod error;
 mod events;
 mod faults;
+mod fields;
 mod from_ir;
 mod http;
 mod media;
@@ -40,6 +43,7 @@ mod place;
 mod render;
 mod router;
 mod server;
+mod shared;
 mod sid;
 mod special;
 mod store;
@@ -50,7 +54,7 @@ mod webhooks;
 pub use faults::{Fault, FaultKind};
 pub use webhooks::Delivery;
 
-use engine::Shared;
+use shared::Shared;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -209,7 +213,7 @@ impl Emulator {
 
     /// The Media Content Service's base URL (`CONVERSATIONS_MEDIA_BASE_URL`).
     pub fn media_base_url(&self) -> String {
-        format!("{}{}", self.shared.origin, server::MEDIA_PREFIX)
+        format!("{}{}", self.shared.origin, http::MEDIA_PREFIX)
     }
 
     pub fn addr(&self) -> SocketAddr {

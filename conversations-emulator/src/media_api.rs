@@ -3,8 +3,8 @@
 //! optional `Filename`) and fetch (`GET .../Media/{Sid}`, with a fresh temporary link).
 
 use crate::catalog::Action;
-use crate::engine::Shared;
 use crate::error::ApiFailure;
+use crate::shared::Shared;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
@@ -55,7 +55,7 @@ fn run(
     let media_url = format!(
         "{}{}{}",
         shared.origin,
-        crate::server::MEDIA_PREFIX,
+        crate::http::MEDIA_PREFIX,
         catalog.prefix
     );
     let now = shared.clock.now();
@@ -77,7 +77,7 @@ fn run(
         }
         Action::Fetch => {
             let sid = matched.param("Sid").unwrap_or_default();
-            let link_base = format!("{}{}", shared.origin, crate::server::LINK_PREFIX);
+            let link_base = format!("{}{}", shared.origin, crate::http::LINK_PREFIX);
             shared
                 .media
                 .fetch(

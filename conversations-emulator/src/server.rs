@@ -1,22 +1,19 @@
 //! The HTTP side: one axum router for the REST API (`/v1/...`), the Media Content Service
 //! (`/mcs/v1/...`), media download links and the control endpoints (`/_emulator/...`).
 
-use crate::engine::{self, Incoming, Shared};
+use crate::engine::{self, Incoming};
 use crate::error::ApiFailure;
+use crate::http::{LINK_PREFIX, MEDIA_PREFIX};
+use crate::shared::Shared;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use std::sync::Arc;
 
 /// Largest request body read (a media upload included).
 const BODY_LIMIT: usize = 150 * 1024 * 1024;
-
-/// The path prefix of the Media Content Service.
-pub const MEDIA_PREFIX: &str = "/mcs";
-/// Where temporary media links point.
-pub const LINK_PREFIX: &str = "/_emulator/media";
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new().fallback(dispatch).with_state(shared)
@@ -92,11 +89,4 @@ async fn dispatch(State(shared): State<Arc<Shared>>, request: Request) -> Respon
         },
     )
     .await
-}
-
-/// A 404 for anything the emulator does not serve.
-pub fn not_served(path: &str) -> Response {
-    let mut r = ApiFailure::not_found(path).into_response();
-    *r.status_mut() = StatusCode::NOT_FOUND;
-    r
 }

@@ -4,10 +4,10 @@
 
 use crate::behaviour::{self, names};
 use crate::catalog::Operation;
-use crate::engine::Shared;
 use crate::error::ApiFailure;
 use crate::params::Values;
 use crate::place::Place;
+use crate::shared::Shared;
 use crate::store::{Record, Store};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};

@@ -4,8 +4,8 @@
 //! the clock sees the change on its next call.
 
 use crate::behaviour;
-use crate::engine::Shared;
 use crate::place::Place;
+use crate::shared::Shared;
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
@@ -39,7 +39,7 @@ pub fn run_all(shared: &Shared, store: &mut Store, now: DateTime<Utc>) {
         };
         let now_text = crate::clock::format(now);
         for (target, event_type, mut fields_out) in
-            crate::engine::state_event(shared, store, &place, &fields, &from, "TIMER", &now_text)
+            crate::dispatch::state_event(shared, store, &place, &fields, &from, "TIMER", &now_text)
         {
             // Not a REST action: no `Source: API`.
             fields_out.retain(|(k, _)| k != "Source");

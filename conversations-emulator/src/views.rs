@@ -5,10 +5,11 @@
 
 use crate::behaviour::names;
 use crate::catalog::Operation;
-use crate::engine::{snake, Shared};
 use crate::error::ApiFailure;
+use crate::fields::snake;
 use crate::params::Values;
 use crate::place::Place;
+use crate::shared::Shared;
 use crate::store::{Record, Store};
 use axum::response::Response;
 use serde_json::{json, Map, Value};

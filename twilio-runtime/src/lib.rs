@@ -28,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod answer;
 mod api_client;
 mod binary;
 mod builder;
@@ -37,6 +38,7 @@ mod download;
 mod error;
 mod form;
 mod hosts;
+mod joined;
 mod page;
 mod paging;
 mod param;

@@ -3,6 +3,7 @@
 //! percent-encoded.
 
 use crate::core::Core;
+use crate::joined::joined;
 use crate::request::Request;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::fmt;
@@ -12,18 +13,6 @@ use std::fmt;
 pub trait ApiClient: Clone + Send + Sync + 'static {
     /// The shared part every request is sent with.
     fn core(&self) -> &Core;
-}
-
-/// `base` followed by `parts`, in one allocation (paths are built on every call, and `format!`
-/// would cost more than the copying).
-pub(crate) fn joined(base: &str, parts: &[&str]) -> String {
-    let len = base.len() + parts.iter().map(|p| p.len()).sum::<usize>();
-    let mut out = String::with_capacity(len);
-    out.push_str(base);
-    for p in parts {
-        out.push_str(p);
-    }
-    out
 }
 
 /// Characters left as they are in a path segment.
@@ -252,11 +241,5 @@ mod tests {
                 "byte {b}"
             );
         }
-    }
-
-    #[test]
-    fn path_pieces_are_joined_in_order() {
-        assert_eq!(joined("/v1", &["/", "Conversations"]), "/v1/Conversations");
-        assert_eq!(joined("", &[]), "");
     }
 }

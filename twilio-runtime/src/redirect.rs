@@ -26,7 +26,7 @@ pub struct Redirect<T = ()> {
 /// [`Error::NoRedirectTarget`], whatever the status.
 pub(crate) fn redirect_target<T>(
     request_url: &str,
-    answer: crate::send::Answer,
+    answer: crate::answer::Answer,
     body: impl FnOnce(&[u8]) -> Result<Option<T>, Error>,
 ) -> Result<crate::Redirect<T>, Error> {
     let missing = || Error::NoRedirectTarget {

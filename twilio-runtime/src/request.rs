@@ -4,7 +4,7 @@
 use crate::binary::BinaryBody;
 use crate::core::Core;
 use crate::form::form_encoded;
-use crate::path::joined;
+use crate::joined::joined;
 use std::fmt;
 
 /// One HTTP request under construction. Setting a parameter twice keeps the last value.

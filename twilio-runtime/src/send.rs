@@ -1,6 +1,7 @@
 //! Sending a request: one attempt on the wire, the retry loop around it (rules in
 //! `retry.rs`) inside a `tracing` span, and the `send_*` endpoints the generated builders call.
 
+use crate::answer::Answer;
 use crate::binary::{BinaryBody, BinarySource};
 use crate::decode::decode;
 use crate::error::Error;
@@ -288,30 +289,6 @@ fn owned_headers(headers: &reqwest::header::HeaderMap) -> reqwest::header::Heade
         out.append(name, value);
     }
     out
-}
-
-/// A complete response to one attempt.
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) request_id: Option<String>,
-    /// The `Location` header (read for operations that answer with a redirect).
-    pub(crate) location: Option<String>,
-    pub(crate) retry_after: Option<Duration>,
-    /// Empty unless the caller asked for headers ([`KeepHeaders`]).
-    pub(crate) headers: reqwest::header::HeaderMap,
-    pub(crate) body: bytes::Bytes,
-}
-
-impl Answer {
-    /// The caller's view of a successful answer: `value` decoded from the body.
-    pub(crate) fn into_response<T>(self, value: T) -> Response<T> {
-        Response {
-            status: self.status,
-            request_id: self.request_id,
-            headers: self.headers,
-            value,
-        }
-    }
 }
 
 fn millis(d: Duration) -> u64 {
