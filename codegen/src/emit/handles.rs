@@ -20,19 +20,19 @@ use std::collections::BTreeMap;
 enum Ctx {
     /// `impl<S: Scope> X<S>`: serves both scopes.
     Generic,
-    /// `impl X<DefaultScope>` (or the `Client`).
-    Default,
-    /// `impl X<ServiceScope>` (or the `ServiceHandle`).
-    Service,
+    /// `impl X<DefaultScope>`, the type of the top-level scope (or the `Client`).
+    Top,
+    /// `impl X<ServiceScope>`, the type of the item scope (or the `ServiceHandle`).
+    Item,
     /// `impl X` for a handle that exists in one scope only.
     Plain,
 }
 
-fn ctx_for(item: Scopes) -> Ctx {
-    match item {
+fn ctx_for(scopes: Scopes) -> Ctx {
+    match scopes {
         Scopes::Both => Ctx::Generic,
-        Scopes::Default => Ctx::Default,
-        Scopes::Service => Ctx::Service,
+        Scopes::Top => Ctx::Top,
+        Scopes::Item => Ctx::Item,
     }
 }
 
@@ -44,8 +44,8 @@ fn type_in(name: &str, generic: bool, ctx: Ctx, names: &ScopeNames) -> TokenStre
     }
     match ctx {
         Ctx::Generic => quote!(#name<S>),
-        Ctx::Default | Ctx::Plain => scope_type(&name, &names.top),
-        Ctx::Service => scope_type(&name, &names.item),
+        Ctx::Top | Ctx::Plain => scope_type(&name, &names.top),
+        Ctx::Item => scope_type(&name, &names.item),
     }
 }
 
@@ -359,9 +359,9 @@ fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenStream {
     let method = method_tokens(op.method);
     // Each scope's own value of a per-variant fact, picked by the scope type where they differ.
     let per_scope = |fact: fn(&Variant) -> &str| match &op.variants {
-        Scoped::Both { default, service } if fact(default) != fact(service) => {
-            let (d, s) = (fact(default), fact(service));
-            quote!(<S as #SCOPE>::pick(#d, #s))
+        Scoped::Both(both) if fact(&both.top) != fact(&both.item) => {
+            let (top, item) = (fact(&both.top), fact(&both.item));
+            quote!(<S as #SCOPE>::pick(#top, #item))
         }
         one => {
             let v = fact(one.primary());
@@ -440,8 +440,8 @@ fn impl_blocks(
         let key = match (generic, ctx) {
             (false, _) => 3,
             (true, Ctx::Generic) => 0,
-            (true, Ctx::Default) | (true, Ctx::Plain) => 1,
-            (true, Ctx::Service) => 2,
+            (true, Ctx::Top) | (true, Ctx::Plain) => 1,
+            (true, Ctx::Item) => 2,
         };
         by_ctx.entry(key).or_default().push(t);
     }
@@ -455,18 +455,18 @@ fn impl_blocks(
                 #(#g)*
             }
         });
-        if let Some(d) = by_ctx.remove(&1) {
+        if let Some(top_items) = by_ctx.remove(&1) {
             let only = doc(&[&format!("Only in the {}.", names.top.scope)]);
             out.extend(quote! {
                 #only
-                impl #top { #(#d)* }
+                impl #top { #(#top_items)* }
             });
         }
-        if let Some(s) = by_ctx.remove(&2) {
+        if let Some(item_items) = by_ctx.remove(&2) {
             let only = doc(&[&format!("Only in the {}.", names.item.scope)]);
             out.extend(quote! {
                 #only
-                impl #item { #(#s)* }
+                impl #item { #(#item_items)* }
             });
         }
     } else {
@@ -551,8 +551,8 @@ pub(crate) fn node_tokens(
              which.",
             names.top.place, names.item.place, p.accessor
         ),
-        (Some(_), Scopes::Default) => format!("Exists in the {} only.", names.top.scope),
-        (Some(p), Scopes::Service) => format!(
+        (Some(_), Scopes::Top) => format!("Exists in the {} only.", names.top.scope),
+        (Some(p), Scopes::Item) => format!(
             "Exists in the {} only (`client.{}(sid).…`).",
             names.item.scope, p.accessor
         ),
@@ -754,12 +754,12 @@ fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
 fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
     let root = &api.root;
     let node_ty = node_type();
-    let service_items: Vec<TokenStream> = child_accessors(
+    let item_scope_accessors: Vec<TokenStream> = child_accessors(
         root,
         &quote!(self.node),
         |s| {
-            if s.has_service() {
-                Ctx::Service
+            if s.has_item() {
+                Ctx::Item
             } else {
                 Ctx::Generic
             }
@@ -767,24 +767,24 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
         &pair.names,
     )
     .into_iter()
-    .filter(|(c, _)| *c == Ctx::Service)
+    .filter(|(c, _)| *c == Ctx::Item)
     .map(|(_, t)| t)
     .collect();
     let root_ops: Vec<TokenStream> = root
         .ops
         .iter()
-        .map(|op| op_starter(op, Ctx::Service, &pair.names))
+        .map(|op| op_starter(op, Ctx::Item, &pair.names))
         .collect();
-    if service_items.is_empty() && root_ops.is_empty() {
+    if item_scope_accessors.is_empty() && root_ops.is_empty() {
         return (quote!(), quote!());
     }
-    let segment = &pair.segment;
+    let segment = &pair.collection.segment;
     let accessor = ident(&pair.accessor);
     let handle = ident(&root.handle);
     let d = doc(&[&format!(
         "Resources of one chosen item of `{prefix}/{segment}` (`{prefix}/{segment}/{{{}}}/...`): \
          the same handle types as on the client, in the {}.",
-        pair.param, pair.names.item.scope
+        pair.collection.param, pair.names.item.scope
     )]);
     let hd = doc(&[&format!(
         "One item of `{prefix}/{segment}`: its own operations plus every resource in the {}.",
@@ -820,7 +820,7 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
                 }
 
                 #(#root_ops)*
-                #(#service_items)*
+                #(#item_scope_accessors)*
             }
         },
     )
@@ -844,12 +844,12 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
     let root = &api.root;
     let node_ty = node_type();
     let names = scope_names(api);
-    let default_items: Vec<TokenStream> = child_accessors(
+    let mut top_accessors: Vec<TokenStream> = child_accessors(
         root,
         &quote!(self.root_node()),
         |s| {
-            if s.has_default() {
-                Ctx::Default
+            if s.has_top() {
+                Ctx::Top
             } else {
                 Ctx::Generic
             }
@@ -857,22 +857,20 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
         &names,
     )
     .into_iter()
-    .filter(|(c, _)| *c == Ctx::Default)
+    .filter(|(c, _)| *c == Ctx::Top)
     .map(|(_, t)| t)
     .collect();
-    let mut default_items = default_items;
-    default_items.extend(implied_parent_shortcuts(api));
+    top_accessors.extend(implied_parent_shortcuts(api));
     let builders: Vec<TokenStream> = root.ops.iter().map(|op| builder(op, &names)).collect();
     let base = &api.base_url;
     // Only an API whose spec pairs paths under a scope collection gets the accessor into the
     // second scope, and only when something is there: not a handle that leads nowhere.
-    let service = match &api.scope_pair {
+    let (scope_accessor, scope_handle) = match &api.scope_pair {
         Some(pair) => scope_root(api, pair, &prefix),
         None => (quote!(), quote!()),
     };
-    let (service_accessor, service_handle) = service;
     // A spec without a single operation still gets a client, with nothing to reach.
-    let client_impl = if default_items.is_empty() && service_accessor.is_empty() {
+    let client_impl = if top_accessors.is_empty() && scope_accessor.is_empty() {
         quote!()
     } else if let Some(accessor) = entry {
         // A second API in its own module: an entry handle on the host its spec names, mapped
@@ -908,9 +906,9 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
                     self.node.clone()
                 }
 
-                #service_accessor
+                #scope_accessor
 
-                #(#default_items)*
+                #(#top_accessors)*
             }
         }
     } else {
@@ -920,13 +918,13 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
                     #NODE::new(self.clone(), #prefix)
                 }
 
-                #service_accessor
+                #scope_accessor
 
-                #(#default_items)*
+                #(#top_accessors)*
             }
         }
     };
-    let has_scope_handle = !service_handle.is_empty();
+    let has_scope_handle = !scope_handle.is_empty();
     // The crate's own `Client` and `ClientBuilder`, written by the runtime's macro around its
     // shared core; a second API in a module adds an entry to that client instead.
     let client_types = match entry {
@@ -946,7 +944,7 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
 
         #client_impl
 
-        #service_handle
+        #scope_handle
 
         #(#builders)*
     };

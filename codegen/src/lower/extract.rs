@@ -16,10 +16,10 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// every operation.
 pub(super) struct Extracted {
     pub prefix: String,
-    /// `(segment, parameter)` of the scope pair: `("Services", "ChatServiceSid")`.
-    pub scope_pair: Option<(String, String)>,
-    /// `(segment, parameter)` of the item every other path is under.
-    pub implied_parent: Option<(String, String)>,
+    /// The collection whose items are the second scope: `Services/{ChatServiceSid}`.
+    pub scope_pair: Option<CollectionItem>,
+    /// The collection item every other path is under.
+    pub implied_parent: Option<CollectionItem>,
     pub ops: Vec<RawOp>,
 }
 
@@ -57,10 +57,10 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
         let placeholders = path_placeholders(shape, &pptr)?;
         let rest = &shape.segments[usize::from(prefix.is_some())..];
         let (side, suffix): (Side, Vec<String>) = match &scope_pair {
-            Some((seg, _)) if rest.len() >= 2 && rest[0] == *seg && is_param(&rest[1]) => {
-                (Side::Service, rest[2..].to_vec())
+            Some(pair) if rest.len() >= 2 && rest[0] == pair.segment && is_param(&rest[1]) => {
+                (Side::Item, rest[2..].to_vec())
             }
-            _ => (Side::Default, rest.to_vec()),
+            _ => (Side::Top, rest.to_vec()),
         };
         let trailing = shape.trailing.clone();
         for (name, op) in [
@@ -297,7 +297,7 @@ fn shared_prefix(paths: &[PathShape]) -> Option<String> {
 /// relation (a room's recordings next to the account's recordings), not a scope. The segment
 /// with the most repeated resources wins (ties by name), with the parameter name most of them
 /// use; a spec where nothing qualifies has one scope.
-fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<CollectionItem> {
     let skip = usize::from(has_prefix);
     let keys: BTreeSet<Vec<Cow<str>>> = paths
         .iter()
@@ -340,15 +340,15 @@ fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, Str
         .filter(|((seg, _), _)| *seg == segment)
         .max_by(|((_, a), na), ((_, b), nb)| na.cmp(nb).then(b.cmp(a)))
         .map(|(k, _)| *k)?;
-    Some((
-        segment.to_string(),
-        param.trim_matches(|c| c == '{' || c == '}').to_string(),
-    ))
+    Some(CollectionItem {
+        segment: segment.to_string(),
+        param: param.trim_matches(|c| c == '{' || c == '}').to_string(),
+    })
 }
 
-/// `(L, P)` when every path (after the prefix) is `L`, `L/{..}` or under `L/{P}/...`, and some
+/// `L/{P}` when every path (after the prefix) is `L`, `L/{..}` or under `L/{P}/...`, and some
 /// are under it: the one parent all resources share. An API with a scope pair has none.
-fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<CollectionItem> {
     let skip = usize::from(has_prefix);
     fn after(p: &PathShape, skip: usize) -> &[String] {
         &p.segments[skip.min(p.segments.len())..]
@@ -365,11 +365,9 @@ fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String,
         2 => r[0] == *segment && is_param(&r[1]),
         _ => r[0] == *segment && r[1] == *param,
     });
-    all_under.then(|| {
-        (
-            segment.clone(),
-            param.trim_matches(|c| c == '{' || c == '}').to_string(),
-        )
+    all_under.then(|| CollectionItem {
+        segment: segment.clone(),
+        param: param.trim_matches(|c| c == '{' || c == '}').to_string(),
     })
 }
 

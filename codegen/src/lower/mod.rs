@@ -32,7 +32,7 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
     // A parent is implied (its resources reached straight from the client) only when the
     // client can supply its parameter: an accessor must never depend on a value nobody has.
     let implied_parent =
-        implied_parent.filter(|(_, param)| client_path_parameters.contains(&param.as_str()));
+        implied_parent.filter(|parent| client_path_parameters.contains(&parent.param.as_str()));
     let base_url = api
         .servers
         .first()
@@ -54,19 +54,17 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
     let operation_count = ops.len();
     let accessor = scope_pair
         .as_ref()
-        .map(|(segment, _)| snake(&singular(segment)));
+        .map(|collection| snake(&singular(&collection.segment)));
     let neutral = ScopeNames::neutral(accessor.as_deref().unwrap_or("item"));
     let named = scope_names_in_spec(api, &neutral)?;
     let scope_pair = match (scope_pair, named) {
-        (Some((segment, param)), named) => {
-            let one = singular(&segment);
-            let accessor = snake(&one);
+        (Some(collection), named) => {
+            let one = singular(&collection.segment);
             Some(ScopePair {
                 names: named.unwrap_or(neutral),
-                accessor,
+                accessor: snake(&one),
                 handle: format!("{}Handle", camel(&one)),
-                segment,
-                param,
+                collection,
             })
         }
         (None, Some(_)) => {
@@ -104,7 +102,7 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
         base_url,
         path_prefix: prefix,
         scope_pair,
-        implied_parent: implied_parent.map(|(segment, param)| ImpliedParent { segment, param }),
+        implied_parent,
         root,
         models: b.models,
         enums: b.enums,

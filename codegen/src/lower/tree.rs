@@ -70,7 +70,7 @@ impl Builder {
         };
         let resource = merged
             .iter()
-            .find(|m| m.scopes().has_default())
+            .find(|m| m.scopes().has_top())
             .or(merged.first())
             .map(|m| m.resource.clone())
             .unwrap_or_else(|| camel(&singular(last_literal.unwrap_or("Api"))));
