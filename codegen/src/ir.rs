@@ -420,19 +420,46 @@ pub struct Operation {
     pub variants: Scoped<Variant>,
     pub doc: String,
     pub params: Vec<Param>,
-    /// The media type of a JSON request body (`application/json` or a `+json` type); `None`
-    /// for a form body or no body.
-    pub json_media_type: Option<String>,
-    /// The media type of a binary request body (`application/octet-stream`, `image/*`,
-    /// `*/*`, ...): the body is one [`Location::Binary`] parameter the user gives as bytes or
-    /// a stream. `None` for every other body.
-    pub binary_media_type: Option<String>,
+    pub body: RequestBody,
     pub response: ResponseKind,
 }
 
 impl Operation {
     pub fn scopes(&self) -> Scopes {
         self.variants.scopes()
+    }
+}
+
+/// What a request carries as its body: at most one kind, which says where the body's
+/// parameters go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestBody {
+    /// No body.
+    None,
+    /// A form (`application/x-www-form-urlencoded`): the [`Location::Form`] parameters.
+    Form,
+    /// JSON (`application/json` or a `+json` type): the [`Location::Json`] parameters, or the
+    /// one [`Location::JsonWhole`] parameter.
+    Json { media_type: String },
+    /// Raw bytes of any other media type (`application/octet-stream`, `image/*`, `*/*`, ...):
+    /// the one [`Location::Binary`] parameter, given as bytes or a stream.
+    Binary { media_type: String },
+}
+
+impl RequestBody {
+    /// Whether two bodies are of one kind (media types aside).
+    pub fn same_kind(&self, other: &RequestBody) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
+    /// What the drift report calls it: `a form`, `` `application/json` ``.
+    pub fn describe(&self) -> String {
+        match self {
+            RequestBody::None => "no body".to_string(),
+            RequestBody::Form => "a form".to_string(),
+            RequestBody::Json { media_type } => format!("JSON (`{media_type}`)"),
+            RequestBody::Binary { media_type } => format!("raw bytes (`{media_type}`)"),
+        }
     }
 }
 

@@ -316,8 +316,28 @@ pub(crate) fn merge_params(
     out
 }
 
+/// What keeps two operations of one path suffix, one per scope, from being one operation: empty
+/// when they pair (same method, same required parameters, a response of one shape and a
+/// request body of one kind); else what differs, as the drift report says it.
+pub(crate) fn apart(top: &RawOp, item: &RawOp) -> Vec<&'static str> {
+    if top.method != item.method {
+        return vec!["methods"];
+    }
+    let mut why = Vec::new();
+    if !same_required(top, item) {
+        why.push("required parameters");
+    }
+    if !same_response_shape(&top.response, &item.response) {
+        why.push("response shapes");
+    }
+    if !top.body.same_kind(&item.body) {
+        why.push("request body kinds");
+    }
+    why
+}
+
 /// Whether two variants of one operation require the same parameters.
-pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
+fn same_required(a: &RawOp, b: &RawOp) -> bool {
     let req = |op: &RawOp| -> BTreeSet<(String, crate::ir::Location)> {
         op.params
             .iter()
@@ -328,8 +348,9 @@ pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
     req(a) == req(b)
 }
 
-/// Merge the response shapes of two variants of one operation (drift is recorded on the model).
-pub(crate) fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
+/// Whether two variants of one operation answer with one shape of response (the models are
+/// merged, their drift recorded on the model).
+fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
     matches!(
         (a, b),
         (RawResponse::Empty, RawResponse::Empty)

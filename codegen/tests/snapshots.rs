@@ -327,3 +327,61 @@ fn scope_words_named_by_the_spec_are_used() {
     assert!(g.files["message.rs"].contains("/// Only in the default-service scope."));
     assert!(!g.files.values().any(|f| f.contains("top-level")));
 }
+
+/// The scope merge compares whole request bodies: operations whose bodies are of two kinds (a
+/// form here, raw bytes there) are kept apart, and bodies of one kind with two media types are
+/// merged with the difference in the drift report.
+#[test]
+fn request_bodies_are_compared_whole_across_scopes() {
+    // A `Mode` query parameter on both sides, so that each pair shares most of its names.
+    let op = |path: &str, id: &str, media_type: &str| {
+        let item = if path.contains("{ItemSid}") {
+            "{name: ItemSid, in: path, required: true, schema: {type: string}}, "
+        } else {
+            ""
+        };
+        let param = format!(
+            "      parameters: [{item}{{name: Mode, in: query, schema: {{type: string}}}}]\n"
+        );
+        format!(
+            "  {path}:\n    post:\n      operationId: {id}\n{param}      requestBody:\n        content:\n          '{media_type}':\n            schema: {{type: object, properties: {{Name: {{type: string}}}}}}\n      responses:\n        '201':\n          description: ok\n          content: {{application/json: {{schema: {{type: object, properties: {{sid: {{type: string}}}}}}}}}}\n"
+        )
+    };
+    let spec = |top: &str, item: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://x.test'}}]\npaths:\n{}{}",
+            op("/v1/Files", "CreateFile", top),
+            op("/v1/Items/{ItemSid}/Files", "CreateItemFile", item),
+        )
+    };
+    let g = codegen::generate(
+        &spec(
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+        ),
+        "t.yaml",
+    )
+    .expect("generates");
+    assert!(
+        g.drift_report.contains(
+            "`CreateFile`: request body kinds differ between scopes; generated as two operations"
+        ),
+        "{}",
+        g.drift_report
+    );
+    let code: String = g.files.values().map(String::as_str).collect();
+    assert!(code.contains("pub struct CreateItemFile"), "{code}");
+    let g = codegen::generate(&spec("image/png", "application/octet-stream"), "t.yaml")
+        .expect("generates");
+    assert!(
+        g.drift_report.contains(
+            "`CreateFile` request body: raw bytes (`image/png`) in the top-level scope, raw bytes \
+             (`application/octet-stream`) in the scope of one item; the one of the top-level \
+             scope is sent in both"
+        ),
+        "{}",
+        g.drift_report
+    );
+    let code: String = g.files.values().map(String::as_str).collect();
+    assert!(!code.contains("pub struct CreateItemFile"), "{code}");
+}

@@ -7,8 +7,8 @@ use super::runtime::{
 use super::types::{param_scope_note, rust_ty};
 use super::{doc, ident};
 use crate::ir::{
-    Api, Location, Method, Node, Operation, Param, Piece, ResponseKind, ScopeNames, ScopePair,
-    ScopeWords, Scoped, Scopes, Segment, Template, Ty, Variant,
+    Api, Location, Method, Node, Operation, Param, Piece, RequestBody, ResponseKind, ScopeNames,
+    ScopePair, ScopeWords, Scoped, Scopes, Segment, Template, Ty, Variant,
 };
 use crate::names::snake;
 use proc_macro2::TokenStream;
@@ -379,11 +379,13 @@ fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut args = Vec::new();
     let mut sets = Vec::new();
-    if let Some(media_type) = &op.json_media_type {
-        sets.push(quote!(req.json_media_type(#media_type);));
-    }
-    if let Some(media_type) = &op.binary_media_type {
-        sets.push(quote!(req.binary_media_type(#media_type);));
+    match &op.body {
+        RequestBody::Json { media_type } => sets.push(quote!(req.json_media_type(#media_type);)),
+        RequestBody::Binary { media_type } => {
+            sets.push(quote!(req.binary_media_type(#media_type);))
+        }
+        // A form is sent as its parameters are set.
+        RequestBody::None | RequestBody::Form => {}
     }
     for p in &required {
         let v = ident(&p.rust);

@@ -150,19 +150,25 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
                     "`{{{missing}}}` in the path is not declared as a path parameter"
                 )));
             }
-            let mut json_media_type = None;
-            let mut binary_media_type = None;
+            let mut request_body = RequestBody::None;
             if let Some(body) = &op.request_body {
                 let (body, bat) = r.request_body(body, &optr.join("requestBody"))?;
                 let (ct, media) = body_content(body, &bat)?;
                 let mat = bat.join("content").join(ct);
-                if ct != FORM && is_json(ct) {
-                    json_media_type = Some(ct.to_string());
-                }
-                if ct != FORM && !is_json(ct) {
+                request_body = if ct == FORM {
+                    RequestBody::Form
+                } else if is_json(ct) {
+                    RequestBody::Json {
+                        media_type: ct.to_string(),
+                    }
+                } else {
+                    RequestBody::Binary {
+                        media_type: ct.to_string(),
+                    }
+                };
+                if let RequestBody::Binary { .. } = request_body {
                     // Raw bytes: whatever the schema says (`format: binary` as a rule), the
                     // value is the whole body, given by the user as bytes or a stream.
-                    binary_media_type = Some(ct.to_string());
                     params.push(RawParam {
                         wire: "body".to_string(),
                         location: Location::Binary,
@@ -216,8 +222,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
                 suffix: suffix.clone(),
                 trailing: trailing.clone(),
                 params,
-                json_media_type,
-                binary_media_type,
+                body: request_body,
                 response,
             });
         }

@@ -13,8 +13,7 @@ pub(super) struct MergedOp {
     pub(super) variants: Scoped<Variant>,
     pub(super) doc: String,
     pub(super) params: Vec<RawParam>,
-    pub(super) json_media_type: Option<String>,
-    pub(super) binary_media_type: Option<String>,
+    pub(super) body: RequestBody,
     /// Response, with the resource's own model set apart.
     pub(super) response: RawResponse<Payload>,
     pub(super) resource: String,
@@ -73,22 +72,29 @@ impl Builder {
                 let resource = resource_of(&group.top).unwrap_or_default();
                 let mut item_left: Vec<RawOp> = group.item;
                 for top in group.top {
-                    let pos = item_left.iter().position(|item| {
-                        item.method == top.method
-                            && scope::same_required(&top, item)
-                            && scope::same_response_shape(&top.response, &item.response)
-                    });
+                    let pos = item_left
+                        .iter()
+                        .position(|item| scope::apart(&top, item).is_empty());
                     match pos {
                         Some(i) => {
                             let item = item_left.remove(i);
                             merged.push(self.merge_pair(&resource, PerScope { top, item }));
                         }
                         None => {
-                            if item_left.iter().any(|item| item.method == top.method) {
+                            let same_method = item_left.iter().find(|i| i.method == top.method);
+                            if let Some(item) = same_method {
+                                let why = scope::apart(&top, item);
+                                let why = match why.split_last() {
+                                    Some((last, [])) => last.to_string(),
+                                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                                    None => String::new(),
+                                };
                                 self.drift.push(Drift {
                                     resource: resource.clone(),
                                     location: format!("`{}`", top.id),
-                                    detail: "required parameters or response shape differ between scopes; generated as two operations".into(),
+                                    detail: format!(
+                                        "{why} differ between scopes; generated as two operations"
+                                    ),
                                 });
                             } else {
                                 self.drift.push(Drift {
@@ -203,8 +209,7 @@ impl Builder {
             variants: Scoped::one(op.side, variant(&op)),
             doc: op.doc,
             params: op.params,
-            json_media_type: op.json_media_type,
-            binary_media_type: op.binary_media_type,
+            body: op.body,
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
@@ -216,15 +221,16 @@ impl Builder {
         let names = &self.scope_names;
         let mut sink = Sink::across_scopes(resource, names, &mut self.drift);
         let params = scope::merge_params(&top.id, &top.params, &item.params, &mut sink);
-        if top.json_media_type != item.json_media_type {
-            let show = |m: &Option<String>| m.clone().unwrap_or_else(|| "a form".to_string());
+        // Paired operations have bodies of one kind (`scope::same_body_kind`); their media
+        // types may still differ.
+        if top.body != item.body {
             sink.note(
                 &format!("`{}` request body", top.id),
                 format!(
                     "{} in the {}, {} in the {}; the one of the {} is sent in both",
-                    show(&top.json_media_type),
+                    top.body.describe(),
                     names.top.scope,
-                    show(&item.json_media_type),
+                    item.body.describe(),
                     names.item.scope,
                     names.top.scope
                 ),
@@ -257,8 +263,7 @@ impl Builder {
             variants: Scoped::both(variant(&top), variant(&item)),
             doc,
             params,
-            json_media_type: top.json_media_type,
-            binary_media_type: top.binary_media_type,
+            body: top.body,
             response,
             resource: resource.to_string(),
             suffix: top.suffix,

@@ -222,8 +222,7 @@ impl Builder {
             variants: m.variants,
             doc: m.doc,
             params,
-            json_media_type: m.json_media_type,
-            binary_media_type: m.binary_media_type,
+            body: m.body,
             response,
         }
     }
