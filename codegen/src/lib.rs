@@ -1,11 +1,12 @@
 //! OpenAPI to Rust client generator for Twilio Conversations v1.
 //!
 //! Data flows one way: spec text -> [`load`] -> [`lower`] (with [`scope`] merging) -> [`ir`]
-//! -> [`emit`] -> [`render`] -> files. Each stage is a pure function; nothing here does I/O.
+//! -> [`emit`] -> [`render`] -> files. A webhook events spec takes the same way, through
+//! [`lower::lower_events`] to [`ir::events`] and `events.rs`. Each stage is a pure function;
+//! nothing here does I/O.
 
 pub mod emit;
 pub mod error;
-pub mod events;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -139,7 +140,7 @@ pub fn generate_with(input: &Input<'_>) -> Result<Generated, Error> {
 pub fn generate_module(input: &Input<'_>, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(input.spec)?;
     let ir = lower::lower(&api, input.client_path_parameters)?;
-    let plan = emit::plan(&ir, None, Some(accessor));
+    let plan = emit::plan(&ir, emit::Part::Module { entry: accessor });
     let (files, _) = render_plan(&plan, |_| input.source)?;
     Ok(Generated {
         files,
@@ -209,16 +210,30 @@ pub fn generate_timed(input: &Input<'_>) -> Result<(Generated, Timings), Error> 
     let ir = lower::lower(&api, input.client_path_parameters)?;
     // The parsed spec is as large as the IR; free it before emit and format add theirs.
     drop(api);
+    t.lower = start.elapsed();
     let events = match events_spec {
-        Some(e) => Some(events::lower(e.text).map_err(|err| Error {
-            message: format!("{} (in the events spec {})", err.message, e.source),
-            ..err
-        })?),
+        Some(e) => {
+            let in_events_spec = |err: Error| Error {
+                message: format!("{} (in the events spec {})", err.message, e.source),
+                ..err
+            };
+            let start = Instant::now();
+            let api = load::parse(e.text).map_err(in_events_spec)?;
+            t.load += start.elapsed();
+            let start = Instant::now();
+            let events = lower::lower_events(&api).map_err(in_events_spec)?;
+            t.lower += start.elapsed();
+            Some(events)
+        }
         None => None,
     };
-    t.lower = start.elapsed();
     let start = Instant::now();
-    let plan = emit::plan(&ir, Some(events.as_ref()), None);
+    let plan = emit::plan(
+        &ir,
+        emit::Part::Main {
+            events: events.as_ref(),
+        },
+    );
     let (files, spent) = render_plan(&plan, |name| match events_spec {
         Some(e) if name == "events.rs" => e.source,
         _ => source,

@@ -4,8 +4,8 @@ use super::runtime::{
     node_type, API_CLIENT, BINARY_BODY, ERROR, METHOD, NODE, PAGE, PATH_PIECE, REDIRECT, REQUEST,
     RESPONSE, SCOPE, STREAM, TO_PARAM,
 };
+use super::text::{doc, ident};
 use super::types::{param_scope_note, rust_ty};
-use super::{doc, ident};
 use crate::ir::{
     Api, Location, Method, Node, Operation, Param, Piece, RequestBody, ResponseKind, ScopeNames,
     ScopePair, ScopeWords, Scoped, Scopes, Segment, Template, Ty, Variant,

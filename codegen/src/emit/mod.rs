@@ -4,27 +4,46 @@
 //! `crate::runtime::{Node, Request, ToParam}`, `crate::{Client, Error, Page, DateTime}`,
 //! `crate::scope::{Scope, DefaultScope, ServiceScope}` and the `impl_string_enum!` macro.
 
+mod events;
 mod handles;
 pub mod runtime;
-pub(crate) mod types;
+mod text;
+mod types;
 
-use crate::events::Events;
+use crate::ir::events::Events;
 use crate::ir::{Api, EnumDef, Model, Node, ScopeNames, Union};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::OnceLock;
+use text::{doc, ident};
 
-/// Token streams by file name (relative to `src/generated/`). `events.rs` is always there:
-/// without an events spec it holds a `WebhookEvent` that only knows `Unknown`.
-pub fn emit(api: &Api, events: Option<&Events>) -> BTreeMap<String, TokenStream> {
-    plan(api, Some(events), None).all_tokens()
+/// What the files of one API are in the generated crate.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// The crate's main API, reached from its `Client`, with `events.rs` for these webhook
+    /// events (without an events spec, a `WebhookEvent` that only knows `Unknown`).
+    Main { events: Option<&'a Events> },
+    /// A second API generated into a module of its own and reached through
+    /// `client.<entry>()` (see [`crate::generate_module`]): no `Client`, no scope types and no
+    /// webhook events (the main API's module has them).
+    Module { entry: &'a str },
 }
 
-/// Token streams for a second API generated into a module of its own, reached through
-/// `client.<accessor>()`: no webhook events (the main API's module has them).
-pub fn emit_module(api: &Api, accessor: &str) -> BTreeMap<String, TokenStream> {
-    plan(api, None, Some(accessor)).all_tokens()
+impl<'a> Part<'a> {
+    /// The accessor of a module's API, `None` for the main API.
+    fn entry(self) -> Option<&'a str> {
+        match self {
+            Part::Main { .. } => None,
+            Part::Module { entry } => Some(entry),
+        }
+    }
+}
+
+/// Token streams by file name (relative to `src/generated/`), built one job after another on
+/// this thread.
+pub fn emit(api: &Api, part: Part<'_>) -> BTreeMap<String, TokenStream> {
+    plan(api, part).all_tokens()
 }
 
 /// Models (or unions) one job builds, enums one job builds: about 10 KB of formatted code
@@ -39,8 +58,7 @@ const ENUMS_PER_JOB: usize = 16;
 /// [`crate::render::render_jobs`] build and format the jobs on every core at once.
 pub(crate) struct Plan<'a> {
     api: &'a Api,
-    /// As in [`handles::root`].
-    entry: Option<&'a str>,
+    part: Part<'a>,
     names: ScopeNames,
     models: Vec<&'a Model>,
     unions: Vec<&'a Union>,
@@ -80,17 +98,13 @@ enum Piece<'a> {
     ModuleTree,
 }
 
-/// `events`: `None` for no `events.rs` at all; `entry` as in [`handles::root`].
-pub(crate) fn plan<'a>(
-    api: &'a Api,
-    events: Option<Option<&'a Events>>,
-    entry: Option<&'a str>,
-) -> Plan<'a> {
+/// The plan of every file of `api` as `part` of the crate.
+pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
     let models: Vec<&Model> = api.models.values().collect();
     let unions: Vec<&Union> = api.unions.values().collect();
     let enums: Vec<&EnumDef> = api.enums.values().collect();
     let mut files: BTreeMap<String, Vec<Piece<'a>>> = BTreeMap::new();
-    if let Some(events) = events {
+    if let Part::Main { events } = part {
         files.insert("events.rs".into(), vec![Piece::Events(events)]);
     }
     // An empty module would only add an unused `pub use` to the crate.
@@ -106,7 +120,7 @@ pub(crate) fn plan<'a>(
     files.insert("root.rs".into(), vec![Piece::Root]);
     // The scope types belong to the crate's main API: a second API in a module of the same
     // crate has no scope pair of its own to name.
-    if api.scope_pair.is_some() && entry.is_none() {
+    if api.scope_pair.is_some() && part.entry().is_none() {
         files.insert("scope.rs".into(), vec![Piece::ScopeTypes]);
     }
     let (nodes, exports) = handles::layout(api);
@@ -141,7 +155,7 @@ pub(crate) fn plan<'a>(
     let files = files.into_keys().collect();
     Plan {
         api,
-        entry,
+        part,
         names: handles::scope_names(api),
         models,
         unions,
@@ -188,14 +202,14 @@ impl<'a> Plan<'a> {
                 #[allow(unused_imports)]
                 use super::*;
             },
-            Piece::Events(events) => crate::events::emit(*events),
+            Piece::Events(events) => events::events_file(*events),
             Piece::Models(range) => {
                 types::models(self.models[range.clone()].iter().copied(), &self.names)
             }
             Piece::Unions(range) => types::unions(self.unions[range.clone()].iter().copied()),
             Piece::Enums(range) => types::enums(self.enums[range.clone()].iter().copied()),
             Piece::Root => {
-                let root = handles::root(self.api, self.entry);
+                let root = handles::root(self.api, self.part.entry());
                 let _ = self.root_has_scope_handle.set(root.has_scope_handle);
                 root.tokens
             }
@@ -206,7 +220,7 @@ impl<'a> Plan<'a> {
                 // building it is the answer not known yet.
                 let has_scope_handle = match self.root_has_scope_handle.get() {
                     Some(&known) => known,
-                    None => handles::root(self.api, self.entry).has_scope_handle,
+                    None => handles::root(self.api, self.part.entry()).has_scope_handle,
                 };
                 let mut exports = self.exports.clone();
                 if pair.is_some() && has_scope_handle {
@@ -219,13 +233,13 @@ impl<'a> Plan<'a> {
                     .filter(|f| *f != "mod.rs")
                     .filter_map(|f| f.strip_suffix(".rs"))
                     .collect();
-                module_tree(self.api, &stems, &exports, self.entry.is_none())
+                module_tree(self.api, &stems, &exports, self.part.entry().is_none())
             }
         }
     }
 
     /// Every file's tokens, built one job after another on this thread.
-    fn all_tokens(&self) -> BTreeMap<String, TokenStream> {
+    pub(crate) fn all_tokens(&self) -> BTreeMap<String, TokenStream> {
         let mut out: Vec<TokenStream> = self.files.iter().map(|_| TokenStream::new()).collect();
         for (file, job) in &self.jobs {
             out[*file].extend(self.tokens(job));
@@ -386,108 +400,6 @@ fn scope_types(names: &ScopeNames, pair: Option<&crate::ir::ScopePair>) -> Token
             fn pick(_top_level: &'static str, item: &'static str) -> &'static str {
                 item
             }
-        }
-    }
-}
-
-/// An identifier; `r#` names become raw identifiers. Names come from [`crate::names`], which
-/// only produces ASCII alphanumerics and underscores, never empty and never leading digits.
-pub(crate) fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
-
-/// A doc attribute (one paragraph per entry; empty entries skipped).
-pub(crate) fn doc(paragraphs: &[&str]) -> TokenStream {
-    let mut out = TokenStream::new();
-    let mut first = true;
-    for p in paragraphs
-        .iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-    {
-        if !first {
-            out.extend(quote::quote!(#[doc = ""]));
-        }
-        first = false;
-        let mut line = String::with_capacity(p.len() + 8);
-        line.push(' ');
-        escape_doc(p, &mut line);
-        let line = raw_string(&line);
-        out.extend(quote::quote!(#[doc = #line]));
-    }
-    out
-}
-
-/// `text` as a raw string literal (`r"..."`, with as many `#` as it needs), which says the same
-/// as the escaped literal `quote` would make of a `&str`: doc text is most of the generated
-/// code, and a raw literal is copied as it is where an escaped one is escaped character by
-/// character and unescaped again by syn and by prettyplease. prettyplease prints a one-line doc
-/// as `///` and its value, so which literal it was never shows in the output.
-fn raw_string(text: &str) -> proc_macro2::Literal {
-    // A raw string cannot hold a carriage return; and a doc with a line break may be printed
-    // as the attribute itself, where the two literals would read differently.
-    if text.contains(['\r', '\n']) {
-        return proc_macro2::Literal::string(text);
-    }
-    let mut hashes = 0;
-    while text.contains(&format!("\"{}", "#".repeat(hashes))) {
-        hashes += 1;
-    }
-    let fence = "#".repeat(hashes);
-    format!("r{fence}\"{text}\"{fence}")
-        .parse()
-        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
-}
-
-/// Keep spec prose from being read as rustdoc intra-doc links or HTML: appends `text` to
-/// `out` with `<`, `>` and brackets escaped, except the brackets of a Markdown link `[x](url)`.
-fn escape_doc(text: &str, out: &mut String) {
-    // Every character looked at is ASCII, and an ASCII byte is never part of another
-    // character in UTF-8, so the text is read as bytes and copied in runs between them.
-    let bytes = text.as_bytes();
-    let mut copied = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let escaped = match b {
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'[' => {
-                let close = bytes[i..].iter().position(|&c| c == b']').map(|p| p + i);
-                match close {
-                    Some(j) if bytes.get(j + 1) == Some(&b'(') => continue,
-                    _ => "\\[",
-                }
-            }
-            b']' if bytes.get(i + 1) == Some(&b'(') => continue,
-            b']' => "\\]",
-            _ => continue,
-        };
-        out.push_str(&text[copied..i]);
-        out.push_str(escaped);
-        copied = i + 1;
-    }
-    out.push_str(&text[copied..]);
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn doc_text_keeps_markdown_links_and_escapes_other_brackets_and_html() {
-        let cases = [
-            ("<b>", "&lt;b&gt;"),
-            ("see [x](https://a.b/c)", "see [x](https://a.b/c)"),
-            ("[x] y", "\\[x\\] y"),
-            ("a]b", "a\\]b"),
-            ("[a [b](c)", "[a [b](c)"),
-            ("é<ü>", "é&lt;ü&gt;"),
-            ("", ""),
-        ];
-        for (text, expected) in cases {
-            let mut out = String::new();
-            super::escape_doc(text, &mut out);
-            assert_eq!(out, expected, "{text:?}");
         }
     }
 }

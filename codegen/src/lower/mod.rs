@@ -1,8 +1,9 @@
 //! Spec -> IR in three stages: [`extract`] reads every operation's facts (with [`schema`] for
 //! types), [`merge`] pairs the two scopes of each path (see [`crate::scope`]) and [`tree`]
 //! builds the resource tree and gives everything its Rust name ([`types`] for models and
-//! enums).
+//! enums). An events spec is lowered by [`events`].
 
+mod events;
 mod extract;
 mod merge;
 mod schema;
@@ -17,6 +18,8 @@ use crate::raw::RawField;
 use merge::MergedOp;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::{BTreeMap, BTreeSet};
+
+pub use events::lower_events;
 
 const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 

@@ -1,6 +1,9 @@
 //! The intermediate representation: what the emitter needs, nothing about OpenAPI.
 //!
 //! Everything is ordered (Vec in spec order, BTreeMap by name), so output is deterministic.
+//! Webhook events, from a spec of their own, are in [`events`].
+
+pub mod events;
 
 use std::collections::BTreeMap;
 
