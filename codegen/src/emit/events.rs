@@ -7,7 +7,7 @@
 use super::runtime::{DATE_TIME, EVENT_ERROR, FORM_FIELDS};
 use super::text::{doc, ident};
 use super::types;
-use crate::ir::events::{Events, Field, Kind};
+use crate::ir::events::{Event, Events, Field, JsonModel, Kind};
 use crate::names::snake;
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -65,112 +65,173 @@ fn decode_expr(f: &Field) -> TokenStream {
 
 /// `events.rs` for these events (`None`: no events spec, only `Unknown`).
 pub(crate) fn events_file(events: Option<&Events>) -> TokenStream {
-    let empty = Events::default();
-    let ev = events.unwrap_or(&empty);
     let mut out = TokenStream::new();
-    for e in &ev.enums {
-        out.extend(types::enum_tokens(e));
+    if let Some(ev) = events {
+        for e in &ev.enums {
+            out.extend(types::enum_tokens(e));
+        }
+        for m in &ev.models {
+            out.extend(json_model(m));
+        }
+        for e in &ev.events {
+            out.extend(event_struct(e, ev));
+        }
     }
-    for m in &ev.models {
-        let name = ident(&m.name);
-        let mdoc = doc(&[&m.doc]);
-        let fields = m.fields.iter().map(|f| {
-            let (wire, aliases) = (&f.wire, &f.aliases);
-            let fname = ident(&f.rust);
-            let ty = field_ty(&f.kind);
-            let ty = if f.required { ty } else { quote!(Option<#ty>) };
-            let d = doc(&[&f.doc]);
-            quote! {
-                #d
-                #[serde(rename = #wire #(, alias = #aliases)*)]
-                pub #fname: #ty,
-            }
-        });
-        out.extend(quote! {
-            #mdoc
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-            #[non_exhaustive]
-            pub struct #name {
-                #(#fields)*
-            }
-        });
+    out.extend(webhook_event(events));
+    out
+}
+
+/// How the docs name what an events spec supplies: its discriminator field and the events'
+/// sender; without an events spec, neutral words.
+struct Words<'a> {
+    /// `` `EventType` ``, or `event type`.
+    discriminator: String,
+    /// `` `EventType` value ``, or `event type`.
+    value: String,
+    /// `Twilio`, or `the sender`.
+    sender: &'a str,
+}
+
+impl<'a> Words<'a> {
+    fn of(events: Option<&'a Events>) -> Words<'a> {
+        match events {
+            Some(ev) => Words {
+                discriminator: format!("`{}`", ev.discriminator),
+                value: format!("`{}` value", ev.discriminator),
+                sender: &ev.sender,
+            },
+            None => Words {
+                discriminator: "event type".to_string(),
+                value: "event type".to_string(),
+                sender: "the sender",
+            },
+        }
     }
-    for e in &ev.events {
-        let name = ident(&e.struct_name);
-        let phase = if e.pre_action {
-            "Pre-action: Twilio waits for the answer (see `PreActionResponse`) before acting."
+
+    /// `An`, or `A`, before the discriminator's name.
+    fn article(&self) -> &'static str {
+        let first = self.discriminator.trim_start_matches('`').chars().next();
+        if first.is_some_and(|c| "AEIOUaeiou".contains(c)) {
+            "An"
         } else {
-            "Post-action: sent after the fact; the answer only acknowledges it."
-        };
-        let header = format!("`{}`: {}", e.event_type, e.doc);
-        let edoc = doc(&[&header, phase]);
-        let fields = e.fields.iter().map(|f| {
-            let fname = ident(&f.rust);
-            let ty = field_ty(&f.kind);
-            let ty = if f.required || f.kind == Kind::TextList {
-                ty
-            } else {
-                quote!(Option<#ty>)
-            };
-            let form = match (&f.kind, f.aliases.is_empty()) {
-                (Kind::TextList, _) => format!(
-                    "Form field `{}`, every value in the order received (it may repeat).",
-                    f.wire
-                ),
-                (_, true) => format!("Form field `{}`.", f.wire),
-                (_, false) => format!(
-                    "Form field `{}` (also read as `{}`).",
-                    f.wire,
-                    f.aliases.join("`, `")
-                ),
-            };
-            let d = doc(&[&f.doc, &form]);
-            quote! {
-                #d
-                pub #fname: #ty,
-            }
-        });
-        let inits = e.fields.iter().map(|f| {
-            let fname = ident(&f.rust);
-            let expr = decode_expr(f);
-            quote!(#fname: #expr,)
-        });
-        let event_type = &e.event_type;
-        let pre = e.pre_action;
-        out.extend(quote! {
-            #edoc
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub struct #name {
-                #(#fields)*
-            }
-
-            impl #name {
-                /// The `EventType` value of this event.
-                pub const EVENT_TYPE: &'static str = #event_type;
-                /// Whether Twilio waits for the answer before acting.
-                pub const PRE_ACTION: bool = #pre;
-
-                #[allow(unused_variables)]
-                fn from_fields(f: &#FORM_FIELDS<'_>) -> Result<Self, #EVENT_ERROR> {
-                    Ok(Self { #(#inits)* })
-                }
-            }
-        });
+            "A"
+        }
     }
-    let variants: Vec<_> = ev.events.iter().map(|e| ident(&e.variant)).collect();
-    let decode_arms = ev.events.iter().map(|e| {
+}
+
+/// An object a JSON-encoded field holds a list of.
+fn json_model(m: &JsonModel) -> TokenStream {
+    let name = ident(&m.name);
+    let mdoc = doc(&[&m.doc]);
+    let fields = m.fields.iter().map(|f| {
+        let (wire, aliases) = (&f.wire, &f.aliases);
+        let fname = ident(&f.rust);
+        let ty = field_ty(&f.kind);
+        let ty = if f.required { ty } else { quote!(Option<#ty>) };
+        let d = doc(&[&f.doc]);
+        quote! {
+            #d
+            #[serde(rename = #wire #(, alias = #aliases)*)]
+            pub #fname: #ty,
+        }
+    });
+    quote! {
+        #mdoc
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// One event's struct, with its decoder.
+fn event_struct(e: &Event, ev: &Events) -> TokenStream {
+    let words = Words::of(Some(ev));
+    let name = ident(&e.struct_name);
+    let phase = if e.pre_action {
+        &ev.pre_action_doc
+    } else {
+        &ev.post_action_doc
+    };
+    let header = format!("`{}`: {}", e.event_type, e.doc);
+    let edoc = doc(&[&header, phase]);
+    let fields = e.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let ty = field_ty(&f.kind);
+        let ty = if f.required || f.kind == Kind::TextList {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        let form = match (&f.kind, f.aliases.is_empty()) {
+            (Kind::TextList, _) => format!(
+                "Form field `{}`, every value in the order received (it may repeat).",
+                f.wire
+            ),
+            (_, true) => format!("Form field `{}`.", f.wire),
+            (_, false) => format!(
+                "Form field `{}` (also read as `{}`).",
+                f.wire,
+                f.aliases.join("`, `")
+            ),
+        };
+        let d = doc(&[&f.doc, &form]);
+        quote! {
+            #d
+            pub #fname: #ty,
+        }
+    });
+    let inits = e.fields.iter().map(|f| {
+        let fname = ident(&f.rust);
+        let expr = decode_expr(f);
+        quote!(#fname: #expr,)
+    });
+    let event_type = &e.event_type;
+    let pre = e.pre_action;
+    let type_doc = format!(" The {} of this event.", words.value);
+    let pre_doc = format!(
+        " Whether {} waits for the answer before acting.",
+        words.sender
+    );
+    quote! {
+        #edoc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #type_doc]
+            pub const EVENT_TYPE: &'static str = #event_type;
+            #[doc = #pre_doc]
+            pub const PRE_ACTION: bool = #pre;
+
+            #[allow(unused_variables)]
+            fn from_fields(f: &#FORM_FIELDS<'_>) -> Result<Self, #EVENT_ERROR> {
+                Ok(Self { #(#inits)* })
+            }
+        }
+    }
+}
+
+/// `WebhookEvent` over every event, with `Unknown` for the others.
+fn webhook_event(events: Option<&Events>) -> TokenStream {
+    let words = Words::of(events);
+    let all: &[Event] = events.map_or(&[], |ev| &ev.events);
+    let variants: Vec<_> = all.iter().map(|e| ident(&e.variant)).collect();
+    let decode_arms = all.iter().map(|e| {
         let (v, s, t) = (ident(&e.variant), ident(&e.struct_name), &e.event_type);
         quote!(#t => Ok(Self::#v(#s::from_fields(&#FORM_FIELDS::new(#t, fields))?)),)
     });
-    let structs: Vec<_> = ev.events.iter().map(|e| ident(&e.struct_name)).collect();
-    let types: Vec<&String> = ev.events.iter().map(|e| &e.event_type).collect();
-    let vdocs = ev.events.iter().map(|e| {
+    let structs: Vec<_> = all.iter().map(|e| ident(&e.struct_name)).collect();
+    let types: Vec<&String> = all.iter().map(|e| &e.event_type).collect();
+    let vdocs = all.iter().map(|e| {
         let d = format!(" `{}`", e.event_type);
         quote!(#[doc = #d])
     });
-    let pre_variants: Vec<_> = ev
-        .events
+    let pre_variants: Vec<_> = all
         .iter()
         .filter(|e| e.pre_action)
         .map(|e| ident(&e.variant))
@@ -180,66 +241,62 @@ pub(crate) fn events_file(events: Option<&Events>) -> TokenStream {
     } else {
         quote!(matches!(self, #(Self::#pre_variants(_))|*))
     };
-    // Accessors for fields most events share, so a handler can route without matching
-    // every variant.
-    let shared = |wire: &str| -> TokenStream {
-        let arms = ev.events.iter().map(|e| {
-            let v = ident(&e.variant);
-            match e.fields.iter().find(|f| f.wire == wire) {
-                Some(f) if matches!(f.kind, Kind::Text | Kind::Sid(_)) => {
-                    let fname = ident(&f.rust);
-                    if f.required {
-                        quote!(Self::#v(e) => Some(e.#fname.as_str()),)
-                    } else {
-                        quote!(Self::#v(e) => e.#fname.as_deref(),)
-                    }
-                }
-                _ => quote!(Self::#v(_) => None,),
-            }
-        });
-        quote! {
-            match self {
-                #(#arms)*
-                Self::Unknown { fields, .. } => fields
+    // The event's name: read from the spec's discriminator field; without an events spec,
+    // where the runtime reads it.
+    let read_event_type = match events {
+        Some(ev) => {
+            let field = &ev.discriminator;
+            quote! {
+                fields
                     .iter()
-                    .find(|(k, _)| k == #wire)
-                    .map(|(_, v)| v.as_str())
-                    .filter(|v| !v.is_empty()),
+                    .find(|(name, _)| name == #field)
+                    .map(|(_, value)| value.as_str())
+                    .filter(|value| !value.is_empty())
+                    .ok_or(#EVENT_ERROR::MissingEventType)?
             }
         }
+        None => quote!(#FORM_FIELDS::event_type(fields)?),
     };
-    let shared_accessors = ev.shared_fields.iter().map(|wire| {
-        let name = ident(&snake(wire));
-        let body = shared(wire);
-        let d = format!(" `{wire}`, when the event has it.");
-        quote! {
-            #[doc = #d]
-            pub fn #name(&self) -> Option<&str> {
-                #body
-            }
-        }
-    });
-    let title = if ev.title.is_empty() {
-        "no events spec was given, so only `Unknown`".to_string()
-    } else {
-        format!("every event of {}", ev.title)
+    let shared_accessors = events
+        .map_or(&[][..], |ev| &ev.shared_fields)
+        .iter()
+        .map(|wire| shared_accessor(all, wire));
+    let title = match events {
+        Some(ev) => format!("every event of {}", ev.title),
+        None => "no events spec was given, so only `Unknown`".to_string(),
     };
-    let enum_doc = if ev.scope_note.is_empty() {
+    let scope_note = events.map_or("", |ev| &ev.scope_note);
+    let enum_doc = if scope_note.is_empty() {
         format!(" One webhook request, decoded: {title}.")
     } else {
-        format!(" One webhook request, decoded: {title}. {}", ev.scope_note)
+        format!(" One webhook request, decoded: {title}. {scope_note}")
     };
-    out.extend(quote! {
+    let unknown_doc = format!(
+        " {} {} this version does not know decodes as `Unknown` with every field kept.",
+        words.article(),
+        words.discriminator
+    );
+    let its_doc = format!(" Its {}.", words.value);
+    let known_doc = format!(
+        " Every {} this version decodes into a typed variant.",
+        words.discriminator
+    );
+    let event_type_doc = format!(" The {}.", words.value);
+    let is_pre_doc = format!(
+        " Whether {} waits for the answer before acting (false for unknown events).",
+        words.sender
+    );
+    quote! {
         #[doc = #enum_doc]
         ///
-        /// An `EventType` this version does not know decodes as `Unknown` with every field kept.
+        #[doc = #unknown_doc]
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum WebhookEvent {
             #(#vdocs #variants(#structs),)*
             /// An event this version of the crate does not know.
             Unknown {
-                /// Its `EventType` value.
+                #[doc = #its_doc]
                 event_type: String,
                 /// Every form field as received.
                 fields: Vec<(String, String)>,
@@ -247,13 +304,13 @@ pub(crate) fn events_file(events: Option<&Events>) -> TokenStream {
         }
 
         impl WebhookEvent {
-            /// Every `EventType` this version decodes into a typed variant.
+            #[doc = #known_doc]
             pub const KNOWN_EVENT_TYPES: &'static [&'static str] = &[#(#types),*];
 
             /// Decode form fields (a `POST` body or a `GET` query string, already split into
             /// pairs). A known event with a missing or malformed field is an error naming it.
             pub fn from_form(fields: &[(String, String)]) -> Result<WebhookEvent, #EVENT_ERROR> {
-                let event_type = #FORM_FIELDS::event_type(fields)?;
+                let event_type = #read_event_type;
                 match event_type {
                     #(#decode_arms)*
                     other => Ok(Self::Unknown {
@@ -263,7 +320,7 @@ pub(crate) fn events_file(events: Option<&Events>) -> TokenStream {
                 }
             }
 
-            /// The `EventType` value.
+            #[doc = #event_type_doc]
             pub fn event_type(&self) -> &str {
                 match self {
                     #(Self::#variants(_) => #types,)*
@@ -271,13 +328,46 @@ pub(crate) fn events_file(events: Option<&Events>) -> TokenStream {
                 }
             }
 
-            /// Whether Twilio waits for the answer before acting (false for unknown events).
+            #[doc = #is_pre_doc]
             pub fn is_pre_action(&self) -> bool {
                 #is_pre
             }
 
             #(#shared_accessors)*
         }
+    }
+}
+
+/// The accessor of a field most events share (`conversation_sid()`), so a handler can route
+/// without matching every variant.
+fn shared_accessor(events: &[Event], wire: &str) -> TokenStream {
+    let arms = events.iter().map(|e| {
+        let v = ident(&e.variant);
+        match e.fields.iter().find(|f| f.wire == wire) {
+            Some(f) if matches!(f.kind, Kind::Text | Kind::Sid(_)) => {
+                let fname = ident(&f.rust);
+                if f.required {
+                    quote!(Self::#v(e) => Some(e.#fname.as_str()),)
+                } else {
+                    quote!(Self::#v(e) => e.#fname.as_deref(),)
+                }
+            }
+            _ => quote!(Self::#v(_) => None,),
+        }
     });
-    out
+    let name = ident(&snake(wire));
+    let d = format!(" `{wire}`, when the event has it.");
+    quote! {
+        #[doc = #d]
+        pub fn #name(&self) -> Option<&str> {
+            match self {
+                #(#arms)*
+                Self::Unknown { fields, .. } => fields
+                    .iter()
+                    .find(|(k, _)| k == #wire)
+                    .map(|(_, v)| v.as_str())
+                    .filter(|v| !v.is_empty()),
+            }
+        }
+    }
 }

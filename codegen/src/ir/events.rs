@@ -7,6 +7,16 @@ use super::EnumDef;
 #[derive(Debug, Clone, Default)]
 pub struct Events {
     pub title: String,
+    /// The form field whose value names the event (`EventType`), from the spec's
+    /// `x-webhook-events`.
+    pub discriminator: String,
+    /// Who sends the events, as the docs name it (`Twilio`).
+    pub sender: String,
+    /// The sentence that ends the docs of each pre-action event (the sender waits for the
+    /// answer before it acts).
+    pub pre_action_doc: String,
+    /// The sentence that ends the docs of each post-action event.
+    pub post_action_doc: String,
     pub events: Vec<Event>,
     pub enums: Vec<EnumDef>,
     /// Object types that JSON-encoded fields decode into (`WebhookMedia`).
@@ -23,7 +33,7 @@ pub struct Events {
 /// One event: a request the API sends, decoded into a struct of its own.
 #[derive(Debug, Clone)]
 pub struct Event {
-    /// The event's name as the request carries it (`onMessageAdded`).
+    /// The event's name, the value of the discriminator field (`onMessageAdded`).
     pub event_type: String,
     /// The `WebhookEvent` variant (`MessageAdded`).
     pub variant: String,

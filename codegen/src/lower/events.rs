@@ -1,11 +1,13 @@
-//! Events spec -> [`Events`]: an OpenAPI 3.0 description of the requests Twilio sends.
+//! Events spec -> [`Events`]: an OpenAPI 3.0 description of the requests an API sends.
 //!
 //! OpenAPI 3.0 has no top-level `webhooks` (that is 3.1), but `components.callbacks` holds
 //! exactly what we need: named out-of-band requests the API makes to you. Each entry is one
-//! event, named by its `EventType` value, with one `post` operation whose form body schema
-//! lists the fields. The operation's tag says the phase (`pre-action` or `post-action`). A
-//! form field whose `encoding` entry is `application/json` carries JSON text (a message's
-//! `Attributes`, its `Media` list) and is decoded as JSON.
+//! event, named by the value of its discriminator field, with one `post` operation whose form
+//! body schema lists the fields; the operation's tag says its phase. How the callbacks read as
+//! events is the spec's to say, in `x-webhook-events` (see [`Conventions`]): the generator
+//! knows no API's field names, tags or prose. A form field whose `encoding` entry is
+//! `application/json` carries JSON text (a message's `Attributes`, its `Media` list) and is
+//! decoded as JSON.
 //!
 //! Field types come from the schema: a string with a SID pattern (`^CH[0-9a-fA-F]{32}$`) is
 //! checked for its prefix, `date-time` strings are parsed, integers and booleans are parsed,
@@ -22,9 +24,13 @@ use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 const FORM: &str = "application/x-www-form-urlencoded";
 const JSON: &str = "application/json";
 
+/// The vendor extension at the spec's root that says how its callbacks read as events.
+const CONVENTIONS: &str = "x-webhook-events";
+
 /// Lower a parsed events spec.
 pub fn lower_events(api: &OpenAPI) -> Result<Events> {
     let r = Resolver::new(api);
+    let conventions = Conventions::read(api)?;
     let callbacks_at = Ptr::root().join("components").join("callbacks");
     let components = api
         .components
@@ -44,10 +50,124 @@ pub fn lower_events(api: &OpenAPI) -> Result<Events> {
                 return Err(at.err("a callback must be written in place, not as a $ref"))
             }
         };
-        let event = event(&r, name, callback, &at, &mut out)?;
+        let event = event(&r, &conventions, name, callback, &at, &mut out)?;
         out.events.push(event);
     }
-    Ok(out)
+    let Conventions {
+        discriminator,
+        sender,
+        pre_action,
+        post_action,
+        ..
+    } = conventions;
+    Ok(Events {
+        discriminator,
+        sender,
+        pre_action_doc: pre_action.doc,
+        post_action_doc: post_action.doc,
+        ..out
+    })
+}
+
+/// How the spec's callbacks read as events: its `x-webhook-events`, every key required.
+struct Conventions {
+    /// `discriminator`: the form field whose value names the event (`EventType`).
+    discriminator: String,
+    /// `name-prefix`: what every event name starts with (`on`); the rest names the variant.
+    name_prefix: String,
+    /// `sender`: who sends the events, for the docs (`Twilio`).
+    sender: String,
+    /// `pre-action`: the phase whose answer the sender waits for before it acts.
+    pre_action: Phase,
+    /// `post-action`: the phase of events sent after the fact.
+    post_action: Phase,
+}
+
+/// One phase: the tag that marks its events and the sentence their docs end with.
+struct Phase {
+    tag: String,
+    doc: String,
+}
+
+impl Conventions {
+    const KEYS: [&'static str; 5] = [
+        "discriminator",
+        "name-prefix",
+        "sender",
+        "pre-action",
+        "post-action",
+    ];
+
+    fn read(api: &OpenAPI) -> Result<Conventions> {
+        let at = Ptr::root().join(CONVENTIONS);
+        let value = api.extensions.get(CONVENTIONS).ok_or_else(|| {
+            at.err(format!(
+                "an events spec says how its callbacks read as events: {CONVENTIONS} with {}",
+                Self::KEYS.join(", ")
+            ))
+        })?;
+        let map = value
+            .as_object()
+            .ok_or_else(|| at.err(format!("expected a mapping of {}", Self::KEYS.join(", "))))?;
+        if let Some(unknown) = map.keys().find(|k| !Self::KEYS.contains(&k.as_str())) {
+            return Err(at.join(unknown).err(format!(
+                "unknown key; {CONVENTIONS} has {}",
+                Self::KEYS.join(", ")
+            )));
+        }
+        let discriminator = text(map, "discriminator", &at)?;
+        let name_prefix = match map.get("name-prefix") {
+            Some(serde_json::Value::String(p)) if p.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                p.clone()
+            }
+            _ => {
+                return Err(at.join("name-prefix").err(
+                    "expected the ASCII letters and digits every event name starts with (may \
+                     be empty)",
+                ))
+            }
+        };
+        let sender = text(map, "sender", &at)?;
+        let phase = |key: &str| -> Result<Phase> {
+            let at = at.join(key);
+            let map = map.get(key).and_then(|v| v.as_object()).ok_or_else(|| {
+                at.err("expected a mapping of tag (the operations' tag) and doc (a sentence)")
+            })?;
+            if let Some(unknown) = map.keys().find(|k| *k != "tag" && *k != "doc") {
+                return Err(at
+                    .join(unknown)
+                    .err("unknown key; a phase has a tag and a doc"));
+            }
+            Ok(Phase {
+                tag: text(map, "tag", &at)?,
+                doc: text(map, "doc", &at)?,
+            })
+        };
+        let (pre_action, post_action) = (phase("pre-action")?, phase("post-action")?);
+        if pre_action.tag == post_action.tag {
+            return Err(at
+                .join("post-action")
+                .join("tag")
+                .err("the two phases need two tags"));
+        }
+        Ok(Conventions {
+            discriminator,
+            name_prefix,
+            sender,
+            pre_action,
+            post_action,
+        })
+    }
+}
+
+/// A non-empty string under `key` of `map` (at `at`).
+fn text(map: &serde_json::Map<String, serde_json::Value>, key: &str, at: &Ptr) -> Result<String> {
+    map.get(key)
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| at.join(key).err("expected a non-empty string"))
 }
 
 /// `x-shared-fields`: form fields to give `WebhookEvent` an accessor for.
@@ -90,16 +210,28 @@ fn scope_note(api: &OpenAPI) -> Result<String> {
 /// One callback: one event.
 fn event<'a>(
     r: &Resolver<'a>,
+    conventions: &Conventions,
     name: &str,
     callback: &'a openapiv3::Callback,
     at: &Ptr,
     out: &mut Events,
 ) -> Result<Event> {
-    if !name.starts_with("on") || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+    let Conventions {
+        discriminator,
+        name_prefix,
+        pre_action,
+        post_action,
+        ..
+    } = conventions;
+    let rest = name
+        .strip_prefix(name_prefix.as_str())
+        .filter(|rest| !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric()));
+    let Some(rest) = rest else {
         return Err(at.err(format!(
-            "callback `{name}`: event names are EventType values such as onMessageAdded"
+            "callback `{name}`: an event's name is its `{discriminator}` value: `{name_prefix}` \
+             and then ASCII letters and digits ({CONVENTIONS}/name-prefix)"
         )));
-    }
+    };
     let (expr, item) = match callback.iter().next() {
         Some(entry) if callback.len() == 1 => entry,
         _ => return Err(at.err("a callback describes exactly one request")),
@@ -110,13 +242,14 @@ fn event<'a>(
         .as_ref()
         .ok_or_else(|| at.err("a webhook event is a `post` operation"))?;
     let at = at.join("post");
-    let pre_action = match op.tags.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["pre-action"] => true,
-        ["post-action"] => false,
+    let is_pre_action = match &op.tags[..] {
+        [tag] if *tag == pre_action.tag => true,
+        [tag] if *tag == post_action.tag => false,
         _ => {
-            return Err(at
-                .join("tags")
-                .err("tag the event `pre-action` or `post-action` (exactly one)"))
+            return Err(at.join("tags").err(format!(
+                "tag the event `{}` or `{}` (exactly one; {CONVENTIONS} names the tags)",
+                pre_action.tag, post_action.tag
+            )))
         }
     };
     let body = op
@@ -145,12 +278,14 @@ fn event<'a>(
         SchemaKind::Type(Type::Object(o)) => o,
         _ => return Err(schema_at.err("an event body schema is an object")),
     };
-    if !obj.properties.contains_key("EventType") {
-        return Err(schema_at.err("an event body has an EventType property"));
+    if !obj.properties.contains_key(discriminator) {
+        return Err(schema_at.err(format!(
+            "an event body has a `{discriminator}` property ({CONVENTIONS}/discriminator)"
+        )));
     }
     let mut fields = Vec::new();
     for (wire, prop) in &obj.properties {
-        if wire == "EventType" {
+        if wire == discriminator {
             continue;
         }
         let prop_at = schema_at.join("properties").join(wire);
@@ -166,17 +301,16 @@ fn event<'a>(
             kind,
         });
     }
-    let variant = names::camel(&name[2..]);
     Ok(Event {
         event_type: name.to_string(),
         struct_name: names::camel(name),
-        variant,
+        variant: names::camel(rest),
         doc: op
             .summary
             .clone()
             .or_else(|| schema.schema_data.description.clone())
             .unwrap_or_default(),
-        pre_action,
+        pre_action: is_pre_action,
         fields,
     })
 }
