@@ -66,11 +66,15 @@ pub(crate) struct Exports {
 
 /// The handle files without a token built: each file's nodes in tree order (a file gathers
 /// every node of one resource name; nodes that only pass through to their children get no
-/// file), and what those nodes export. The root's own handle is not among the exports: whether
-/// `root.rs` has one is known once it is built ([`root`]), so [`super::module_tree`] adds it.
+/// file), and what those nodes and `root.rs` export.
 pub(crate) fn layout(api: &Api) -> (BTreeMap<String, Vec<&Node>>, Exports) {
     let mut files: BTreeMap<String, Vec<&Node>> = BTreeMap::new();
     let mut exports = Exports::default();
+    if has_scope_handle(api) {
+        exports
+            .handles
+            .push(("root".into(), api.root.handle.clone()));
+    }
     for op in &api.root.ops {
         exports.builders.push(("root".into(), op.builder.clone()));
     }
@@ -116,6 +120,78 @@ fn pass_through(node: &Node) -> bool {
             .all(|c| matches!(c.segment, Segment::Param(_) | Segment::Template(_)))
 }
 
+/// How an accessor on a node's handle reaches the node it returns.
+enum Route<'a> {
+    /// `.../Lit`: the literal child itself.
+    Literal { lit: &'a str },
+    /// `.../{Param}` or `.../Lit/{Param}`: one item by its parameter, the literal (when there
+    /// is one) being the child the item is under, reached straight from its parent.
+    Param {
+        under: Option<&'a str>,
+        param: &'a str,
+    },
+    /// `.../{From}-{To}` or `.../Lit/{From}-{To}`: one item by a segment template.
+    Template {
+        under: Option<&'a str>,
+        template: &'a Template,
+    },
+}
+
+/// An accessor on a node's handle: where it leads and how.
+struct Accessor<'a> {
+    target: &'a Node,
+    route: Route<'a>,
+}
+
+/// The accessors on the handle of `node`, in tree order: a literal child (unless it only
+/// passes through, see [`pass_through`]) and the items under it, or a parameter or template
+/// child of a node that is not itself a literal (one under a literal is reached from the
+/// literal's parent).
+fn accessors(node: &Node) -> Vec<Accessor<'_>> {
+    fn item<'a>(target: &'a Node, under: Option<&'a str>) -> Option<Accessor<'a>> {
+        match &target.segment {
+            Segment::Param(param) => Some(Accessor {
+                target,
+                route: Route::Param { under, param },
+            }),
+            Segment::Template(template) => Some(Accessor {
+                target,
+                route: Route::Template { under, template },
+            }),
+            Segment::Root | Segment::Literal(_) => None,
+        }
+    }
+    let mut out = Vec::new();
+    for c in &node.children {
+        match &c.segment {
+            Segment::Literal(lit) => {
+                if !pass_through(c) {
+                    out.push(Accessor {
+                        target: c,
+                        route: Route::Literal { lit },
+                    });
+                }
+                out.extend(c.children.iter().filter_map(|p| item(p, Some(lit))));
+            }
+            _ if matches!(node.segment, Segment::Literal(_)) => {}
+            _ => out.extend(item(c, None)),
+        }
+    }
+    out
+}
+
+/// Whether `root.rs` has the handle on one item of the scope collection (`ServiceHandle`): the
+/// API has a scope pair, and the item scope holds something, the root's own operations (fetch
+/// or delete one service) or a resource reached from there. Known from the IR alone, before
+/// anything is emitted.
+pub(crate) fn has_scope_handle(api: &Api) -> bool {
+    api.scope_pair.is_some()
+        && (!api.root.ops.is_empty()
+            || accessors(&api.root)
+                .iter()
+                .any(|a| a.target.scopes.has_item()))
+}
+
 /// Accessor methods for the children of `node`, with the scopes each exists in.
 fn child_accessors(
     node: &Node,
@@ -123,87 +199,70 @@ fn child_accessors(
     ctx_of: impl Fn(Scopes) -> Ctx,
     names: &ScopeNames,
 ) -> Vec<(Ctx, TokenStream)> {
-    let mut out = Vec::new();
-    for c in &node.children {
-        match &c.segment {
-            Segment::Literal(lit) => {
-                let ctx = ctx_of(c.scopes);
-                let name = ident(&c.accessor);
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
-                let handle = ident(&c.handle);
-                let d = doc(&[&format!(
-                    "The `{}` resources under this path (`.../{lit}`).",
-                    c.resource
-                )]);
-                if !pass_through(c) {
-                    out.push((
-                        ctx,
-                        quote! {
-                            #d
-                            pub fn #name(&self) -> #ret {
-                                #handle::new(#base.child(#lit))
-                            }
-                        },
-                    ));
-                }
-                for p in &c.children {
-                    if let Segment::Template(t) = &p.segment {
-                        let ctx = ctx_of(p.scopes);
-                        let shown = format!(".../{lit}/{t}");
-                        let parent = quote!(#base.child(#lit));
-                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx, names)));
-                    }
-                    if let Segment::Param(pname) = &p.segment {
-                        let ctx = ctx_of(p.scopes);
-                        let name = ident(&p.accessor);
-                        let arg = ident(&snake(pname));
-                        let ret = type_in(&p.handle, p.scopes == Scopes::Both, ctx, names);
-                        let handle = ident(&p.handle);
-                        let d = doc(&[&format!(
-                            "One `{}` by its `{pname}` (`.../{lit}/{{{pname}}}`).",
-                            p.resource
-                        )]);
-                        out.push((
-                            ctx,
-                            quote! {
-                                #d
-                                pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
-                                    #handle::new(#base.child(#lit).param(#arg.as_ref()))
-                                }
-                            },
-                        ));
-                    }
+    accessors(node)
+        .into_iter()
+        .map(|a| {
+            let ctx = ctx_of(a.target.scopes);
+            (ctx, accessor_tokens(&a, base, ctx, names))
+        })
+        .collect()
+}
+
+/// One accessor method; `base` is the node of the handle it is on.
+fn accessor_tokens(
+    a: &Accessor<'_>,
+    base: &TokenStream,
+    ctx: Ctx,
+    names: &ScopeNames,
+) -> TokenStream {
+    let c = a.target;
+    let name = ident(&c.accessor);
+    let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
+    let handle = ident(&c.handle);
+    match a.route {
+        Route::Literal { lit } => {
+            let d = doc(&[&format!(
+                "The `{}` resources under this path (`.../{lit}`).",
+                c.resource
+            )]);
+            quote! {
+                #d
+                pub fn #name(&self) -> #ret {
+                    #handle::new(#base.child(#lit))
                 }
             }
-            // A param under a literal is reached from the literal's parent (above).
-            Segment::Param(_) | Segment::Template(_)
-                if matches!(node.segment, Segment::Literal(_)) => {}
-            Segment::Template(t) => {
-                let ctx = ctx_of(c.scopes);
-                let shown = format!(".../{t}");
-                out.push((ctx, template_accessor(c, t, base, &shown, ctx, names)));
+        }
+        Route::Param { under, param } => {
+            let arg = ident(&snake(param));
+            let (d, parent) = match under {
+                Some(lit) => (
+                    format!(
+                        "One `{}` by its `{param}` (`.../{lit}/{{{param}}}`).",
+                        c.resource
+                    ),
+                    quote!(#base.child(#lit)),
+                ),
+                None => (
+                    format!("One `{}` by its `{param}`.", c.resource),
+                    quote!(#base),
+                ),
+            };
+            let d = doc(&[&d]);
+            quote! {
+                #d
+                pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
+                    #handle::new(#parent.param(#arg.as_ref()))
+                }
             }
-            Segment::Param(pname) => {
-                let ctx = ctx_of(c.scopes);
-                let name = ident(&c.accessor);
-                let arg = ident(&snake(pname));
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
-                let handle = ident(&c.handle);
-                let d = doc(&[&format!("One `{}` by its `{pname}`.", c.resource)]);
-                out.push((
-                    ctx,
-                    quote! {
-                        #d
-                        pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
-                            #handle::new(#base.param(#arg.as_ref()))
-                        }
-                    },
-                ));
-            }
-            Segment::Root => {}
+        }
+        Route::Template { under, template } => {
+            let (shown, parent) = match under {
+                Some(lit) => (format!(".../{lit}/{template}"), quote!(#base.child(#lit))),
+                None => (format!(".../{template}"), quote!(#base)),
+            };
+            template_accessor(c, template, &parent, &shown, ctx, names)
         }
     }
-    out
 }
 
 /// The accessor of an item addressed by a segment [`Template`]: one argument per parameter, in
@@ -752,8 +811,11 @@ fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
 }
 
 /// `client.<accessor>(sid)` and the handle on one scope item: its own operations plus every
-/// resource in the second scope. Empty when the scope holds nothing.
+/// resource in the second scope. Empty when the scope holds nothing ([`has_scope_handle`]).
 fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
+    if !has_scope_handle(api) {
+        return (quote!(), quote!());
+    }
     let root = &api.root;
     let node_ty = node_type();
     let item_scope_accessors: Vec<TokenStream> = child_accessors(
@@ -777,9 +839,6 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
         .iter()
         .map(|op| op_starter(op, Ctx::Item, &pair.names))
         .collect();
-    if item_scope_accessors.is_empty() && root_ops.is_empty() {
-        return (quote!(), quote!());
-    }
     let segment = &pair.collection.segment;
     let accessor = ident(&pair.accessor);
     let handle = ident(&root.handle);
@@ -828,16 +887,10 @@ fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenS
     )
 }
 
-/// `root.rs`, and whether it holds the handle on one scope item.
-pub(crate) struct RootFile {
-    pub tokens: TokenStream,
-    pub has_scope_handle: bool,
-}
-
-/// `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
+/// `root.rs`. `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
 /// for a second API generated into a module of its own and reached through
 /// `client.<accessor>()` (see [`crate::generate_module`]).
-pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
+pub(crate) fn root(api: &Api, entry: Option<&str>) -> TokenStream {
     let prefix = if api.path_prefix.is_empty() {
         String::new()
     } else {
@@ -926,7 +979,6 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
             }
         }
     };
-    let has_scope_handle = !scope_handle.is_empty();
     // The crate's own `Client` and `ClientBuilder`, written by the runtime's macro around its
     // shared core; a second API in a module adds an entry to that client instead.
     let client_types = match entry {
@@ -938,7 +990,7 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
             }
         }
     };
-    let tokens = quote! {
+    quote! {
         /// The API's server, from the spec.
         pub const BASE_URL: &str = #base;
 
@@ -949,9 +1001,5 @@ pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
         #scope_handle
 
         #(#builders)*
-    };
-    RootFile {
-        tokens,
-        has_scope_handle,
     }
 }

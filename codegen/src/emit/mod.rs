@@ -15,7 +15,6 @@ use crate::ir::{Api, EnumDef, Model, Node, ScopeNames, Union};
 use proc_macro2::{Ident, TokenStream};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
-use std::sync::OnceLock;
 use text::{doc, ident};
 
 /// What the files of one API are in the generated crate.
@@ -65,12 +64,9 @@ pub(crate) struct Plan<'a> {
     enums: Vec<&'a EnumDef>,
     /// File names in output order, `mod.rs` among them.
     files: Vec<String>,
-    /// `(file number, job)` in the order to start them: `root.rs` first, because `mod.rs`,
-    /// last, needs to know whether it holds the scope handle.
+    /// `(file number, job)` in the order to start them.
     jobs: Vec<(usize, Job<'a>)>,
     exports: handles::Exports,
-    /// Set when `root.rs` is built: whether it has a handle on one scope item.
-    root_has_scope_handle: OnceLock<bool>,
 }
 
 /// One job: pieces of one file, in the file's order.
@@ -133,9 +129,8 @@ pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
         .entry("mod.rs".into())
         .or_default()
         .push(Piece::ModuleTree);
-    // Every piece is a job of its own, the prelude going with a file's first. `root.rs` starts
-    // first and `mod.rs` last: `mod.rs` needs to know whether `root.rs` has the scope handle.
-    let (mut first, mut middle, mut last) = (Vec::new(), Vec::new(), Vec::new());
+    // Every piece is a job of its own, the prelude going with a file's first.
+    let mut jobs = Vec::new();
     for (file, (name, pieces)) in files.iter_mut().enumerate() {
         let mut pieces = std::mem::take(pieces).into_iter();
         let mut opening = Vec::new();
@@ -143,15 +138,9 @@ pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
             opening.push(Piece::Prelude);
         }
         opening.extend(pieces.next());
-        let queue = match name.as_str() {
-            "root.rs" => &mut first,
-            "mod.rs" => &mut last,
-            _ => &mut middle,
-        };
-        queue.push((file, Job { pieces: opening }));
-        queue.extend(pieces.map(|p| (file, Job { pieces: vec![p] })));
+        jobs.push((file, Job { pieces: opening }));
+        jobs.extend(pieces.map(|p| (file, Job { pieces: vec![p] })));
     }
-    let jobs = first.into_iter().chain(middle).chain(last).collect();
     let files = files.into_keys().collect();
     Plan {
         api,
@@ -163,7 +152,6 @@ pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
         files,
         jobs,
         exports,
-        root_has_scope_handle: OnceLock::new(),
     }
 }
 
@@ -208,32 +196,17 @@ impl<'a> Plan<'a> {
             }
             Piece::Unions(range) => types::unions(self.unions[range.clone()].iter().copied()),
             Piece::Enums(range) => types::enums(self.enums[range.clone()].iter().copied()),
-            Piece::Root => {
-                let root = handles::root(self.api, self.part.entry());
-                let _ = self.root_has_scope_handle.set(root.has_scope_handle);
-                root.tokens
-            }
+            Piece::Root => handles::root(self.api, self.part.entry()),
             Piece::Node(node) => handles::node_tokens(node, pair, &self.names),
             Piece::ScopeTypes => scope_types(&self.names, pair),
             Piece::ModuleTree => {
-                // Started after `root.rs` (see `jobs`); only if another thread is still
-                // building it is the answer not known yet.
-                let has_scope_handle = match self.root_has_scope_handle.get() {
-                    Some(&known) => known,
-                    None => handles::root(self.api, self.part.entry()).has_scope_handle,
-                };
-                let mut exports = self.exports.clone();
-                if pair.is_some() && has_scope_handle {
-                    let root = ("root".to_string(), self.api.root.handle.clone());
-                    exports.handles.insert(0, root);
-                }
                 let stems: BTreeSet<&str> = self
                     .files
                     .iter()
                     .filter(|f| *f != "mod.rs")
                     .filter_map(|f| f.strip_suffix(".rs"))
                     .collect();
-                module_tree(self.api, &stems, &exports, self.part.entry().is_none())
+                module_tree(self.api, &stems, &self.exports, self.part.entry().is_none())
             }
         }
     }
