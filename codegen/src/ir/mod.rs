@@ -265,6 +265,17 @@ pub struct Api {
     pub operation_count: usize,
 }
 
+impl Api {
+    /// The words for the two scopes: the pair's, or (for an API with one scope, where no doc
+    /// names a scope) the neutral ones.
+    pub fn scope_names(&self) -> ScopeNames {
+        self.scope_pair
+            .as_ref()
+            .map(|p| p.names.clone())
+            .unwrap_or_default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
     Root,
