@@ -124,9 +124,14 @@ pub(crate) fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenS
 
 pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
     let generic = op.scopes() == Scopes::Both;
+    let how = if op.params.iter().any(|p| !p.required) {
+        "Set optional parameters with the methods of the same name, then `.send().await`."
+    } else {
+        "Send it with `.send().await`."
+    };
     let docs = doc(&[
         &format!("Request builder for `{}`: {}", op.builder, op_doc(op)),
-        "Set optional parameters with the methods of the same name, then `.send().await`.",
+        how,
     ]);
     let mut out = struct_def(
         &op.builder,

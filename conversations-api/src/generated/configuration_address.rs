@@ -316,7 +316,7 @@ impl ConfigurationAddressHandle {
 
 /// Request builder for `FetchConfigurationAddress`: Read one address configuration.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfigurationAddress {
@@ -470,7 +470,7 @@ impl UpdateConfigurationAddress {
 /// Request builder for `DeleteConfigurationAddress`: Remove an address configuration so the address
 /// no longer opens conversations.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConfigurationAddress {

@@ -385,7 +385,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
 /// by its SID or unique name. Service scope: Look up a conversation of the given service by its SID
 /// or unique name.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversation<S = crate::scope::DefaultScope> {

@@ -348,7 +348,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
 /// default-service conversation. Service scope: Read one message of a conversation in the given
 /// service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessage<S = crate::scope::DefaultScope> {

@@ -168,7 +168,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
 /// receipt of a message in the default service. Service scope: Read one delivery receipt of a
 /// message in the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessageReceipt<S = crate::scope::DefaultScope> {

@@ -330,7 +330,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
 /// default-service conversation by SID or identity. Service scope: Read a participant of a
 /// conversation in the given service by SID or identity.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationParticipant<S = crate::scope::DefaultScope> {

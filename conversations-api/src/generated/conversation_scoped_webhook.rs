@@ -333,7 +333,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
 /// to a default-service conversation. Service scope: Read one webhook attached to a conversation in
 /// the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationScopedWebhook<S = crate::scope::DefaultScope> {
@@ -462,7 +462,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationScopedWebhook<S> {
 /// default-service conversation. Service scope: Detach a webhook from a conversation in the given
 /// service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversationScopedWebhook<S = crate::scope::DefaultScope> {

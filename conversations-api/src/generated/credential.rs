@@ -228,7 +228,7 @@ impl CredentialHandle {
 /// Request builder for `FetchCredential`: Read one push credential; keys and certificates are never
 /// echoed back.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchCredential {
@@ -332,7 +332,7 @@ impl UpdateCredential {
 
 /// Request builder for `DeleteCredential`: Delete a push notification credential.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteCredential {

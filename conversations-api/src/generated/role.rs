@@ -153,7 +153,7 @@ impl<S: ::twilio_runtime::support::Scope> ListRole<S> {
 /// Request builder for `CreateRole`: Default service: Define a role, a named permission set, in the
 /// default service. Service scope: Define a role, a named permission set, in the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateRole<S = crate::scope::DefaultScope> {
@@ -269,7 +269,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
 /// Request builder for `FetchRole`: Default service: Read one role of the default service. Service
 /// scope: Read one role of the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchRole<S = crate::scope::DefaultScope> {
@@ -305,7 +305,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchRole<S> {
 /// Request builder for `UpdateRole`: Default service: Replace the permission list of a
 /// default-service role. Service scope: Replace the permission list of a role in the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateRole<S = crate::scope::DefaultScope> {
@@ -341,7 +341,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateRole<S> {
 /// Request builder for `DeleteRole`: Default service: Delete a role from the default service.
 /// Service scope: Delete a role from the given service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteRole<S = crate::scope::DefaultScope> {

@@ -118,7 +118,7 @@ impl ListService {
 /// Request builder for `CreateService`: Create a conversation service: a separate container of
 /// conversations, users and roles.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateService {

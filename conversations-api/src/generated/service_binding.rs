@@ -174,7 +174,7 @@ impl ServiceBindingHandle {
 
 /// Request builder for `FetchServiceBinding`: Read one push notification binding of a service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceBinding {
@@ -205,7 +205,7 @@ impl FetchServiceBinding {
 
 /// Request builder for `DeleteServiceBinding`: Unregister a device's push binding from a service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteServiceBinding {

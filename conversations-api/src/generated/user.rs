@@ -296,7 +296,7 @@ impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
 /// Request builder for `FetchUser`: Default service: Look up a user of the default service by SID
 /// or identity. Service scope: Look up a user of the given service by SID or identity.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUser<S = crate::scope::DefaultScope> {

@@ -206,7 +206,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
 /// conversation looks to one user (unread count, muting). Service scope: Read how one conversation
 /// looks to one user of the given service (unread count, muting).
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUserConversation<S = crate::scope::DefaultScope> {
@@ -320,7 +320,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateUserConversation<S> {
 /// default-service conversation. Service scope: Make a user leave one conversation of the given
 /// service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteUserConversation<S = crate::scope::DefaultScope> {

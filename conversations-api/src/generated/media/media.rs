@@ -104,7 +104,7 @@ impl MediaHandle {
 /// Request builder for `FetchMedia`: Read a stored file's record, with a short-lived link to
 /// download its bytes.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchMedia {
