@@ -13,6 +13,7 @@ pub mod lower;
 pub mod names;
 mod namespace;
 pub mod package;
+mod prose;
 mod raw;
 pub mod render;
 pub mod report;

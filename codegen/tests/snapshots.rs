@@ -162,6 +162,22 @@ fn one_naming_pass_keeps_every_name_distinct() {
         root.contains("pub fn content_by_sid(&self, sid: impl AsRef<str>) -> ContentHandle"),
         "{root}"
     );
+    // A collection's handle and one item's say which they are.
+    let content = g.files["content.rs"].replace("\n/// ", " ");
+    assert!(
+        content.contains(
+            "Handle on the `Content` collection (`.../Content`): `list` acts on the \
+             collection as a whole. One item of it: `ContentHandle`."
+        ),
+        "{content}"
+    );
+    assert!(
+        content.contains(
+            "Handle on one `Content` (`.../Content/{Sid}`), chosen by its `Sid`: `fetch` \
+             acts on that one."
+        ),
+        "{content}"
+    );
     // Range filters: three setters, the comparison in words.
     let content = &g.files["content.rs"];
     for setter in ["start_time(", "start_time_before(", "start_time_after("] {

@@ -7,8 +7,9 @@ use super::root::has_scope_handle;
 use super::runtime::node_type;
 use super::scaffold::{constructor, ctx_for, impl_blocks, struct_def, Ctx};
 use super::text::doc;
-use crate::ir::{Api, Node, ScopeNames, ScopePair, Scopes};
-use crate::names::snake;
+use crate::ir::{Api, Node, NodeKind, ScopeNames, ScopePair, Scopes, Segment};
+use crate::names::{bare, snake};
+use crate::prose::and_list;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -55,6 +56,62 @@ fn walk<'a>(node: &'a Node, files: &mut BTreeMap<String, Vec<&'a Node>>, exports
     }
 }
 
+/// What a handle is: a collection, one item of one, or one resource; and what acts on it.
+fn handle_doc(node: &Node) -> String {
+    let resource = &node.resource;
+    let ops: Vec<String> = node
+        .ops
+        .iter()
+        .map(|op| format!("`{}`", bare(&op.name)))
+        .collect();
+    let act = if ops.len() == 1 { "acts" } else { "act" };
+    match (&node.kind, &node.segment) {
+        (NodeKind::Collection, Segment::Literal(lit)) => {
+            let acts = if ops.is_empty() {
+                String::new()
+            } else {
+                format!(": {} {act} on the collection as a whole", and_list(&ops))
+            };
+            let items: Vec<String> = node
+                .children
+                .iter()
+                .filter(|c| matches!(c.kind, NodeKind::Item { .. }))
+                .map(|c| format!("`{}`", c.handle))
+                .collect();
+            let item = if items.is_empty() {
+                String::new()
+            } else {
+                format!(" One item of it: {}.", items.join(" or "))
+            };
+            format!("Handle on the `{resource}` collection (`.../{lit}`){acts}.{item}")
+        }
+        (NodeKind::Item { collection }, segment) => {
+            let (shown, by) = match segment {
+                Segment::Param(p) => (format!("{{{p}}}"), vec![format!("`{p}`")]),
+                Segment::Template(t) => (
+                    t.to_string(),
+                    t.params().map(|p| format!("`{p}`")).collect(),
+                ),
+                Segment::Root | Segment::Literal(_) => (String::new(), Vec::new()),
+            };
+            let path = match collection {
+                Some(lit) => format!(".../{lit}/{shown}"),
+                None => format!(".../{shown}"),
+            };
+            let acts = if ops.is_empty() {
+                String::new()
+            } else {
+                format!(": {} {act} on that one", and_list(&ops))
+            };
+            format!(
+                "Handle on one `{resource}` (`{path}`), chosen by its {}{acts}.",
+                and_list(&by)
+            )
+        }
+        _ => format!("Handle on the `{resource}` resource."),
+    }
+}
+
 /// The handle of `node` and the builders of its operations. `pair`: the API has two scopes, so
 /// handle docs say which one a handle serves.
 pub(crate) fn node_tokens(
@@ -78,10 +135,7 @@ pub(crate) fn node_tokens(
             names.item.scope, p.accessor
         ),
     };
-    let docs = doc(&[
-        &format!("Handle on the `{}` resource.", node.resource),
-        &where_,
-    ]);
+    let docs = doc(&[&handle_doc(node), &where_]);
     let mut out = struct_def(
         &node.handle,
         generic,

@@ -391,6 +391,8 @@ impl std::fmt::Display for Template {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub segment: Segment,
+    /// What the node's handle stands for.
+    pub kind: NodeKind,
     /// Rust accessor method name that leads here from the parent (or grandparent for params).
     pub accessor: String,
     /// Rust type name of the handle.
@@ -400,6 +402,21 @@ pub struct Node {
     pub scopes: Scopes,
     pub ops: Vec<Operation>,
     pub children: Vec<Node>,
+}
+
+/// What a node of the resource tree stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// The tree's root: one item of the scope collection, when the API has a scope pair.
+    Root,
+    /// A collection (`.../Conversations`): a literal segment that is listed or has items
+    /// under it; its operations act on the collection as a whole (list, create).
+    Collection,
+    /// One resource of a literal segment that is no collection (`.../Configuration`).
+    Single,
+    /// One item of a collection (`.../Conversations/{Sid}`), chosen by its segment's
+    /// parameters; `collection` is the literal segment it is under, when it is under one.
+    Item { collection: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

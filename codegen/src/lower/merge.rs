@@ -3,6 +3,7 @@
 
 use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
+use crate::prose::and_list;
 use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sides, Sink};
 use std::collections::BTreeMap;
@@ -83,12 +84,7 @@ impl Builder {
                         None => {
                             let same_method = item_left.iter().find(|i| i.method == top.method);
                             if let Some(item) = same_method {
-                                let why = scope::apart(&top, item);
-                                let why = match why.split_last() {
-                                    Some((last, [])) => last.to_string(),
-                                    Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-                                    None => String::new(),
-                                };
+                                let why = and_list(&scope::apart(&top, item));
                                 self.drift.push(Drift {
                                     resource: resource.clone(),
                                     location: format!("`{}`", top.id),

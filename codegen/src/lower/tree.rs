@@ -80,10 +80,18 @@ impl Builder {
         let has_param_child = child_keys
             .iter()
             .any(|k| k.last().is_some_and(|s| s.contains("{}")));
+        let kind = match &segment {
+            Segment::Root => NodeKind::Root,
+            Segment::Literal(_) if is_list || has_param_child => NodeKind::Collection,
+            Segment::Literal(_) => NodeKind::Single,
+            Segment::Param(_) | Segment::Template(_) => NodeKind::Item {
+                collection: parent_literal.map(String::from),
+            },
+        };
         let (accessor, handle) = match &segment {
             Segment::Root => (String::new(), root_handle.to_string()),
             Segment::Literal(s) => {
-                let suffix = if is_list || has_param_child {
+                let suffix = if kind == NodeKind::Collection {
                     "List"
                 } else {
                     "Handle"
@@ -140,6 +148,7 @@ impl Builder {
         distinct_item_accessors(&mut children);
         Node {
             segment,
+            kind,
             accessor,
             handle,
             resource,

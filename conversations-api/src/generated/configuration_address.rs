@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConfigurationAddress` resource.
+/// Handle on the `ConfigurationAddress` collection (`.../Addresses`): `list` and `create` act on
+/// the collection as a whole. One item of it: `ConfigurationAddressHandle`.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -261,7 +262,8 @@ impl CreateConfigurationAddress {
     }
 }
 
-/// Handle on the `ConfigurationAddress` resource.
+/// Handle on one `ConfigurationAddress` (`.../Addresses/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]

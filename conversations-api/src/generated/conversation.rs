@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Conversation` resource.
+/// Handle on the `Conversation` collection (`.../Conversations`): `list` and `create` act on the
+/// collection as a whole. One item of it: `ConversationHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -274,7 +275,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversation<S> {
     }
 }
 
-/// Handle on the `Conversation` resource.
+/// Handle on one `Conversation` (`.../Conversations/{Sid}`), chosen by its `Sid`: `fetch`, `update`
+/// and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

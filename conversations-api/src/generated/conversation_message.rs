@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationMessage` resource.
+/// Handle on the `ConversationMessage` collection (`.../Messages`): `list` and `create` act on the
+/// collection as a whole. One item of it: `ConversationMessageHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -254,7 +255,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationMessage<S> {
     }
 }
 
-/// Handle on the `ConversationMessage` resource.
+/// Handle on one `ConversationMessage` (`.../Messages/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

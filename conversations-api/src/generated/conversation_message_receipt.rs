@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationMessageReceipt` resource.
+/// Handle on the `ConversationMessageReceipt` collection (`.../Receipts`): `list` acts on the
+/// collection as a whole. One item of it: `ConversationMessageReceiptHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -125,7 +126,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationMessageReceipt<S> {
     }
 }
 
-/// Handle on the `ConversationMessageReceipt` resource.
+/// Handle on one `ConversationMessageReceipt` (`.../Receipts/{Sid}`), chosen by its `Sid`: `fetch`
+/// acts on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

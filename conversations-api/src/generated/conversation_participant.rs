@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationParticipant` resource.
+/// Handle on the `ConversationParticipant` collection (`.../Participants`): `list` and `create` act
+/// on the collection as a whole. One item of it: `ConversationParticipantHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -247,7 +248,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationParticipant<S> {
     }
 }
 
-/// Handle on the `ConversationParticipant` resource.
+/// Handle on one `ConversationParticipant` (`.../Participants/{Sid}`), chosen by its `Sid`:
+/// `fetch`, `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationScopedWebhook` resource.
+/// Handle on the `ConversationScopedWebhook` collection (`.../Webhooks`): `list` and `create` act
+/// on the collection as a whole. One item of it: `ConversationScopedWebhookHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -250,7 +251,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationScopedWebhook<S> {
     }
 }
 
-/// Handle on the `ConversationScopedWebhook` resource.
+/// Handle on one `ConversationScopedWebhook` (`.../Webhooks/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

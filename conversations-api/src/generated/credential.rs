@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Credential` resource.
+/// Handle on the `Credential` collection (`.../Credentials`): `list` and `create` act on the
+/// collection as a whole. One item of it: `CredentialHandle`.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -181,7 +182,8 @@ impl CreateCredential {
     }
 }
 
-/// Handle on the `Credential` resource.
+/// Handle on one `Credential` (`.../Credentials/{Sid}`), chosen by its `Sid`: `fetch`, `update` and
+/// `delete` act on that one.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]

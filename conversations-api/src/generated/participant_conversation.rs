@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ParticipantConversation` resource.
+/// Handle on the `ParticipantConversation` collection (`.../ParticipantConversations`): `list` acts
+/// on the collection as a whole.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

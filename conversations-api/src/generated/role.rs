@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Role` resource.
+/// Handle on the `Role` collection (`.../Roles`): `list` and `create` act on the collection as a
+/// whole. One item of it: `RoleHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -186,7 +187,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateRole<S> {
     }
 }
 
-/// Handle on the `Role` resource.
+/// Handle on one `Role` (`.../Roles/{Sid}`), chosen by its `Sid`: `fetch`, `update` and `delete`
+/// act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

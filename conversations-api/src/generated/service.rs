@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Service` resource.
+/// Handle on the `Service` collection (`.../Services`): `list` and `create` act on the collection
+/// as a whole.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ServiceBinding` resource.
+/// Handle on the `ServiceBinding` collection (`.../Bindings`): `list` acts on the collection as a
+/// whole. One item of it: `ServiceBindingHandle`.
 ///
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
@@ -132,7 +133,8 @@ impl ListServiceBinding {
     }
 }
 
-/// Handle on the `ServiceBinding` resource.
+/// Handle on one `ServiceBinding` (`.../Bindings/{Sid}`), chosen by its `Sid`: `fetch` and `delete`
+/// act on that one.
 ///
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]

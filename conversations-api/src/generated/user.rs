@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `User` resource.
+/// Handle on the `User` collection (`.../Users`): `list` and `create` act on the collection as a
+/// whole. One item of it: `UserHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -205,7 +206,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateUser<S> {
     }
 }
 
-/// Handle on the `User` resource.
+/// Handle on one `User` (`.../Users/{Sid}`), chosen by its `Sid`: `fetch`, `update` and `delete`
+/// act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `UserConversation` resource.
+/// Handle on the `UserConversation` collection (`.../Conversations`): `list` acts on the collection
+/// as a whole. One item of it: `UserConversationHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -123,7 +124,8 @@ impl<S: ::twilio_runtime::support::Scope> ListUserConversation<S> {
     }
 }
 
-/// Handle on the `UserConversation` resource.
+/// Handle on one `UserConversation` (`.../Conversations/{ConversationSid}`), chosen by its
+/// `ConversationSid`: `fetch`, `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.

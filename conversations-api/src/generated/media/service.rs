@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Service` resource.
+/// Handle on one `Service` (`.../Services/{Sid}`), chosen by its `Sid`.
 #[derive(Debug, Clone)]
 pub struct ServiceHandle {
     node: ::twilio_runtime::support::Node<crate::Client>,
