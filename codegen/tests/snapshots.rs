@@ -127,24 +127,36 @@ fn scope_pair_facts() {
 
 #[test]
 fn a_summary_shared_by_both_scopes_is_printed_once() {
-    let g = generate("scope_pair.yaml");
     // Doc comments are wrapped at 100 columns: compare their words.
-    let code = g.files["message.rs"]
-        .split_whitespace()
-        .filter(|w| *w != "///")
-        .collect::<Vec<_>>()
-        .join(" ");
-    // The two summaries differ: both are kept, each named for its scope.
-    assert!(code.contains(
-        "Default service: Post a message in the default service. Service scope: Post a message \
-         in a chosen service."
-    ));
-    let g = generate("same_summary.yaml");
-    let code = &g.files["message.rs"];
+    let words = |text: &str| {
+        text.split_whitespace()
+            .filter(|w| *w != "///")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // "Post a message in the default service." and "Post a message in a chosen service." differ
+    // only in naming their scope: one summary, without it.
+    let g = generate("scope_pair.yaml");
+    let code = words(&g.files["message.rs"]);
     assert!(!code.contains("Default service:"), "{code}");
+    assert!(
+        code.contains("Post a message. Sends `POST /v1/Messages`"),
+        "{code}"
+    );
+    let g = generate("same_summary.yaml");
+    let code = words(&g.files["message.rs"]);
+    // The same sentence but for case and the full stop: printed once.
     assert_eq!(
         code.matches("Delete a message for good.").count(),
         2,
+        "{code}"
+    );
+    // Two summaries that say different things: both kept, each named for its scope.
+    assert!(
+        code.contains(
+            "Top level: Read a message with its delivery summary. Under one service: Read a \
+             message as the service's moderators see it."
+        ),
         "{code}"
     );
 }

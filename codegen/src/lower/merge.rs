@@ -3,7 +3,7 @@
 
 use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
-use crate::prose::and_list;
+use crate::prose::{and_list, said_once};
 use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sides, Sink};
 use std::collections::BTreeMap;
@@ -241,14 +241,20 @@ impl Builder {
                 ),
             );
         }
+        // One summary when the two say the same but for how they name their scope; each
+        // scope's own, under its heading, when they say different things.
         let doc = match (top.doc.is_empty(), item.doc.is_empty()) {
-            (false, false) if !same_sentence(&top.doc, &item.doc) => format!(
-                "{}: {} {}: {}",
-                names.top.heading,
-                end_sentence(&top.doc),
-                names.item.heading,
-                end_sentence(&item.doc)
-            ),
+            (false, false) if !same_sentence(&top.doc, &item.doc) => {
+                said_once(&top.doc, &item.doc, &self.scope_vocabulary).unwrap_or_else(|| {
+                    format!(
+                        "{}: {} {}: {}",
+                        names.top.heading,
+                        end_sentence(&top.doc),
+                        names.item.heading,
+                        end_sentence(&item.doc)
+                    )
+                })
+            }
             (true, _) => item.doc.clone(),
             _ => top.doc.clone(),
         };

@@ -84,6 +84,17 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
             .as_ref()
             .map(|p| p.names.clone())
             .unwrap_or_default(),
+        scope_vocabulary: scope_pair
+            .as_ref()
+            .map(|p| {
+                crate::prose::scope_vocabulary([
+                    p.names.top.place.as_str(),
+                    p.names.item.place.as_str(),
+                    p.collection.segment.as_str(),
+                    p.accessor.as_str(),
+                ])
+            })
+            .unwrap_or_default(),
         ..Builder::default()
     };
     b.pair_and_merge(ops);
@@ -314,6 +325,8 @@ struct Builder {
     vendor: Option<String>,
     /// The two scopes' names, for drift notes and merged docs.
     scope_names: ScopeNames,
+    /// The words that name a scope in summaries (see [`crate::prose::said_once`]).
+    scope_vocabulary: BTreeSet<String>,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

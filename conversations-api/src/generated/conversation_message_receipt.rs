@@ -23,9 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptList<S> {
         }
     }
 
-    /// Default service: Page through the per-recipient delivery receipts of a default-service
-    /// message. Service scope: Page through the per-recipient delivery receipts of a message in the
-    /// given service.
+    /// Page through the per-recipient delivery receipts of a message.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`
     /// (`ListConversationMessageReceipt`) or `GET
@@ -45,9 +43,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptList<S> {
     }
 }
 
-/// Request builder for `ListConversationMessageReceipt`: Default service: Page through the
-/// per-recipient delivery receipts of a default-service message. Service scope: Page through the
-/// per-recipient delivery receipts of a message in the given service.
+/// Request builder for `ListConversationMessageReceipt`: Page through the per-recipient delivery
+/// receipts of a message.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -145,8 +142,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
         }
     }
 
-    /// Default service: Read one delivery receipt of a message in the default service. Service
-    /// scope: Read one delivery receipt of a message in the given service.
+    /// Read one delivery receipt of a message.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`
     /// (`FetchConversationMessageReceipt`) or `GET
@@ -166,9 +162,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationMessageReceipt`: Default service: Read one delivery
-/// receipt of a message in the default service. Service scope: Read one delivery receipt of a
-/// message in the given service.
+/// Request builder for `FetchConversationMessageReceipt`: Read one delivery receipt of a message.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -23,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
         }
     }
 
-    /// Default service: Page through the webhooks attached to one default-service conversation.
-    /// Service scope: Page through the webhooks attached to one conversation in the given service.
+    /// Page through the webhooks attached to one conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Webhooks` (`ListConversationScopedWebhook`)
     /// or `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`
@@ -42,9 +41,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
         ListConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Attach a webhook, keyword trigger or Studio flow to one default-service
-    /// conversation. Service scope: Attach a webhook, keyword trigger or Studio flow to one
-    /// conversation in the given service.
+    /// Attach a webhook, keyword trigger or Studio flow to one conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks`
     /// (`CreateConversationScopedWebhook`) or `POST
@@ -70,9 +67,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
     }
 }
 
-/// Request builder for `ListConversationScopedWebhook`: Default service: Page through the webhooks
-/// attached to one default-service conversation. Service scope: Page through the webhooks attached
-/// to one conversation in the given service.
+/// Request builder for `ListConversationScopedWebhook`: Page through the webhooks attached to one
+/// conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -151,9 +147,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `CreateConversationScopedWebhook`: Default service: Attach a webhook,
-/// keyword trigger or Studio flow to one default-service conversation. Service scope: Attach a
-/// webhook, keyword trigger or Studio flow to one conversation in the given service.
+/// Request builder for `CreateConversationScopedWebhook`: Attach a webhook, keyword trigger or
+/// Studio flow to one conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -270,8 +265,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         }
     }
 
-    /// Default service: Read one webhook attached to a default-service conversation. Service scope:
-    /// Read one webhook attached to a conversation in the given service.
+    /// Read one webhook attached to a conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`FetchConversationScopedWebhook`) or `GET
@@ -290,8 +284,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         FetchConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Change a webhook attached to a default-service conversation. Service scope:
-    /// Change a webhook attached to a conversation in the given service.
+    /// Change a webhook attached to a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`UpdateConversationScopedWebhook`) or `POST
@@ -310,8 +303,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         UpdateConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Detach a webhook from a default-service conversation. Service scope: Detach
-    /// a webhook from a conversation in the given service.
+    /// Detach a webhook from a conversation.
     ///
     /// Sends `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`DeleteConversationScopedWebhook`) or `DELETE
@@ -331,9 +323,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationScopedWebhook`: Default service: Read one webhook attached
-/// to a default-service conversation. Service scope: Read one webhook attached to a conversation in
-/// the given service.
+/// Request builder for `FetchConversationScopedWebhook`: Read one webhook attached to a
+/// conversation.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -370,9 +361,8 @@ impl<S: ::twilio_runtime::support::Scope> FetchConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `UpdateConversationScopedWebhook`: Default service: Change a webhook
-/// attached to a default-service conversation. Service scope: Change a webhook attached to a
-/// conversation in the given service.
+/// Request builder for `UpdateConversationScopedWebhook`: Change a webhook attached to a
+/// conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -460,9 +450,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `DeleteConversationScopedWebhook`: Default service: Detach a webhook from a
-/// default-service conversation. Service scope: Detach a webhook from a conversation in the given
-/// service.
+/// Request builder for `DeleteConversationScopedWebhook`: Detach a webhook from a conversation.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

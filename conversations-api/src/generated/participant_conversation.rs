@@ -23,9 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ParticipantConversationList<S> {
         }
     }
 
-    /// Default service: Page through the default-service conversations a given identity or address
-    /// takes part in. Service scope: Page through the conversations of the given service that an
-    /// identity or address takes part in.
+    /// Page through the conversations a given identity or address takes part in.
     ///
     /// Sends `GET /v1/ParticipantConversations` (`ListParticipantConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/ParticipantConversations`
@@ -44,9 +42,8 @@ impl<S: ::twilio_runtime::support::Scope> ParticipantConversationList<S> {
     }
 }
 
-/// Request builder for `ListParticipantConversation`: Default service: Page through the
-/// default-service conversations a given identity or address takes part in. Service scope: Page
-/// through the conversations of the given service that an identity or address takes part in.
+/// Request builder for `ListParticipantConversation`: Page through the conversations a given
+/// identity or address takes part in.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

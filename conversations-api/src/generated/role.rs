@@ -23,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
         }
     }
 
-    /// Default service: Page through the roles of the default service. Service scope: Page through
-    /// the roles of the given service.
+    /// Page through the roles.
     ///
     /// Sends `GET /v1/Roles` (`ListRole`) or `GET /v1/Services/{ChatServiceSid}/Roles`
     /// (`ListServiceRole`).
@@ -41,8 +40,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
         ListRole::new(req)
     }
 
-    /// Default service: Define a role, a named permission set, in the default service. Service
-    /// scope: Define a role, a named permission set, in the given service.
+    /// Define a role, a named permission set.
     ///
     /// Sends `POST /v1/Roles` (`CreateRole`) or `POST /v1/Services/{ChatServiceSid}/Roles`
     /// (`CreateServiceRole`).
@@ -73,8 +71,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
     }
 }
 
-/// Request builder for `ListRole`: Default service: Page through the roles of the default service.
-/// Service scope: Page through the roles of the given service.
+/// Request builder for `ListRole`: Page through the roles.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -151,8 +148,7 @@ impl<S: ::twilio_runtime::support::Scope> ListRole<S> {
     }
 }
 
-/// Request builder for `CreateRole`: Default service: Define a role, a named permission set, in the
-/// default service. Service scope: Define a role, a named permission set, in the given service.
+/// Request builder for `CreateRole`: Define a role, a named permission set.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -206,8 +202,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         }
     }
 
-    /// Default service: Read one role of the default service. Service scope: Read one role of the
-    /// given service.
+    /// Read one role.
     ///
     /// Sends `GET /v1/Roles/{Sid}` (`FetchRole`) or `GET /v1/Services/{ChatServiceSid}/Roles/{Sid}`
     /// (`FetchServiceRole`).
@@ -224,8 +219,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         FetchRole::new(req)
     }
 
-    /// Default service: Replace the permission list of a default-service role. Service scope:
-    /// Replace the permission list of a role in the given service.
+    /// Replace the permission list of a role.
     ///
     /// Sends `POST /v1/Roles/{Sid}` (`UpdateRole`) or `POST
     /// /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`UpdateServiceRole`).
@@ -249,8 +243,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         UpdateRole::new(req)
     }
 
-    /// Default service: Delete a role from the default service. Service scope: Delete a role from
-    /// the given service.
+    /// Delete a role.
     ///
     /// Sends `DELETE /v1/Roles/{Sid}` (`DeleteRole`) or `DELETE
     /// /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`DeleteServiceRole`).
@@ -268,8 +261,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
     }
 }
 
-/// Request builder for `FetchRole`: Default service: Read one role of the default service. Service
-/// scope: Read one role of the given service.
+/// Request builder for `FetchRole`: Read one role.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -304,8 +296,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchRole<S> {
     }
 }
 
-/// Request builder for `UpdateRole`: Default service: Replace the permission list of a
-/// default-service role. Service scope: Replace the permission list of a role in the given service.
+/// Request builder for `UpdateRole`: Replace the permission list of a role.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -340,8 +331,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateRole<S> {
     }
 }
 
-/// Request builder for `DeleteRole`: Default service: Delete a role from the default service.
-/// Service scope: Delete a role from the given service.
+/// Request builder for `DeleteRole`: Delete a role.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -23,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationList<S> {
         }
     }
 
-    /// Default service: Page through the default-service conversations a user belongs to. Service
-    /// scope: Page through the conversations a user of the given service belongs to.
+    /// Page through the conversations a user belongs to.
     ///
     /// Sends `GET /v1/Users/{UserSid}/Conversations` (`ListUserConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations`
@@ -43,9 +42,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationList<S> {
     }
 }
 
-/// Request builder for `ListUserConversation`: Default service: Page through the default-service
-/// conversations a user belongs to. Service scope: Page through the conversations a user of the
-/// given service belongs to.
+/// Request builder for `ListUserConversation`: Page through the conversations a user belongs to.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -143,9 +140,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         }
     }
 
-    /// Default service: Read how one default-service conversation looks to one user (unread count,
-    /// muting). Service scope: Read how one conversation looks to one user of the given service
-    /// (unread count, muting).
+    /// Read how one conversation looks to one user (unread count, muting).
     ///
     /// Sends `GET /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`FetchUserConversation`) or
     /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
@@ -163,9 +158,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         FetchUserConversation::new(req)
     }
 
-    /// Default service: Set a user's notification level or read position in one default-service
-    /// conversation. Service scope: Set a user's notification level or read position in one
-    /// conversation of the given service.
+    /// Set a user's notification level or read position in one conversation.
     ///
     /// Sends `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`UpdateUserConversation`)
     /// or `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
@@ -183,8 +176,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         UpdateUserConversation::new(req)
     }
 
-    /// Default service: Make a user leave one default-service conversation. Service scope: Make a
-    /// user leave one conversation of the given service.
+    /// Make a user leave one conversation.
     ///
     /// Sends `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}`
     /// (`DeleteUserConversation`) or `DELETE
@@ -204,9 +196,8 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
     }
 }
 
-/// Request builder for `FetchUserConversation`: Default service: Read how one default-service
-/// conversation looks to one user (unread count, muting). Service scope: Read how one conversation
-/// looks to one user of the given service (unread count, muting).
+/// Request builder for `FetchUserConversation`: Read how one conversation looks to one user (unread
+/// count, muting).
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -243,9 +234,8 @@ impl<S: ::twilio_runtime::support::Scope> FetchUserConversation<S> {
     }
 }
 
-/// Request builder for `UpdateUserConversation`: Default service: Set a user's notification level
-/// or read position in one default-service conversation. Service scope: Set a user's notification
-/// level or read position in one conversation of the given service.
+/// Request builder for `UpdateUserConversation`: Set a user's notification level or read position
+/// in one conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -318,9 +308,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateUserConversation<S> {
     }
 }
 
-/// Request builder for `DeleteUserConversation`: Default service: Make a user leave one
-/// default-service conversation. Service scope: Make a user leave one conversation of the given
-/// service.
+/// Request builder for `DeleteUserConversation`: Make a user leave one conversation.
 ///
 /// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
