@@ -140,7 +140,7 @@ pub fn generate_with(input: &Input<'_>) -> Result<Generated, Error> {
 /// `Generated::drift_report` covers this spec alone; events are not generated.
 pub fn generate_module(input: &Input<'_>, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(input.spec)?;
-    let ir = lower::lower(&api, input.client_path_parameters)?;
+    let ir = lower::lower_module(&api, input.client_path_parameters, accessor)?;
     let plan = emit::plan(&ir, emit::Part::Module { entry: accessor });
     let (files, _) = render_plan(&plan, |_| input.source)?;
     Ok(Generated {
@@ -156,16 +156,22 @@ impl Generated {
     /// `name`: its files go under `<name>/`, and the main `mod.rs` declares it. The rest (drift
     /// report, package, summary) stays this API's.
     pub fn with_module(mut self, name: &str, source: &str, module: Generated) -> Generated {
+        // A module's resource file named like the module (`<name>/<name>.rs`) would be what
+        // clippy's module_inception flags; the plan names it apart when the module's entry is
+        // its name, so the lint is only allowed when a module was added under another name.
+        let inception = module.files.contains_key(&format!("{name}.rs"));
         for (file, body) in module.files {
             self.files.insert(format!("{name}/{file}"), body);
         }
         if let Some(main) = self.files.get_mut("mod.rs") {
-            // A resource named like the module gives `<name>/<name>.rs`, which clippy's
-            // module_inception would flag; here it is the natural layout.
+            let allow = if inception {
+                "#[allow(clippy::module_inception)]\n"
+            } else {
+                ""
+            };
             main.push_str(&format!(
                 "/// Generated from {source}: reached through `client.{name}()`.\n\
-                 #[allow(clippy::module_inception)]\n\
-                 pub mod {name};\n"
+                 {allow}pub mod {name};\n"
             ));
         }
         self

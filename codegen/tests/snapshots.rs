@@ -243,6 +243,50 @@ fn second_api_as_a_module() {
     assert!(main.files["mod.rs"].ends_with("pub mod blobs;\n"));
 }
 
+/// The media API as the module `media`: its handle types begin with the module's word where
+/// they do not already (`MediaServiceHandle`, next to the main API's `ServiceHandle`), and its
+/// `Media` resource's file is not `media/media.rs`, so no lint needs to be allowed.
+#[test]
+fn a_modules_names_read_apart_from_the_main_apis() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/media_v1.yaml");
+    let text = std::fs::read_to_string(path).expect("spec/media_v1.yaml");
+    let input = codegen::Input::new(&text, "media_v1.yaml")
+        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let module = codegen::generate_module(&input, "media").expect("generates");
+    let files: Vec<&str> = module.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        [
+            "media_resource.rs",
+            "mod.rs",
+            "models.rs",
+            "root.rs",
+            "service.rs"
+        ]
+    );
+    let handles = &module.files["mod.rs"];
+    for handle in [
+        "media_resource::MediaHandle;",
+        "media_resource::MediaList;",
+        "service::MediaServiceHandle;",
+    ] {
+        assert!(handles.contains(handle), "{handle}: {handles}");
+    }
+    let main = codegen::generate(&text, "media_v1.yaml").expect("generates");
+    assert!(main.files["mod.rs"].contains("service::ServiceHandle;"));
+    let with = main.clone().with_module("media", "media_v1.yaml", module);
+    assert!(
+        with.files["mod.rs"].ends_with("reached through `client.media()`.\npub mod media;\n"),
+        "{}",
+        with.files["mod.rs"]
+    );
+    // Added under a name that one of its files has, the module gets the lint allowed.
+    let other = codegen::generate_module(&input, "mcs").expect("generates");
+    assert!(other.files.contains_key("media.rs"));
+    let with = main.with_module("media", "media_v1.yaml", other);
+    assert!(with.files["mod.rs"].ends_with("#[allow(clippy::module_inception)]\npub mod media;\n"));
+}
+
 #[test]
 fn a_resource_repeated_under_one_item_is_a_relation_not_a_scope() {
     // `/v1/Rooms/{RoomSid}/Recordings` repeats `/v1/Recordings`, but it is one of four

@@ -24,35 +24,73 @@ pub(crate) struct Exports {
 
 /// The handle files without a token built: each file's nodes in tree order (a file gathers
 /// every node of one resource name; nodes that only pass through to their children get no
-/// file), and what those nodes and `root.rs` export.
-pub(crate) fn layout(api: &Api) -> (BTreeMap<String, Vec<&Node>>, Exports) {
-    let mut files: BTreeMap<String, Vec<&Node>> = BTreeMap::new();
-    let mut exports = Exports::default();
+/// file), and what those nodes and `root.rs` export. `entry`: the accessor of a module's API
+/// (see [`super::Part`]), whose resource file named like the module is named apart from it.
+pub(crate) fn layout<'a>(
+    api: &'a Api,
+    entry: Option<&str>,
+) -> (BTreeMap<String, Vec<&'a Node>>, Exports) {
+    let mut layout = Layout {
+        entry,
+        files: BTreeMap::new(),
+        exports: Exports::default(),
+    };
     if has_scope_handle(api) {
-        exports
+        layout
+            .exports
             .handles
             .push(("root".into(), api.root.handle.clone()));
     }
     for op in &api.root.ops {
-        exports.builders.push(("root".into(), op.builder.clone()));
+        layout
+            .exports
+            .builders
+            .push(("root".into(), op.builder.clone()));
     }
     for child in &api.root.children {
-        walk(child, &mut files, &mut exports);
+        layout.walk(child);
     }
-    (files, exports)
+    (layout.files, layout.exports)
 }
 
-fn walk<'a>(node: &'a Node, files: &mut BTreeMap<String, Vec<&'a Node>>, exports: &mut Exports) {
-    if !pass_through(node) {
-        let stem = crate::names::bare(&snake(&node.resource)).to_string();
-        exports.handles.push((stem.clone(), node.handle.clone()));
-        for op in &node.ops {
-            exports.builders.push((stem.clone(), op.builder.clone()));
+/// The handle files under way.
+struct Layout<'a, 'e> {
+    entry: Option<&'e str>,
+    files: BTreeMap<String, Vec<&'a Node>>,
+    exports: Exports,
+}
+
+impl<'a> Layout<'a, '_> {
+    fn walk(&mut self, node: &'a Node) {
+        if !pass_through(node) {
+            let stem = self.stem(&node.resource);
+            self.exports
+                .handles
+                .push((stem.clone(), node.handle.clone()));
+            for op in &node.ops {
+                self.exports
+                    .builders
+                    .push((stem.clone(), op.builder.clone()));
+            }
+            self.files
+                .entry(format!("{stem}.rs"))
+                .or_default()
+                .push(node);
         }
-        files.entry(format!("{stem}.rs")).or_default().push(node);
+        for c in &node.children {
+            self.walk(c);
+        }
     }
-    for c in &node.children {
-        walk(c, files, exports);
+
+    /// The file (module) name of a resource: its snake-case name, but not the name of the
+    /// module the files are in (`media/media.rs` would be a module inside one of its own
+    /// name): that one is `<name>_resource`.
+    fn stem(&self, resource: &str) -> String {
+        let stem = bare(&snake(resource)).to_string();
+        match self.entry {
+            Some(entry) if bare(entry) == stem => format!("{stem}_resource"),
+            _ => stem,
+        }
     }
 }
 

@@ -105,7 +105,7 @@ pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
     if api.scope_pair.is_some() && part.entry().is_none() {
         files.insert("scope.rs".into(), vec![Piece::ScopeTypes]);
     }
-    let (nodes, exports) = handles::layout(api);
+    let (nodes, exports) = handles::layout(api, part.entry());
     for (name, nodes) in nodes {
         // A resource named like another file (`root`) goes on at its end.
         let pieces = files.entry(name).or_default();

@@ -25,6 +25,22 @@ const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 
 /// Lower a parsed spec to the IR. `client_path_parameters`: see [`crate::Input`].
 pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
+    lower_api(api, client_path_parameters, None)
+}
+
+/// Lower the spec of a second API that is generated into a module of the crate and reached
+/// through `client.<entry>()` (see [`crate::generate_module`]): as [`lower`], but its handle
+/// types start with the entry's name in the singular (`MediaServiceHandle` for `media`, where
+/// `MediaList` already does), so that they read apart from the main API's (`ServiceHandle`).
+pub fn lower_module(api: &OpenAPI, client_path_parameters: &[&str], entry: &str) -> Result<Api> {
+    lower_api(api, client_path_parameters, Some(&camel(&singular(entry))))
+}
+
+fn lower_api(
+    api: &OpenAPI,
+    client_path_parameters: &[&str],
+    handle_prefix: Option<&str>,
+) -> Result<Api> {
     let resolver = Resolver::new(api);
     let extract::Extracted {
         prefix,
@@ -95,6 +111,7 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
                 ])
             })
             .unwrap_or_default(),
+        handle_prefix: handle_prefix.map(String::from),
         ..Builder::default()
     };
     b.pair_and_merge(ops);
@@ -321,6 +338,8 @@ struct Builder {
     merged: Vec<PairInfo>,
     separate: Vec<PairInfo>,
     handle_names: BTreeSet<String>,
+    /// What a module's handle types start with (`Media`); `None` for the main API.
+    handle_prefix: Option<String>,
     /// The spec's vendor word, dropped from header names (names.rs `vendor_word`).
     vendor: Option<String>,
     /// The two scopes' names, for drift notes and merged docs.

@@ -7,7 +7,13 @@ use crate::names::{bare, camel, compound, header_words, singular, snake};
 use crate::raw::RawResponse;
 
 impl Builder {
+    /// A handle type name no other handle has: `base`, in a module's API (see
+    /// [`super::lower_module`]) after the module's own word when it does not start with it.
     fn unique_handle(&mut self, base: String) -> String {
+        let base = match &self.handle_prefix {
+            Some(prefix) if !starts_with_word(&base, prefix) => format!("{prefix}{base}"),
+            _ => base,
+        };
         let mut name = base.clone();
         let mut n = 2;
         while !self.handle_names.insert(name.clone()) {
@@ -287,4 +293,11 @@ fn header_name_source<'a>(
     } else {
         short
     }
+}
+
+/// Whether the UpperCamel `name` starts with the word or words `prefix` (`MediaList` with
+/// `Media`, not `Mediation`).
+fn starts_with_word(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
 }

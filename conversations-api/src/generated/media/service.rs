@@ -6,11 +6,11 @@ use super::*;
 
 /// Handle on one `Service` (`.../Services/{Sid}`), chosen by its `Sid`.
 #[derive(Debug, Clone)]
-pub struct ServiceHandle {
+pub struct MediaServiceHandle {
     node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
-impl ServiceHandle {
+impl MediaServiceHandle {
     pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }
