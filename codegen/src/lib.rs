@@ -1,17 +1,19 @@
 //! OpenAPI to Rust client generator for Twilio Conversations v1.
 //!
 //! Data flows one way: spec text -> [`load`] -> [`lower`] (with [`scope`] merging) -> [`ir`]
-//! -> [`emit`] -> [`render`] -> files. Each stage is a pure function; nothing here does I/O.
+//! -> [`emit`] -> [`render`] -> files. A webhook events spec takes the same way, through
+//! [`lower::lower_events`] to [`ir::events`] and `events.rs`. Each stage is a pure function;
+//! nothing here does I/O.
 
 pub mod emit;
 pub mod error;
-pub mod events;
 pub mod ir;
 pub mod load;
 pub mod lower;
 pub mod names;
 mod namespace;
 pub mod package;
+mod prose;
 mod raw;
 pub mod render;
 pub mod report;
@@ -138,8 +140,8 @@ pub fn generate_with(input: &Input<'_>) -> Result<Generated, Error> {
 /// `Generated::drift_report` covers this spec alone; events are not generated.
 pub fn generate_module(input: &Input<'_>, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(input.spec)?;
-    let ir = lower::lower(&api, input.client_path_parameters)?;
-    let plan = emit::plan(&ir, None, Some(accessor));
+    let ir = lower::lower_module(&api, input.client_path_parameters, accessor)?;
+    let plan = emit::plan(&ir, emit::Part::Module { entry: accessor });
     let (files, _) = render_plan(&plan, |_| input.source)?;
     Ok(Generated {
         files,
@@ -154,16 +156,22 @@ impl Generated {
     /// `name`: its files go under `<name>/`, and the main `mod.rs` declares it. The rest (drift
     /// report, package, summary) stays this API's.
     pub fn with_module(mut self, name: &str, source: &str, module: Generated) -> Generated {
+        // A module's resource file named like the module (`<name>/<name>.rs`) would be what
+        // clippy's module_inception flags; the plan names it apart when the module's entry is
+        // its name, so the lint is only allowed when a module was added under another name.
+        let inception = module.files.contains_key(&format!("{name}.rs"));
         for (file, body) in module.files {
             self.files.insert(format!("{name}/{file}"), body);
         }
         if let Some(main) = self.files.get_mut("mod.rs") {
-            // A resource named like the module gives `<name>/<name>.rs`, which clippy's
-            // module_inception would flag; here it is the natural layout.
+            let allow = if inception {
+                "#[allow(clippy::module_inception)]\n"
+            } else {
+                ""
+            };
             main.push_str(&format!(
                 "/// Generated from {source}: reached through `client.{name}()`.\n\
-                 #[allow(clippy::module_inception)]\n\
-                 pub mod {name};\n"
+                 {allow}pub mod {name};\n"
             ));
         }
         self
@@ -209,16 +217,30 @@ pub fn generate_timed(input: &Input<'_>) -> Result<(Generated, Timings), Error> 
     let ir = lower::lower(&api, input.client_path_parameters)?;
     // The parsed spec is as large as the IR; free it before emit and format add theirs.
     drop(api);
+    t.lower = start.elapsed();
     let events = match events_spec {
-        Some(e) => Some(events::lower(e.text).map_err(|err| Error {
-            message: format!("{} (in the events spec {})", err.message, e.source),
-            ..err
-        })?),
+        Some(e) => {
+            let in_events_spec = |err: Error| Error {
+                message: format!("{} (in the events spec {})", err.message, e.source),
+                ..err
+            };
+            let start = Instant::now();
+            let api = load::parse(e.text).map_err(in_events_spec)?;
+            t.load += start.elapsed();
+            let start = Instant::now();
+            let events = lower::lower_events(&api).map_err(in_events_spec)?;
+            t.lower += start.elapsed();
+            Some(events)
+        }
         None => None,
     };
-    t.lower = start.elapsed();
     let start = Instant::now();
-    let plan = emit::plan(&ir, Some(events.as_ref()), None);
+    let plan = emit::plan(
+        &ir,
+        emit::Part::Main {
+            events: events.as_ref(),
+        },
+    );
     let (files, spent) = render_plan(&plan, |name| match events_spec {
         Some(e) if name == "events.rs" => e.source,
         _ => source,

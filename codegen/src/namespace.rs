@@ -194,7 +194,7 @@ fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{EnumDef, Field, Model, ScopeReport, Scopes, Segment};
+    use crate::ir::{EnumDef, Field, Model, NodeKind, ScopeReport, Scopes, Segment};
 
     fn model(name: &str, fields: Vec<(&str, Ty)>) -> (String, Model) {
         let fields = fields
@@ -243,6 +243,7 @@ mod tests {
             implied_parent: None,
             root: Node {
                 segment: Segment::Root,
+                kind: NodeKind::Root,
                 accessor: String::new(),
                 handle: "ServiceHandle".into(),
                 resource: String::new(),

@@ -1,6 +1,6 @@
 //! Spec facts per operation, before scopes are merged and names are given.
 
-use crate::ir::{Location, Method, Scopes, Side};
+use crate::ir::{Location, Method, RequestBody, Scopes, Side};
 
 /// A type as the spec states it, with the facts the drift report compares.
 #[derive(Debug, Clone, PartialEq)]
@@ -173,10 +173,7 @@ pub(crate) struct RawOp {
     /// Text the path has after its last segment (`.json`), sent after it.
     pub trailing: String,
     pub params: Vec<RawParam>,
-    /// Media type of a JSON request body, when the body is JSON.
-    pub json_media_type: Option<String>,
-    /// Media type of a binary request body, when the body is neither a form nor JSON.
-    pub binary_media_type: Option<String>,
+    pub body: RequestBody,
     pub response: RawResponse,
 }
 

@@ -275,15 +275,21 @@ mod tests {
             &[],
         )
         .unwrap();
-        let events = crate::events::lower(&read("conversations_webhooks_v1.yaml")).unwrap();
-        let whole: Vec<(String, String)> = crate::emit::emit(&ir, Some(&events))
+        let events = crate::lower::lower_events(
+            &crate::load::parse(&read("conversations_webhooks_v1.yaml")).unwrap(),
+        )
+        .unwrap();
+        let part = crate::emit::Part::Main {
+            events: Some(&events),
+        };
+        let whole: Vec<(String, String)> = crate::emit::emit(&ir, part)
             .into_iter()
             .map(|(name, t)| {
                 let text = render(&name, t, "s.yaml").unwrap();
                 (name, text)
             })
             .collect();
-        let plan = crate::emit::plan(&ir, Some(Some(&events)), None);
+        let plan = crate::emit::plan(&ir, part);
         let files: Vec<(String, &str)> =
             plan.files().iter().map(|f| (f.clone(), "s.yaml")).collect();
         assert!(

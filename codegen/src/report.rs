@@ -31,8 +31,8 @@ pub fn drift_markdown(api: &Api, source: &str) -> String {
                  and a parameter that exists in one scope can only be set in that scope.",
                 top = pair.names.top.report,
                 item = pair.names.item.report,
-                seg = pair.segment,
-                param = pair.param
+                seg = pair.collection.segment,
+                param = pair.collection.param
             );
             pair
         }
@@ -60,7 +60,7 @@ pub fn drift_markdown(api: &Api, source: &str) -> String {
         let _ = writeln!(
             s,
             "| {} | `{}` | `{}` | {}/{} |",
-            p.resource, p.default_path, p.service_path, p.shared_names, p.total_names
+            p.resource, p.paths.top, p.paths.item, p.overlap.shared, p.overlap.total
         );
     }
     let _ = writeln!(s);
@@ -74,7 +74,7 @@ pub fn drift_markdown(api: &Api, source: &str) -> String {
             s,
             "- `{}` and `{}` share {} of {} parameter and field names (pairing needs half), so they \
              are different resources and stay separate.",
-            p.default_path, p.service_path, p.shared_names, p.total_names
+            p.paths.top, p.paths.item, p.overlap.shared, p.overlap.total
         );
     }
     let _ = writeln!(s);

@@ -5,40 +5,50 @@
 //! fields) are shared. Merging takes the union of fields, parameters and enum values; every
 //! difference becomes a [`Drift`] item. Enums that differ only in name or value order are equal.
 
-use crate::ir::{Drift, ScopeNames, Scopes};
+use crate::ir::{Drift, NameOverlap, PerScope, ScopeNames, Scopes};
 use crate::raw::{RawField, RawOp, RawParam, RawResponse, RawTy};
 use std::collections::BTreeSet;
 
 /// Share of names two variants must have in common to be treated as one resource.
 pub const PAIR_THRESHOLD: f64 = 0.5;
 
-/// `(shared, total)` names of two groups of ops.
-pub(crate) fn similarity(default_ops: &[RawOp], service_ops: &[RawOp]) -> (usize, usize) {
-    let mut a = BTreeSet::new();
-    let mut b = BTreeSet::new();
-    default_ops.iter().for_each(|op| op.names(&mut a));
-    service_ops.iter().for_each(|op| op.names(&mut b));
-    let shared = a.intersection(&b).count();
-    let total = a.union(&b).count();
-    (shared, total)
+/// The names the two scopes' groups of ops share, of all they carry.
+pub(crate) fn similarity(ops: &PerScope<Vec<RawOp>>) -> NameOverlap {
+    let mut top = BTreeSet::new();
+    let mut item = BTreeSet::new();
+    ops.top.iter().for_each(|op| op.names(&mut top));
+    ops.item.iter().for_each(|op| op.names(&mut item));
+    NameOverlap {
+        shared: top.intersection(&item).count(),
+        total: top.union(&item).count(),
+    }
 }
 
-pub(crate) fn is_pair(shared: usize, total: usize) -> bool {
-    total > 0 && shared as f64 / total as f64 >= PAIR_THRESHOLD
+/// Whether two groups that share these names are one resource.
+pub(crate) fn is_pair(overlap: NameOverlap) -> bool {
+    overlap.total > 0 && overlap.shared as f64 / overlap.total as f64 >= PAIR_THRESHOLD
 }
 
 /// Where the differences a merge finds are written, and what the two merged sides are called
-/// in them: the two scopes, or earlier answers and one more answer within one scope.
+/// in them: the two scopes (the top-level one first), or earlier answers and one more answer
+/// within one scope.
 pub(crate) struct Sink<'a> {
     pub resource: &'a str,
-    /// Names of side `a` and side `b`, as in "only in the {name}".
-    pub sides: [&'a str; 2],
+    /// What the two sides are called, as in "only in the {name}".
+    pub sides: Sides<'a>,
     pub out: &'a mut Vec<Drift>,
 }
 
+/// The names of the two sides a merge compares: the first and the second value given.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Sides<'a> {
+    pub first: &'a str,
+    pub second: &'a str,
+}
+
 impl<'a> Sink<'a> {
-    /// A sink for the top-level (`a`) and item-scope (`b`) variants of one thing, each side
-    /// called by its scope's name.
+    /// A sink for the top-level (first) and item-scope (second) variants of one thing, each
+    /// side called by its scope's name.
     pub(crate) fn across_scopes(
         resource: &'a str,
         names: &'a ScopeNames,
@@ -46,7 +56,10 @@ impl<'a> Sink<'a> {
     ) -> Sink<'a> {
         Sink {
             resource,
-            sides: [&names.top.scope, &names.item.scope],
+            sides: Sides {
+                first: &names.top.scope,
+                second: &names.item.scope,
+            },
             out,
         }
     }
@@ -59,12 +72,12 @@ impl<'a> Sink<'a> {
         });
     }
 
-    fn a(&self) -> &'a str {
-        self.sides[0]
+    fn first(&self) -> &'a str {
+        self.sides.first
     }
 
-    fn b(&self) -> &'a str {
-        self.sides[1]
+    fn second(&self) -> &'a str {
+        self.sides.second
     }
 }
 
@@ -72,8 +85,8 @@ fn values_only_in(a: &[String], b: &[String]) -> Vec<String> {
     a.iter().filter(|v| !b.contains(v)).cloned().collect()
 }
 
-/// Merge the type of one thing seen on side `a` (the default scope) and side `b` (the Service
-/// scope).
+/// Merge the type of one thing seen on the first side (`a`: the top-level scope, or earlier
+/// answers) and the second (`b`: the item scope, or one more answer).
 pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>) -> RawTy {
     match (a, b) {
         _ if a == b => a.clone(),
@@ -85,10 +98,18 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
             }
             let mut parts = Vec::new();
             if !only_a.is_empty() {
-                parts.push(format!("only in the {}: {}", sink.a(), only_a.join(", ")));
+                parts.push(format!(
+                    "only in the {}: {}",
+                    sink.first(),
+                    only_a.join(", ")
+                ));
             }
             if !only_b.is_empty() {
-                parts.push(format!("only in the {}: {}", sink.b(), only_b.join(", ")));
+                parts.push(format!(
+                    "only in the {}: {}",
+                    sink.second(),
+                    only_b.join(", ")
+                ));
             }
             sink.note(
                 location,
@@ -106,9 +127,9 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
                 format!(
                     "format differs: {} in the {}, {} in the {}",
                     show(fa),
-                    sink.a(),
+                    sink.first(),
                     show(fb),
-                    sink.b()
+                    sink.second()
                 ),
             );
             RawTy::String { format: None }
@@ -144,9 +165,9 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
         (RawTy::Object(fa), RawTy::OpenObject { name, fields: fb })
         | (RawTy::OpenObject { name, fields: fa }, RawTy::Object(fb)) => {
             let open = if matches!(a, RawTy::OpenObject { .. }) {
-                sink.a()
+                sink.first()
             } else {
-                sink.b()
+                sink.second()
             };
             sink.note(
                 location,
@@ -163,9 +184,9 @@ pub(crate) fn merge_ty(a: &RawTy, b: &RawTy, location: &str, sink: &mut Sink<'_>
                 format!(
                     "type differs: {} in the {}, {} in the {}; decoded as any JSON",
                     a.describe(),
-                    sink.a(),
+                    sink.first(),
                     b.describe(),
-                    sink.b()
+                    sink.second()
                 ),
             );
             RawTy::Json
@@ -189,8 +210,8 @@ pub(crate) fn merge_fields(
     sink: &mut Sink<'_>,
 ) -> Vec<RawField> {
     // The side where a fact that holds in only one of them holds.
-    let [name_a, name_b] = sink.sides;
-    let side = |in_a: bool| if in_a { name_a } else { name_b };
+    let Sides { first, second } = sink.sides;
+    let side = |in_a: bool| if in_a { first } else { second };
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     for fa in a {
         let location = field_location(prefix, &fa.wire);
@@ -230,7 +251,7 @@ pub(crate) fn merge_fields(
                 });
             }
             None => {
-                sink.note(&location, format!("only in the {name_a}"));
+                sink.note(&location, format!("only in the {first}"));
                 out.push(fa.clone());
             }
         }
@@ -239,7 +260,7 @@ pub(crate) fn merge_fields(
         if !a.iter().any(|fa| fa.wire == fb.wire) {
             sink.note(
                 &field_location(prefix, &fb.wire),
-                format!("only in the {name_b}"),
+                format!("only in the {second}"),
             );
             out.push(fb.clone());
         }
@@ -274,7 +295,7 @@ pub(crate) fn merge_params(
             None => {
                 sink.note(
                     &loc(pa),
-                    format!("only in the {}; settable only there", sink.a()),
+                    format!("only in the {}; settable only there", sink.first()),
                 );
                 out.push(pa.clone());
             }
@@ -287,7 +308,7 @@ pub(crate) fn merge_params(
         {
             sink.note(
                 &loc(pb),
-                format!("only in the {}; settable only there", sink.b()),
+                format!("only in the {}; settable only there", sink.second()),
             );
             out.push(pb.clone());
         }
@@ -295,8 +316,28 @@ pub(crate) fn merge_params(
     out
 }
 
+/// What keeps two operations of one path suffix, one per scope, from being one operation: empty
+/// when they pair (same method, same required parameters, a response of one shape and a
+/// request body of one kind); else what differs, as the drift report says it.
+pub(crate) fn apart(top: &RawOp, item: &RawOp) -> Vec<&'static str> {
+    if top.method != item.method {
+        return vec!["methods"];
+    }
+    let mut why = Vec::new();
+    if !same_required(top, item) {
+        why.push("required parameters");
+    }
+    if !same_response_shape(&top.response, &item.response) {
+        why.push("response shapes");
+    }
+    if !top.body.same_kind(&item.body) {
+        why.push("request body kinds");
+    }
+    why
+}
+
 /// Whether two variants of one operation require the same parameters.
-pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
+fn same_required(a: &RawOp, b: &RawOp) -> bool {
     let req = |op: &RawOp| -> BTreeSet<(String, crate::ir::Location)> {
         op.params
             .iter()
@@ -307,8 +348,9 @@ pub(crate) fn same_required(a: &RawOp, b: &RawOp) -> bool {
     req(a) == req(b)
 }
 
-/// Merge the response shapes of two variants of one operation (drift is recorded on the model).
-pub(crate) fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
+/// Whether two variants of one operation answer with one shape of response (the models are
+/// merged, their drift recorded on the model).
+fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
     matches!(
         (a, b),
         (RawResponse::Empty, RawResponse::Empty)

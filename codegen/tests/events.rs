@@ -1,7 +1,12 @@
 //! The events stage: our events spec lowers to every documented event, and spec mistakes are
 //! errors that point at the node.
 
-use codegen::events::{lower, Kind};
+use codegen::ir::events::{Events, Kind};
+
+/// Parse and lower an events spec, as `codegen::generate_with` does.
+fn lower(text: &str) -> Result<Events, codegen::Error> {
+    codegen::lower::lower_events(&codegen::load::parse(text)?)
+}
 
 fn spec() -> String {
     let path = concat!(
@@ -103,46 +108,54 @@ fn lower_err(spec: &str) -> String {
     format!("{e}")
 }
 
+/// How a test spec's callbacks read as events (`x-webhook-events`).
+const CONVENTIONS: &str = "x-webhook-events:\n  discriminator: EventType\n  name-prefix: 'on'\n  sender: Acme\n  pre-action: {tag: pre-action, doc: 'Pre: Acme waits.'}\n  post-action: {tag: post-action, doc: 'Post: told after.'}\n";
+
 const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+/// A spec with `conventions` and one callback, `onThing`, tagged `post-action`.
+fn one_event(conventions: &str) -> String {
+    format!(
+        "{HEAD}{conventions}components:\n  callbacks:\n    onThing:\n      '{{$url}}':\n        post:\n          tags: [post-action]\n          requestBody:\n            content:\n              application/x-www-form-urlencoded:\n                schema: {{type: object, properties: {{EventType: {{type: string}}, Name: {{type: string}}}}}}\n          responses: {{'200': {{description: ok}}}}\n"
+    )
+}
 
 #[test]
 fn mistakes_point_at_the_node() {
-    let untagged = format!(
-        "{HEAD}components:\n  callbacks:\n    onThing:\n      '{{$url}}':\n        post:\n          requestBody:\n            content:\n              application/x-www-form-urlencoded:\n                schema: {{type: object, properties: {{EventType: {{type: string}}}}}}\n          responses: {{'200': {{description: ok}}}}\n"
-    );
+    let untagged = one_event(CONVENTIONS).replace("          tags: [post-action]\n", "");
     let e = lower_err(&untagged);
     assert!(
-        e.contains("/components/callbacks/onThing/{$url}/post/tags"),
+        e.contains("/components/callbacks/onThing/{$url}/post/tags")
+            && e.contains("`pre-action` or `post-action`"),
         "{e}"
     );
-    let badname = untagged
-        .replace("onThing", "thing")
-        .replace("post:\n", "post:\n          tags: [post-action]\n");
+    let badname = one_event(CONVENTIONS).replace("onThing", "thing");
     let e = lower_err(&badname);
     assert!(
-        e.contains("/components/callbacks/thing") && e.contains("EventType values"),
+        e.contains("/components/callbacks/thing") && e.contains("its `EventType` value: `on`"),
         "{e}"
     );
-    let object_field = untagged
-        .replace("post:\n", "post:\n          tags: [post-action]\n")
-        .replace(
-            "EventType: {type: string}",
-            "EventType: {type: string}, Blob: {type: object}",
-        );
+    let object_field =
+        one_event(CONVENTIONS).replace("Name: {type: string}", "Blob: {type: object}");
     let e = lower_err(&object_field);
     assert!(
         e.contains("properties/Blob") && e.contains("application/json"),
         "{e}"
     );
-    let bad_alias = untagged
-        .replace("post:\n", "post:\n          tags: [post-action]\n")
-        .replace(
-            "EventType: {type: string}",
-            "EventType: {type: string}, isOn: {type: boolean, x-aliases: [IsOn, 7]}",
-        );
+    let bad_alias = one_event(CONVENTIONS).replace(
+        "Name: {type: string}",
+        "isOn: {type: boolean, x-aliases: [IsOn, 7]}",
+    );
     let e = lower_err(&bad_alias);
     assert!(
-        e.contains("properties/isOn/x-aliases/1") && e.contains("field name"),
+        e.contains("properties/isOn/x-aliases/1") && e.contains("an alias is a property"),
+        "{e}"
+    );
+    let no_discriminator = one_event(CONVENTIONS).replace("EventType: {type: string}, ", "");
+    let e = lower_err(&no_discriminator);
+    assert!(
+        e.contains("/components/callbacks/onThing/{$url}/post/requestBody/content/application~1x-www-form-urlencoded/schema")
+            && e.contains("a `EventType` property"),
         "{e}"
     );
 }
@@ -150,14 +163,14 @@ fn mistakes_point_at_the_node() {
 #[test]
 fn shared_fields_come_from_the_spec() {
     let e = lower_err(&format!(
-        "{HEAD}x-shared-fields: AccountSid\ncomponents: {{}}\n"
+        "{HEAD}{CONVENTIONS}x-shared-fields: AccountSid\ncomponents: {{}}\n"
     ));
     assert!(
         e.contains("/x-shared-fields") && e.contains("a list"),
         "{e}"
     );
     let e = lower_err(&format!(
-        "{HEAD}x-shared-fields: [AccountSid, 3]\ncomponents: {{}}\n"
+        "{HEAD}{CONVENTIONS}x-shared-fields: [AccountSid, 3]\ncomponents: {{}}\n"
     ));
     assert!(e.contains("/x-shared-fields/1"), "{e}");
     let events = lower(&spec()).expect("our events spec");
@@ -165,4 +178,132 @@ fn shared_fields_come_from_the_spec() {
         events.shared_fields,
         ["AccountSid", "ChatServiceSid", "ConversationSid"]
     );
+}
+
+/// `x-webhook-events` says what the generator knows of no API: the discriminator field, the
+/// event-name prefix, the sender, and each phase's tag and sentence. Every mistake in it is an
+/// error at its JSON pointer.
+#[test]
+fn webhook_conventions_are_checked_where_they_are_written() {
+    let pointer = |spec: &str| lower(spec).unwrap_err().pointer;
+    let with = |conventions: &str| one_event(&format!("x-webhook-events:\n{conventions}"));
+    let good: Vec<&str> = CONVENTIONS.lines().skip(1).collect();
+    // Every key but one, each in turn: the missing one is named.
+    for (i, key) in [
+        "discriminator",
+        "name-prefix",
+        "sender",
+        "pre-action",
+        "post-action",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut lines = good.clone();
+        lines.remove(i);
+        let spec = with(&(lines.join("\n") + "\n"));
+        assert_eq!(
+            pointer(&spec),
+            format!("/x-webhook-events/{key}"),
+            "{key}: {}",
+            lower_err(&spec)
+        );
+    }
+    let e = lower(&one_event("")).unwrap_err();
+    assert_eq!(e.pointer, "/x-webhook-events", "{e}");
+    assert!(
+        e.message.contains("discriminator, name-prefix, sender"),
+        "{e}"
+    );
+    assert_eq!(
+        pointer(&one_event("x-webhook-events: [EventType]\n")),
+        "/x-webhook-events"
+    );
+    let typo = CONVENTIONS.replace("sender:", "sendr:");
+    assert_eq!(pointer(&one_event(&typo)), "/x-webhook-events/sendr");
+    let empty = CONVENTIONS.replace("discriminator: EventType", "discriminator: ' '");
+    assert_eq!(
+        pointer(&one_event(&empty)),
+        "/x-webhook-events/discriminator"
+    );
+    let prefix = CONVENTIONS.replace("name-prefix: 'on'", "name-prefix: 'on-'");
+    assert_eq!(
+        pointer(&one_event(&prefix)),
+        "/x-webhook-events/name-prefix"
+    );
+    let no_doc = CONVENTIONS.replace(", doc: 'Pre: Acme waits.'", "");
+    assert_eq!(
+        pointer(&one_event(&no_doc)),
+        "/x-webhook-events/pre-action/doc"
+    );
+    let extra = CONVENTIONS.replace("tag: post-action,", "tag: post-action, wait: no,");
+    assert_eq!(
+        pointer(&one_event(&extra)),
+        "/x-webhook-events/post-action/wait"
+    );
+    let one_tag = CONVENTIONS.replace("tag: post-action", "tag: pre-action");
+    assert_eq!(
+        pointer(&one_event(&one_tag)),
+        "/x-webhook-events/post-action/tag"
+    );
+    let no_phase_map = CONVENTIONS.replace(
+        "post-action: {tag: post-action, doc: 'Post: told after.'}",
+        "post-action: after",
+    );
+    assert_eq!(
+        pointer(&one_event(&no_phase_map)),
+        "/x-webhook-events/post-action"
+    );
+}
+
+/// Another API's conventions: its own discriminator, no name prefix, its own tags, sender and
+/// sentences, all of which reach the generated code; nothing of Twilio's is left in it.
+#[test]
+fn another_apis_conventions_reach_the_generated_code() {
+    let conventions = "x-webhook-events:\n  discriminator: Kind\n  name-prefix: ''\n  sender: Acme\n  pre-action: {tag: blocking, doc: 'Blocking: Acme waits for the answer.'}\n  post-action: {tag: notice, doc: 'Notice: sent afterwards.'}\n";
+    let spec = one_event(conventions)
+        .replace("onThing", "thingDone")
+        .replace("EventType", "Kind")
+        .replace("tags: [post-action]", "tags: [blocking]");
+    let events = lower(&spec).expect("lowers");
+    let event = &events.events[0];
+    assert_eq!(
+        (
+            event.event_type.as_str(),
+            event.variant.as_str(),
+            event.struct_name.as_str(),
+            event.pre_action
+        ),
+        ("thingDone", "ThingDone", "ThingDone", true)
+    );
+    assert_eq!(event.fields.len(), 1, "the discriminator is not a field");
+    let rest = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/enum.yaml"
+    ))
+    .unwrap();
+    let g = codegen::generate_with(&codegen::Input::new(&rest, "enum.yaml").events(
+        codegen::EventsSpec {
+            text: &spec,
+            source: "acme.yaml",
+        },
+    ))
+    .unwrap();
+    let code = &g.files["events.rs"];
+    for expected in [
+        "Blocking: Acme waits for the answer.",
+        "/// The `Kind` value of this event.",
+        "/// Whether Acme waits for the answer before acting.",
+        "/// A `Kind` this version does not know decodes as `Unknown`",
+        ".find(|(name, _)| name == \"Kind\")",
+        "pub struct ThingDone {",
+        "ThingDone(ThingDone),",
+    ] {
+        assert!(code.contains(expected), "`{expected}` in:\n{code}");
+    }
+    // The runtime's error for a request without the field keeps its own name.
+    let ours = code.replace("EventError::MissingEventType", "");
+    for twilio in ["Twilio", "EventType", "PreActionResponse", "pre-action"] {
+        assert!(!ours.contains(twilio), "`{twilio}` in:\n{code}");
+    }
 }

@@ -127,24 +127,36 @@ fn scope_pair_facts() {
 
 #[test]
 fn a_summary_shared_by_both_scopes_is_printed_once() {
-    let g = generate("scope_pair.yaml");
     // Doc comments are wrapped at 100 columns: compare their words.
-    let code = g.files["message.rs"]
-        .split_whitespace()
-        .filter(|w| *w != "///")
-        .collect::<Vec<_>>()
-        .join(" ");
-    // The two summaries differ: both are kept, each named for its scope.
-    assert!(code.contains(
-        "Default service: Post a message in the default service. Service scope: Post a message \
-         in a chosen service."
-    ));
-    let g = generate("same_summary.yaml");
-    let code = &g.files["message.rs"];
+    let words = |text: &str| {
+        text.split_whitespace()
+            .filter(|w| *w != "///")
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // "Post a message in the default service." and "Post a message in a chosen service." differ
+    // only in naming their scope: one summary, without it.
+    let g = generate("scope_pair.yaml");
+    let code = words(&g.files["message.rs"]);
     assert!(!code.contains("Default service:"), "{code}");
+    assert!(
+        code.contains("Post a message. Sends `POST /v1/Messages`"),
+        "{code}"
+    );
+    let g = generate("same_summary.yaml");
+    let code = words(&g.files["message.rs"]);
+    // The same sentence but for case and the full stop: printed once.
     assert_eq!(
         code.matches("Delete a message for good.").count(),
         2,
+        "{code}"
+    );
+    // Two summaries that say different things: both kept, each named for its scope.
+    assert!(
+        code.contains(
+            "Top level: Read a message with its delivery summary. Under one service: Read a \
+             message as the service's moderators see it."
+        ),
         "{code}"
     );
 }
@@ -161,6 +173,22 @@ fn one_naming_pass_keeps_every_name_distinct() {
     assert!(
         root.contains("pub fn content_by_sid(&self, sid: impl AsRef<str>) -> ContentHandle"),
         "{root}"
+    );
+    // A collection's handle and one item's say which they are.
+    let content = g.files["content.rs"].replace("\n/// ", " ");
+    assert!(
+        content.contains(
+            "Handle on the `Content` collection (`.../Content`): `list` acts on the \
+             collection as a whole. One item of it: `ContentHandle`."
+        ),
+        "{content}"
+    );
+    assert!(
+        content.contains(
+            "Handle on one `Content` (`.../Content/{Sid}`), chosen by its `Sid`: `fetch` \
+             acts on that one."
+        ),
+        "{content}"
     );
     // Range filters: three setters, the comparison in words.
     let content = &g.files["content.rs"];
@@ -213,6 +241,50 @@ fn second_api_as_a_module() {
         .with_module("blobs", "binary_body.yaml", g);
     assert!(main.files.contains_key("blobs/root.rs"));
     assert!(main.files["mod.rs"].ends_with("pub mod blobs;\n"));
+}
+
+/// The media API as the module `media`: its handle types begin with the module's word where
+/// they do not already (`MediaServiceHandle`, next to the main API's `ServiceHandle`), and its
+/// `Media` resource's file is not `media/media.rs`, so no lint needs to be allowed.
+#[test]
+fn a_modules_names_read_apart_from_the_main_apis() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/media_v1.yaml");
+    let text = std::fs::read_to_string(path).expect("spec/media_v1.yaml");
+    let input = codegen::Input::new(&text, "media_v1.yaml")
+        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let module = codegen::generate_module(&input, "media").expect("generates");
+    let files: Vec<&str> = module.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        files,
+        [
+            "media_resource.rs",
+            "mod.rs",
+            "models.rs",
+            "root.rs",
+            "service.rs"
+        ]
+    );
+    let handles = &module.files["mod.rs"];
+    for handle in [
+        "media_resource::MediaHandle;",
+        "media_resource::MediaList;",
+        "service::MediaServiceHandle;",
+    ] {
+        assert!(handles.contains(handle), "{handle}: {handles}");
+    }
+    let main = codegen::generate(&text, "media_v1.yaml").expect("generates");
+    assert!(main.files["mod.rs"].contains("service::ServiceHandle;"));
+    let with = main.clone().with_module("media", "media_v1.yaml", module);
+    assert!(
+        with.files["mod.rs"].ends_with("reached through `client.media()`.\npub mod media;\n"),
+        "{}",
+        with.files["mod.rs"]
+    );
+    // Added under a name that one of its files has, the module gets the lint allowed.
+    let other = codegen::generate_module(&input, "mcs").expect("generates");
+    assert!(other.files.contains_key("media.rs"));
+    let with = main.with_module("media", "media_v1.yaml", other);
+    assert!(with.files["mod.rs"].ends_with("#[allow(clippy::module_inception)]\npub mod media;\n"));
 }
 
 #[test]
@@ -326,4 +398,62 @@ fn scope_words_named_by_the_spec_are_used() {
     );
     assert!(g.files["message.rs"].contains("/// Only in the default-service scope."));
     assert!(!g.files.values().any(|f| f.contains("top-level")));
+}
+
+/// The scope merge compares whole request bodies: operations whose bodies are of two kinds (a
+/// form here, raw bytes there) are kept apart, and bodies of one kind with two media types are
+/// merged with the difference in the drift report.
+#[test]
+fn request_bodies_are_compared_whole_across_scopes() {
+    // A `Mode` query parameter on both sides, so that each pair shares most of its names.
+    let op = |path: &str, id: &str, media_type: &str| {
+        let item = if path.contains("{ItemSid}") {
+            "{name: ItemSid, in: path, required: true, schema: {type: string}}, "
+        } else {
+            ""
+        };
+        let param = format!(
+            "      parameters: [{item}{{name: Mode, in: query, schema: {{type: string}}}}]\n"
+        );
+        format!(
+            "  {path}:\n    post:\n      operationId: {id}\n{param}      requestBody:\n        content:\n          '{media_type}':\n            schema: {{type: object, properties: {{Name: {{type: string}}}}}}\n      responses:\n        '201':\n          description: ok\n          content: {{application/json: {{schema: {{type: object, properties: {{sid: {{type: string}}}}}}}}}}\n"
+        )
+    };
+    let spec = |top: &str, item: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://x.test'}}]\npaths:\n{}{}",
+            op("/v1/Files", "CreateFile", top),
+            op("/v1/Items/{ItemSid}/Files", "CreateItemFile", item),
+        )
+    };
+    let g = codegen::generate(
+        &spec(
+            "application/x-www-form-urlencoded",
+            "application/octet-stream",
+        ),
+        "t.yaml",
+    )
+    .expect("generates");
+    assert!(
+        g.drift_report.contains(
+            "`CreateFile`: request body kinds differ between scopes; generated as two operations"
+        ),
+        "{}",
+        g.drift_report
+    );
+    let code: String = g.files.values().map(String::as_str).collect();
+    assert!(code.contains("pub struct CreateItemFile"), "{code}");
+    let g = codegen::generate(&spec("image/png", "application/octet-stream"), "t.yaml")
+        .expect("generates");
+    assert!(
+        g.drift_report.contains(
+            "`CreateFile` request body: raw bytes (`image/png`) in the top-level scope, raw bytes \
+             (`application/octet-stream`) in the scope of one item; the one of the top-level \
+             scope is sent in both"
+        ),
+        "{}",
+        g.drift_report
+    );
+    let code: String = g.files.values().map(String::as_str).collect();
+    assert!(!code.contains("pub struct CreateItemFile"), "{code}");
 }

@@ -1,60 +1,18 @@
-//! Resource handles (one per node of the resource tree) and request builders (one per operation).
+//! The per-resource files: which nodes of the resource tree go to which file, what each file
+//! exports, and each node's handle with the builders of its operations.
 
-use super::runtime::{
-    node_type, API_CLIENT, BINARY_BODY, ERROR, METHOD, NODE, PAGE, PATH_PIECE, REDIRECT, REQUEST,
-    RESPONSE, SCOPE, STREAM, TO_PARAM,
-};
-use super::types::{param_scope_note, rust_ty};
-use super::{doc, ident};
-use crate::ir::{
-    Api, Location, Method, Node, Operation, Param, Piece, ResponseKind, ScopeNames, ScopePair,
-    ScopeWords, Scoped, Scopes, Segment, Template, Ty, Variant,
-};
-use crate::names::snake;
+use super::accessors::{child_accessors, pass_through};
+use super::operations::{builder, op_starter};
+use super::root::has_scope_handle;
+use super::runtime::node_type;
+use super::scaffold::{constructor, ctx_for, impl_blocks, struct_def, Ctx};
+use super::text::doc;
+use crate::ir::{Api, Node, NodeKind, ScopeNames, ScopePair, Scopes, Segment};
+use crate::names::{bare, snake};
+use crate::prose::and_list;
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
-
-/// Which impl block an item goes to.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ctx {
-    /// `impl<S: Scope> X<S>`: serves both scopes.
-    Generic,
-    /// `impl X<DefaultScope>` (or the `Client`).
-    Default,
-    /// `impl X<ServiceScope>` (or the `ServiceHandle`).
-    Service,
-    /// `impl X` for a handle that exists in one scope only.
-    Plain,
-}
-
-fn ctx_for(item: Scopes) -> Ctx {
-    match item {
-        Scopes::Both => Ctx::Generic,
-        Scopes::Default => Ctx::Default,
-        Scopes::Service => Ctx::Service,
-    }
-}
-
-/// `H<S>`, `H<DefaultScope>`, `H<ServiceScope>` or `H`, for a type that is generic when `generic`.
-fn type_in(name: &str, generic: bool, ctx: Ctx, names: &ScopeNames) -> TokenStream {
-    let name = ident(name);
-    if !generic {
-        return quote!(#name);
-    }
-    match ctx {
-        Ctx::Generic => quote!(#name<S>),
-        Ctx::Default | Ctx::Plain => scope_type(&name, &names.top),
-        Ctx::Service => scope_type(&name, &names.item),
-    }
-}
-
-/// `H<crate::scope::T>` for the type `T` that names one scope (`DefaultScope`), defined in the
-/// generated `scope` module ([`super::scope_types`]).
-fn scope_type(name: &proc_macro2::Ident, words: &ScopeWords) -> TokenStream {
-    let scope = ident(&words.type_name);
-    quote!(#name<crate::scope::#scope>)
-}
 
 /// The public types of the handle files by kind, each with the module (file stem) it is in:
 /// what the crate's `handles` and `builders` modules re-export.
@@ -66,471 +24,129 @@ pub(crate) struct Exports {
 
 /// The handle files without a token built: each file's nodes in tree order (a file gathers
 /// every node of one resource name; nodes that only pass through to their children get no
-/// file), and what those nodes export. The root's own handle is not among the exports: whether
-/// `root.rs` has one is known once it is built ([`root`]), so [`super::module_tree`] adds it.
-pub(crate) fn layout(api: &Api) -> (BTreeMap<String, Vec<&Node>>, Exports) {
-    let mut files: BTreeMap<String, Vec<&Node>> = BTreeMap::new();
-    let mut exports = Exports::default();
+/// file), and what those nodes and `root.rs` export. `entry`: the accessor of a module's API
+/// (see [`super::Part`]), whose resource file named like the module is named apart from it.
+pub(crate) fn layout<'a>(
+    api: &'a Api,
+    entry: Option<&str>,
+) -> (BTreeMap<String, Vec<&'a Node>>, Exports) {
+    let mut layout = Layout {
+        entry,
+        files: BTreeMap::new(),
+        exports: Exports::default(),
+    };
+    if has_scope_handle(api) {
+        layout
+            .exports
+            .handles
+            .push(("root".into(), api.root.handle.clone()));
+    }
     for op in &api.root.ops {
-        exports.builders.push(("root".into(), op.builder.clone()));
+        layout
+            .exports
+            .builders
+            .push(("root".into(), op.builder.clone()));
     }
     for child in &api.root.children {
-        walk(child, &mut files, &mut exports);
+        layout.walk(child);
     }
-    (files, exports)
+    (layout.files, layout.exports)
 }
 
-/// The words for the two scopes: the pair's, or (for an API with one scope, where no doc names
-/// a scope) the neutral ones.
-pub(crate) fn scope_names(api: &Api) -> ScopeNames {
-    api.scope_pair
-        .as_ref()
-        .map(|p| p.names.clone())
-        .unwrap_or_default()
+/// The handle files under way.
+struct Layout<'a, 'e> {
+    entry: Option<&'e str>,
+    files: BTreeMap<String, Vec<&'a Node>>,
+    exports: Exports,
 }
 
-fn walk<'a>(node: &'a Node, files: &mut BTreeMap<String, Vec<&'a Node>>, exports: &mut Exports) {
-    if !pass_through(node) {
-        let stem = crate::names::bare(&snake(&node.resource)).to_string();
-        exports.handles.push((stem.clone(), node.handle.clone()));
-        for op in &node.ops {
-            exports.builders.push((stem.clone(), op.builder.clone()));
-        }
-        files.entry(format!("{stem}.rs")).or_default().push(node);
-    }
-    for c in &node.children {
-        walk(c, files, exports);
-    }
-}
-
-/// A literal node with no operation of its own whose children are all parameters
-/// (`/v1/Credentials` when only `/v1/Credentials/{Sid}` has operations): its children are
-/// reached straight from its parent (`client.credential(sid)`), so it gets neither a handle nor
-/// an accessor, which would lead to nothing.
-fn pass_through(node: &Node) -> bool {
-    matches!(node.segment, Segment::Literal(_))
-        && node.ops.is_empty()
-        && node
-            .children
-            .iter()
-            .all(|c| matches!(c.segment, Segment::Param(_) | Segment::Template(_)))
-}
-
-/// Accessor methods for the children of `node`, with the scopes each exists in.
-fn child_accessors(
-    node: &Node,
-    base: &TokenStream,
-    ctx_of: impl Fn(Scopes) -> Ctx,
-    names: &ScopeNames,
-) -> Vec<(Ctx, TokenStream)> {
-    let mut out = Vec::new();
-    for c in &node.children {
-        match &c.segment {
-            Segment::Literal(lit) => {
-                let ctx = ctx_of(c.scopes);
-                let name = ident(&c.accessor);
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
-                let handle = ident(&c.handle);
-                let d = doc(&[&format!(
-                    "The `{}` resources under this path (`.../{lit}`).",
-                    c.resource
-                )]);
-                if !pass_through(c) {
-                    out.push((
-                        ctx,
-                        quote! {
-                            #d
-                            pub fn #name(&self) -> #ret {
-                                #handle::new(#base.child(#lit))
-                            }
-                        },
-                    ));
-                }
-                for p in &c.children {
-                    if let Segment::Template(t) = &p.segment {
-                        let ctx = ctx_of(p.scopes);
-                        let shown = format!(".../{lit}/{t}");
-                        let parent = quote!(#base.child(#lit));
-                        out.push((ctx, template_accessor(p, t, &parent, &shown, ctx, names)));
-                    }
-                    if let Segment::Param(pname) = &p.segment {
-                        let ctx = ctx_of(p.scopes);
-                        let name = ident(&p.accessor);
-                        let arg = ident(&snake(pname));
-                        let ret = type_in(&p.handle, p.scopes == Scopes::Both, ctx, names);
-                        let handle = ident(&p.handle);
-                        let d = doc(&[&format!(
-                            "One `{}` by its `{pname}` (`.../{lit}/{{{pname}}}`).",
-                            p.resource
-                        )]);
-                        out.push((
-                            ctx,
-                            quote! {
-                                #d
-                                pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
-                                    #handle::new(#base.child(#lit).param(#arg.as_ref()))
-                                }
-                            },
-                        ));
-                    }
-                }
+impl<'a> Layout<'a, '_> {
+    fn walk(&mut self, node: &'a Node) {
+        if !pass_through(node) {
+            let stem = self.stem(&node.resource);
+            self.exports
+                .handles
+                .push((stem.clone(), node.handle.clone()));
+            for op in &node.ops {
+                self.exports
+                    .builders
+                    .push((stem.clone(), op.builder.clone()));
             }
-            // A param under a literal is reached from the literal's parent (above).
-            Segment::Param(_) | Segment::Template(_)
-                if matches!(node.segment, Segment::Literal(_)) => {}
-            Segment::Template(t) => {
-                let ctx = ctx_of(c.scopes);
-                let shown = format!(".../{t}");
-                out.push((ctx, template_accessor(c, t, base, &shown, ctx, names)));
-            }
-            Segment::Param(pname) => {
-                let ctx = ctx_of(c.scopes);
-                let name = ident(&c.accessor);
-                let arg = ident(&snake(pname));
-                let ret = type_in(&c.handle, c.scopes == Scopes::Both, ctx, names);
-                let handle = ident(&c.handle);
-                let d = doc(&[&format!("One `{}` by its `{pname}`.", c.resource)]);
-                out.push((
-                    ctx,
-                    quote! {
-                        #d
-                        pub fn #name(&self, #arg: impl AsRef<str>) -> #ret {
-                            #handle::new(#base.param(#arg.as_ref()))
-                        }
-                    },
-                ));
-            }
-            Segment::Root => {}
+            self.files
+                .entry(format!("{stem}.rs"))
+                .or_default()
+                .push(node);
+        }
+        for c in &node.children {
+            self.walk(c);
         }
     }
-    out
-}
 
-/// The accessor of an item addressed by a segment [`Template`]: one argument per parameter, in
-/// template order, each value checked and percent-encoded by the runtime; the text between is
-/// sent as the spec writes it. `parent` is the node the segment is appended to, `shown` the
-/// path the docs show.
-fn template_accessor(
-    item: &Node,
-    t: &Template,
-    parent: &TokenStream,
-    shown: &str,
-    ctx: Ctx,
-    names: &ScopeNames,
-) -> TokenStream {
-    let name = ident(&item.accessor);
-    let ret = type_in(&item.handle, item.scopes == Scopes::Both, ctx, names);
-    let handle = ident(&item.handle);
-    // Two parameter names that snake-case alike (`FromSid`, `from_sid`) still get two arguments.
-    let mut taken = std::collections::BTreeSet::new();
-    let mut args = Vec::new();
-    let mut pieces = Vec::new();
-    for piece in t.pieces() {
-        match piece {
-            Piece::Text(text) => pieces.push(quote!(#PATH_PIECE::Text(#text))),
-            Piece::Param(pname) => {
-                let base = snake(pname);
-                let mut arg = base.clone();
-                let mut n = 2;
-                while !taken.insert(arg.clone()) {
-                    arg = format!("{}_{n}", crate::names::bare(&base));
-                    n += 1;
-                }
-                let arg = ident(&arg);
-                args.push(quote!(#arg: impl AsRef<str>));
-                pieces.push(quote!(#PATH_PIECE::Value(#arg.as_ref())));
-            }
-        }
-    }
-    let names: Vec<String> = t.params().map(|p| format!("`{p}`")).collect();
-    let d = doc(&[&format!(
-        "One `{}` by its {} (`{shown}`).",
-        item.resource,
-        names.join(" and ")
-    )]);
-    quote! {
-        #d
-        pub fn #name(&self, #(#args),*) -> #ret {
-            #handle::new(#parent.segment(&[#(#pieces),*]))
+    /// The file (module) name of a resource: its snake-case name, but not the name of the
+    /// module the files are in (`media/media.rs` would be a module inside one of its own
+    /// name): that one is `<name>_resource`.
+    fn stem(&self, resource: &str) -> String {
+        let stem = bare(&snake(resource)).to_string();
+        match self.entry {
+            Some(entry) if bare(entry) == stem => format!("{stem}_resource"),
+            _ => stem,
         }
     }
 }
 
-/// Like [`param_value`] for a JSON body field: the value keeps its type and serde writes it.
-fn json_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, TokenStream) {
-    let setter = if p.location == Location::JsonWhole {
-        quote!(json_whole)
-    } else {
-        quote!(json)
-    };
-    match &p.ty {
-        Ty::String => (
-            quote!(impl Into<String>),
-            quote!(Into::<String>::into(#v)),
-            setter,
-        ),
-        Ty::Array(item) if **item == Ty::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#v.into_iter().map(Into::into).collect::<Vec<String>>()),
-            setter,
-        ),
-        other => {
-            let t = rust_ty(other);
-            (quote!(#t), quote!(#v), setter)
+/// What a handle is: a collection, one item of one, or one resource; and what acts on it.
+fn handle_doc(node: &Node) -> String {
+    let resource = &node.resource;
+    let ops: Vec<String> = node
+        .ops
+        .iter()
+        .map(|op| format!("`{}`", bare(&op.name)))
+        .collect();
+    let act = if ops.len() == 1 { "acts" } else { "act" };
+    match (&node.kind, &node.segment) {
+        (NodeKind::Collection, Segment::Literal(lit)) => {
+            let acts = if ops.is_empty() {
+                String::new()
+            } else {
+                format!(": {} {act} on the collection as a whole", and_list(&ops))
+            };
+            let items: Vec<String> = node
+                .children
+                .iter()
+                .filter(|c| matches!(c.kind, NodeKind::Item { .. }))
+                .map(|c| format!("`{}`", c.handle))
+                .collect();
+            let item = if items.is_empty() {
+                String::new()
+            } else {
+                format!(" One item of it: {}.", items.join(" or "))
+            };
+            format!("Handle on the `{resource}` collection (`.../{lit}`){acts}.{item}")
         }
-    }
-}
-
-fn method_tokens(m: Method) -> TokenStream {
-    match m {
-        Method::Get => quote!(#METHOD::GET),
-        Method::Post => quote!(#METHOD::POST),
-        Method::Put => quote!(#METHOD::PUT),
-        Method::Patch => quote!(#METHOD::PATCH),
-        Method::Delete => quote!(#METHOD::DELETE),
-    }
-}
-
-/// `(argument type, value expression, runtime setter)` for a parameter value `v`.
-fn param_value(p: &Param, v: &proc_macro2::Ident) -> (TokenStream, TokenStream, TokenStream) {
-    let (single, many) = match p.location {
-        Location::Query => (quote!(query), quote!(query_all)),
-        Location::Header => (quote!(header), quote!(header_all)),
-        Location::Form => (quote!(form), quote!(form_all)),
-        Location::Json | Location::JsonWhole => return json_value(p, v),
-        // Bytes or a stream, with the content type the runtime's `BinaryBody` carries.
-        Location::Binary => {
-            return (
-                quote!(impl Into<#BINARY_BODY>),
-                quote!(#v.into()),
-                quote!(binary),
+        (NodeKind::Item { collection }, segment) => {
+            let (shown, by) = match segment {
+                Segment::Param(p) => (format!("{{{p}}}"), vec![format!("`{p}`")]),
+                Segment::Template(t) => (
+                    t.to_string(),
+                    t.params().map(|p| format!("`{p}`")).collect(),
+                ),
+                Segment::Root | Segment::Literal(_) => (String::new(), Vec::new()),
+            };
+            let path = match collection {
+                Some(lit) => format!(".../{lit}/{shown}"),
+                None => format!(".../{shown}"),
+            };
+            let acts = if ops.is_empty() {
+                String::new()
+            } else {
+                format!(": {} {act} on that one", and_list(&ops))
+            };
+            format!(
+                "Handle on one `{resource}` (`{path}`), chosen by its {}{acts}.",
+                and_list(&by)
             )
         }
-    };
-    match &p.ty {
-        Ty::String => (quote!(impl Into<String>), quote!(#v.into()), single),
-        Ty::Array(item) if **item == Ty::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#v.into_iter().map(Into::into).collect()),
-            many,
-        ),
-        Ty::Array(item) => {
-            let t = rust_ty(item);
-            (
-                quote!(impl IntoIterator<Item = #t>),
-                quote!(#v.into_iter().map(|x| #TO_PARAM::to_param(&x)).collect()),
-                many,
-            )
-        }
-        other => {
-            let t = rust_ty(other);
-            (quote!(#t), quote!(#TO_PARAM::to_param(&#v)), single)
-        }
-    }
-}
-
-fn op_doc(op: &Operation) -> String {
-    if op.doc.is_empty() {
-        format!("`{}`.", op.variants.primary().operation_id)
-    } else {
-        op.doc.clone()
-    }
-}
-
-fn op_paths_doc(op: &Operation) -> String {
-    let mut parts = Vec::new();
-    for (_, v) in op.variants.iter() {
-        parts.push(format!(
-            "`{} {}` (`{}`)",
-            op.method.as_str(),
-            v.path,
-            v.operation_id
-        ));
-    }
-    format!("Sends {}.", parts.join(" or "))
-}
-
-/// The handle method that starts an operation's builder.
-fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenStream {
-    let name = ident(&op.name);
-    let builder = ident(&op.builder);
-    let generic = op.scopes() == Scopes::Both;
-    let ret = type_in(&op.builder, generic, ctx, names);
-    let method = method_tokens(op.method);
-    // Each scope's own value of a per-variant fact, picked by the scope type where they differ.
-    let per_scope = |fact: fn(&Variant) -> &str| match &op.variants {
-        Scoped::Both { default, service } if fact(default) != fact(service) => {
-            let (d, s) = (fact(default), fact(service));
-            quote!(<S as #SCOPE>::pick(#d, #s))
-        }
-        one => {
-            let v = fact(one.primary());
-            quote!(#v)
-        }
-    };
-    let template = per_scope(|v| &v.path);
-    // Text after the last segment (`.json`) is part of every request's path.
-    let node = if op.variants.iter().all(|(_, v)| v.trailing.is_empty()) {
-        quote!(self.node)
-    } else {
-        let trailing = per_scope(|v| &v.trailing);
-        quote!(self.node.with_trailing(#trailing))
-    };
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let mut args = Vec::new();
-    let mut sets = Vec::new();
-    if let Some(media_type) = &op.json_media_type {
-        sets.push(quote!(req.json_media_type(#media_type);));
-    }
-    if let Some(media_type) = &op.binary_media_type {
-        sets.push(quote!(req.binary_media_type(#media_type);));
-    }
-    for p in &required {
-        let v = ident(&p.rust);
-        let (ty, expr, setter) = param_value(p, &v);
-        let wire = &p.wire;
-        args.push(quote!(#v: #ty));
-        sets.push(quote!(req.#setter(#wire, #expr);));
-    }
-    let mut paragraphs = vec![op_doc(op), op_paths_doc(op)];
-    if !required.is_empty() {
-        let list: Vec<String> = required
-            .iter()
-            .map(|p| {
-                format!(
-                    "`{}` ({})",
-                    crate::names::bare(&p.rust),
-                    if p.doc.is_empty() {
-                        p.wire.as_str()
-                    } else {
-                        p.doc.as_str()
-                    }
-                )
-            })
-            .collect();
-        paragraphs.push(format!("Required: {}.", list.join("; ")));
-    }
-    let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
-    let d = doc(&refs);
-    let mutability = if sets.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
-    quote! {
-        #d
-        pub fn #name(&self, #(#args),*) -> #ret {
-            let #mutability req = #node.request(#method, #template);
-            #(#sets)*
-            #builder::new(req)
-        }
-    }
-}
-
-fn impl_blocks(
-    name: &str,
-    generic: bool,
-    items: Vec<(Ctx, TokenStream)>,
-    extra_generic: TokenStream,
-    names: &ScopeNames,
-) -> TokenStream {
-    let ty = ident(name);
-    let mut by_ctx: BTreeMap<u8, Vec<TokenStream>> = BTreeMap::new();
-    for (ctx, t) in items {
-        let key = match (generic, ctx) {
-            (false, _) => 3,
-            (true, Ctx::Generic) => 0,
-            (true, Ctx::Default) | (true, Ctx::Plain) => 1,
-            (true, Ctx::Service) => 2,
-        };
-        by_ctx.entry(key).or_default().push(t);
-    }
-    let mut out = TokenStream::new();
-    let (top, item) = (scope_type(&ty, &names.top), scope_type(&ty, &names.item));
-    if generic {
-        let g = by_ctx.remove(&0).unwrap_or_default();
-        out.extend(quote! {
-            impl<S: #SCOPE> #ty<S> {
-                #extra_generic
-                #(#g)*
-            }
-        });
-        if let Some(d) = by_ctx.remove(&1) {
-            let only = doc(&[&format!("Only in the {}.", names.top.scope)]);
-            out.extend(quote! {
-                #only
-                impl #top { #(#d)* }
-            });
-        }
-        if let Some(s) = by_ctx.remove(&2) {
-            let only = doc(&[&format!("Only in the {}.", names.item.scope)]);
-            out.extend(quote! {
-                #only
-                impl #item { #(#s)* }
-            });
-        }
-    } else {
-        let p = by_ctx.remove(&3).unwrap_or_default();
-        out.extend(quote! {
-            impl #ty {
-                #extra_generic
-                #(#p)*
-            }
-        });
-    }
-    out
-}
-
-fn struct_def(
-    name: &str,
-    generic: bool,
-    docs: TokenStream,
-    field: TokenStream,
-    must_use: bool,
-    names: &ScopeNames,
-) -> TokenStream {
-    let ty = ident(name);
-    let mu = if must_use {
-        quote!(#[must_use = "a request does nothing until `.send()` is awaited"])
-    } else {
-        quote!()
-    };
-    let top = ident(&names.top.type_name);
-    if generic {
-        quote! {
-            #docs
-            #mu
-            #[derive(Debug, Clone)]
-            pub struct #ty<S = crate::scope::#top> {
-                #field
-                _scope: std::marker::PhantomData<S>,
-            }
-        }
-    } else {
-        quote! {
-            #docs
-            #mu
-            #[derive(Debug, Clone)]
-            pub struct #ty {
-                #field
-            }
-        }
-    }
-}
-
-fn constructor(generic: bool, field: TokenStream, arg: TokenStream) -> TokenStream {
-    if generic {
-        quote! {
-            pub(crate) fn new(#arg) -> Self {
-                Self { #field, _scope: std::marker::PhantomData }
-            }
-        }
-    } else {
-        quote! {
-            pub(crate) fn new(#arg) -> Self {
-                Self { #field }
-            }
-        }
+        _ => format!("Handle on the `{resource}` resource."),
     }
 }
 
@@ -551,16 +167,13 @@ pub(crate) fn node_tokens(
              which.",
             names.top.place, names.item.place, p.accessor
         ),
-        (Some(_), Scopes::Default) => format!("Exists in the {} only.", names.top.scope),
-        (Some(p), Scopes::Service) => format!(
+        (Some(_), Scopes::Top) => format!("Exists in the {} only.", names.top.scope),
+        (Some(p), Scopes::Item) => format!(
             "Exists in the {} only (`client.{}(sid).…`).",
             names.item.scope, p.accessor
         ),
     };
-    let docs = doc(&[
-        &format!("Handle on the `{}` resource.", node.resource),
-        &where_,
-    ]);
+    let docs = doc(&[&handle_doc(node), &where_]);
     let mut out = struct_def(
         &node.handle,
         generic,
@@ -583,375 +196,4 @@ pub(crate) fn node_tokens(
         out.extend(builder(op, names));
     }
     out
-}
-
-fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
-    let generic = op.scopes() == Scopes::Both;
-    let docs = doc(&[
-        &format!("Request builder for `{}`: {}", op.builder, op_doc(op)),
-        "Set optional parameters with the methods of the same name, then `.send().await`.",
-    ]);
-    let mut out = struct_def(
-        &op.builder,
-        generic,
-        docs,
-        quote!(req: #REQUEST,),
-        true,
-        names,
-    );
-    let mut items: Vec<(Ctx, TokenStream)> = Vec::new();
-    for p in op.params.iter().filter(|p| !p.required) {
-        let v = ident("value");
-        let (ty, expr, setter) = param_value(p, &v);
-        let name = ident(&p.rust);
-        let wire = &p.wire;
-        let fallback = format!("Sets the `{wire}` {}.", p.location.label());
-        let note = if generic {
-            param_scope_note(p.scopes, names)
-        } else {
-            String::new()
-        };
-        let d = doc(&[if p.doc.is_empty() { &fallback } else { &p.doc }, &note]);
-        let ctx = if generic {
-            ctx_for(p.scopes)
-        } else {
-            Ctx::Plain
-        };
-        items.push((
-            ctx,
-            quote! {
-                #d
-                pub fn #name(mut self, #v: #ty) -> Self {
-                    self.req.#setter(#wire, #expr);
-                    self
-                }
-            },
-        ));
-    }
-    let send = match &op.response {
-        ResponseKind::Empty => quote! {
-            /// Send the request; succeeds when the API answers with an empty 2xx.
-            pub async fn send(self) -> Result<(), #ERROR> {
-                self.req.send_empty().await
-            }
-
-            /// [`send`](Self::send), also returning the status, request id and headers
-            /// ([`Response`](crate::Response)).
-            pub async fn send_with_metadata(self) -> Result<#RESPONSE<()>, #ERROR> {
-                self.req.send_empty_with_metadata().await
-            }
-        },
-        ResponseKind::One(ty) => {
-            let t = rust_ty(ty);
-            quote! {
-                /// Send the request and decode the answer.
-                pub async fn send(self) -> Result<#t, #ERROR> {
-                    self.req.send_json().await
-                }
-
-                /// [`send`](Self::send), also returning the status, request id and headers
-                /// ([`Response`](crate::Response)).
-                pub async fn send_with_metadata(self) -> Result<#RESPONSE<#t>, #ERROR> {
-                    self.req.send_json_with_metadata().await
-                }
-            }
-        }
-        ResponseKind::Redirect(None) => quote! {
-            /// Send the request and return where the API redirects to; the redirect is not
-            /// followed.
-            pub async fn send(self) -> Result<#REDIRECT, #ERROR> {
-                self.req.send_redirect().await
-            }
-        },
-        ResponseKind::Redirect(Some(ty)) => {
-            let t = rust_ty(ty);
-            quote! {
-                /// Send the request and return where the API redirects to, with the redirect's
-                /// body; the redirect is not followed.
-                pub async fn send(self) -> Result<#REDIRECT<#t>, #ERROR> {
-                    self.req.send_redirect_json().await
-                }
-            }
-        }
-        ResponseKind::List { key, item } => {
-            let t = rust_ty(item);
-            quote! {
-                /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
-                /// ones after it.
-                pub async fn send(self) -> Result<#PAGE<#t>, #ERROR> {
-                    self.req.send_page(#key).await
-                }
-
-                /// [`send`](Self::send), also returning the status, request id and headers of
-                /// the first page ([`Response`](crate::Response)).
-                pub async fn send_with_metadata(
-                    self,
-                ) -> Result<#RESPONSE<#PAGE<#t>>, #ERROR> {
-                    self.req.send_page_with_metadata(#key).await
-                }
-
-                /// At most this many items in all, read page by page (`send()`, then
-                /// `next_page()`) or as a [`stream`](Self::stream): the page that reaches the
-                /// limit is cut there and is the last one, so no page beyond it is requested.
-                pub fn limit(mut self, items: usize) -> Self {
-                    self.req.limit(items);
-                    self
-                }
-
-                /// Every item of every page, fetching the next page only when the previous
-                /// one is used up (follows `meta.next_page_url` as `next_page()` does).
-                pub fn stream(self) -> impl #STREAM<Item = Result<#t, #ERROR>> + Send + 'static {
-                    self.req.into_stream(#key)
-                }
-            }
-        }
-    };
-    items.push((if generic { Ctx::Generic } else { Ctx::Plain }, send));
-    let ctor = constructor(generic, quote!(req), quote!(req: #REQUEST));
-    out.extend(impl_blocks(&op.builder, generic, items, ctor, names));
-    out
-}
-
-/// The resources under the implied parent item (`Accounts/{AccountSid}`), reached straight from
-/// the client with the item's id from the client: `client.calls()` for
-/// `client.account(<the client's account>).calls()`.
-fn implied_parent_shortcuts(api: &Api) -> Vec<TokenStream> {
-    let Some(parent) = &api.implied_parent else {
-        return Vec::new();
-    };
-    let item = api
-        .root
-        .children
-        .iter()
-        .filter(|c| c.segment == Segment::Literal(parent.segment.clone()))
-        .flat_map(|c| &c.children)
-        .find(|c| matches!(c.segment, Segment::Param(_)));
-    let Some(item) = item else {
-        return Vec::new();
-    };
-    let (segment, param) = (&parent.segment, &parent.param);
-    let base = quote!(self.root_node().child(#segment).client_param(#param));
-    let note = format!(
-        "Under the client's own `{param}` (`.../{segment}/{{{param}}}/...`, the value from the \
-         client; `{}(sid)` names another).",
-        item.accessor
-    );
-    child_accessors(item, &base, |_| Ctx::Plain, &scope_names(api))
-        .into_iter()
-        .map(|(_, tokens)| {
-            let d = doc(&[&note]);
-            quote! {
-                #d
-                #[doc = ""]
-                #tokens
-            }
-        })
-        .collect()
-}
-
-/// `client.<accessor>(sid)` and the handle on one scope item: its own operations plus every
-/// resource in the second scope. Empty when the scope holds nothing.
-fn scope_root(api: &Api, pair: &ScopePair, prefix: &str) -> (TokenStream, TokenStream) {
-    let root = &api.root;
-    let node_ty = node_type();
-    let service_items: Vec<TokenStream> = child_accessors(
-        root,
-        &quote!(self.node),
-        |s| {
-            if s.has_service() {
-                Ctx::Service
-            } else {
-                Ctx::Generic
-            }
-        },
-        &pair.names,
-    )
-    .into_iter()
-    .filter(|(c, _)| *c == Ctx::Service)
-    .map(|(_, t)| t)
-    .collect();
-    let root_ops: Vec<TokenStream> = root
-        .ops
-        .iter()
-        .map(|op| op_starter(op, Ctx::Service, &pair.names))
-        .collect();
-    if service_items.is_empty() && root_ops.is_empty() {
-        return (quote!(), quote!());
-    }
-    let segment = &pair.segment;
-    let accessor = ident(&pair.accessor);
-    let handle = ident(&root.handle);
-    let d = doc(&[&format!(
-        "Resources of one chosen item of `{prefix}/{segment}` (`{prefix}/{segment}/{{{}}}/...`): \
-         the same handle types as on the client, in the {}.",
-        pair.param, pair.names.item.scope
-    )]);
-    let hd = doc(&[&format!(
-        "One item of `{prefix}/{segment}`: its own operations plus every resource in the {}.",
-        pair.names.item.scope
-    )]);
-    (
-        quote! {
-            #d
-            pub fn #accessor(&self, sid: impl AsRef<str>) -> #handle {
-                #handle {
-                    node: self.root_node().child(#segment).param(sid.as_ref()),
-                    sid: sid.as_ref().to_string(),
-                }
-            }
-        },
-        quote! {
-            #hd
-            #[derive(Debug, Clone)]
-            pub struct #handle {
-                node: #node_ty,
-                sid: String,
-            }
-
-            impl #handle {
-                /// The SID this handle was made for, as given.
-                pub fn sid(&self) -> &str {
-                    &self.sid
-                }
-
-                /// The client this handle sends with.
-                pub fn client(&self) -> &crate::Client {
-                    self.node.client()
-                }
-
-                #(#root_ops)*
-                #(#service_items)*
-            }
-        },
-    )
-}
-
-/// `root.rs`, and whether it holds the handle on one scope item.
-pub(crate) struct RootFile {
-    pub tokens: TokenStream,
-    pub has_scope_handle: bool,
-}
-
-/// `entry`: `None` for the crate's main API, reached from `Client` itself; `Some(accessor)`
-/// for a second API generated into a module of its own and reached through
-/// `client.<accessor>()` (see [`crate::generate_module`]).
-pub(crate) fn root(api: &Api, entry: Option<&str>) -> RootFile {
-    let prefix = if api.path_prefix.is_empty() {
-        String::new()
-    } else {
-        format!("/{}", api.path_prefix)
-    };
-    let root = &api.root;
-    let node_ty = node_type();
-    let names = scope_names(api);
-    let default_items: Vec<TokenStream> = child_accessors(
-        root,
-        &quote!(self.root_node()),
-        |s| {
-            if s.has_default() {
-                Ctx::Default
-            } else {
-                Ctx::Generic
-            }
-        },
-        &names,
-    )
-    .into_iter()
-    .filter(|(c, _)| *c == Ctx::Default)
-    .map(|(_, t)| t)
-    .collect();
-    let mut default_items = default_items;
-    default_items.extend(implied_parent_shortcuts(api));
-    let builders: Vec<TokenStream> = root.ops.iter().map(|op| builder(op, &names)).collect();
-    let base = &api.base_url;
-    // Only an API whose spec pairs paths under a scope collection gets the accessor into the
-    // second scope, and only when something is there: not a handle that leads nowhere.
-    let service = match &api.scope_pair {
-        Some(pair) => scope_root(api, pair, &prefix),
-        None => (quote!(), quote!()),
-    };
-    let (service_accessor, service_handle) = service;
-    // A spec without a single operation still gets a client, with nothing to reach.
-    let client_impl = if default_items.is_empty() && service_accessor.is_empty() {
-        quote!()
-    } else if let Some(accessor) = entry {
-        // A second API in its own module: an entry handle on the host its spec names, mapped
-        // by the client's host rules, instead of methods on the client itself.
-        let name = ident(accessor);
-        let entry_ty = ident(&format!("{}Api", crate::names::camel(accessor)));
-        let d = doc(&[&format!(
-            "The {} (`{base}` in its spec; the client's region, edge and host overrides apply).",
-            api.title
-        )]);
-        let ty_doc = doc(&[&format!(
-            "Entry to the {}: same credentials, retries and errors as the rest of the client.",
-            api.title
-        )]);
-        quote! {
-            impl crate::Client {
-                #d
-                pub fn #name(&self) -> #entry_ty {
-                    #entry_ty {
-                        node: #NODE::on_host(self.clone(), BASE_URL, #prefix),
-                    }
-                }
-            }
-
-            #ty_doc
-            #[derive(Debug, Clone)]
-            pub struct #entry_ty {
-                node: #node_ty,
-            }
-
-            impl #entry_ty {
-                fn root_node(&self) -> #node_ty {
-                    self.node.clone()
-                }
-
-                #service_accessor
-
-                #(#default_items)*
-            }
-        }
-    } else {
-        quote! {
-            impl crate::Client {
-                fn root_node(&self) -> #node_ty {
-                    #NODE::new(self.clone(), #prefix)
-                }
-
-                #service_accessor
-
-                #(#default_items)*
-            }
-        }
-    };
-    let has_scope_handle = !service_handle.is_empty();
-    // The crate's own `Client` and `ClientBuilder`, written by the runtime's macro around its
-    // shared core; a second API in a module adds an entry to that client instead.
-    let client_types = match entry {
-        Some(_) => quote!(),
-        None => {
-            let title = format!("the {}", api.title);
-            quote! {
-                #API_CLIENT!(client: Client, builder: ClientBuilder, base_url: BASE_URL, title: #title);
-            }
-        }
-    };
-    let tokens = quote! {
-        /// The API's server, from the spec.
-        pub const BASE_URL: &str = #base;
-
-        #client_types
-
-        #client_impl
-
-        #service_handle
-
-        #(#builders)*
-    };
-    RootFile {
-        tokens,
-        has_scope_handle,
-    }
 }

@@ -3,7 +3,7 @@
 use super::runtime::{
     DATE_TIME, IMPL_STRING_ENUM, SERIALIZE_TAGGED, UNION_CANDIDATES, UNION_SHAPE, UNION_TAG,
 };
-use super::{doc, ident};
+use super::text::{doc, ident};
 use crate::ir::{EnumDef, Model, ScopeNames, Scopes, Shape, Ty, Union};
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -16,19 +16,46 @@ const FORM: &str = "application/x-www-form-urlencoded";
 /// every operation.
 pub(super) struct Extracted {
     pub prefix: String,
-    /// `(segment, parameter)` of the scope pair: `("Services", "ChatServiceSid")`.
-    pub scope_pair: Option<(String, String)>,
-    /// `(segment, parameter)` of the item every other path is under.
-    pub implied_parent: Option<(String, String)>,
+    /// The collection whose items are the second scope: `Services/{ChatServiceSid}`.
+    pub scope_pair: Option<CollectionItem>,
+    /// The collection item every other path is under.
+    pub implied_parent: Option<CollectionItem>,
     pub ops: Vec<RawOp>,
 }
 
+/// Every operation of the spec, in spec order, with what the paths say about the API: the
+/// path prefix they share, the scope pair and the implied parent.
 pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracted> {
+    let shapes = path_shapes(api)?;
+    let prefix = shared_prefix(&shapes);
+    let scope_pair = find_scope_pair(&shapes, prefix.is_some());
+    let implied_parent = match scope_pair {
+        None => find_implied_parent(&shapes, prefix.is_some()),
+        Some(_) => None,
+    };
+    let mut ops = Vec::new();
+    for ((path, item), shape) in api.paths.paths.iter().zip(&shapes) {
+        let ReferenceOr::Item(item) = item else {
+            continue; // refused by `path_shapes`
+        };
+        let place = PathPlace::new(path, shape, prefix.is_some(), scope_pair.as_ref())?;
+        path_operations(r, item, &place, &mut ops)?;
+    }
+    Ok(Extracted {
+        prefix: prefix.unwrap_or_default(),
+        scope_pair,
+        implied_parent,
+        ops,
+    })
+}
+
+/// Every path cut into its segments, in spec order; a path that cannot be one is an error.
+fn path_shapes(api: &OpenAPI) -> Result<Vec<PathShape>> {
     let paths_ptr = Ptr::root().join("paths");
     if api.paths.paths.is_empty() {
         return Err(paths_ptr.err("the spec has no paths"));
     }
-    let mut templates = Vec::with_capacity(api.paths.paths.len());
+    let mut shapes = Vec::with_capacity(api.paths.paths.len());
     for (path, item) in &api.paths.paths {
         let pptr = paths_ptr.join(path);
         if !path.starts_with('/') || path.trim_matches('/').is_empty() {
@@ -40,194 +67,253 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
         if let ReferenceOr::Reference { .. } = item {
             return Err(pptr.err("a $ref path item is not supported"));
         }
-        templates.push(PathShape::new(path, &pptr)?);
+        shapes.push(PathShape::new(path, &pptr)?);
     }
-    let prefix = shared_prefix(&templates);
-    let scope_pair = find_scope_pair(&templates, prefix.is_some());
-    let implied_parent = match scope_pair {
-        None => find_implied_parent(&templates, prefix.is_some()),
-        Some(_) => None,
+    Ok(shapes)
+}
+
+/// Where a path's operations sit: the path and its pointer, its scope, its segments after the
+/// prefix and the scope's item, the text after its last segment, and the parameters it names.
+struct PathPlace<'p> {
+    path: &'p str,
+    at: Ptr,
+    side: Side,
+    /// Path segments after the scope prefix; params as `{Name}`.
+    suffix: Vec<String>,
+    /// Text after the last segment (`.json`), sent after it.
+    trailing: &'p str,
+    /// The `{name}` placeholders of the path.
+    placeholders: BTreeSet<&'p str>,
+}
+
+impl<'p> PathPlace<'p> {
+    fn new(
+        path: &'p str,
+        shape: &'p PathShape,
+        has_prefix: bool,
+        scope_pair: Option<&CollectionItem>,
+    ) -> Result<PathPlace<'p>> {
+        let at = Ptr::root().join("paths").join(path);
+        let rest = &shape.segments[usize::from(has_prefix)..];
+        let (side, suffix) = match scope_pair {
+            Some(pair) if rest.len() >= 2 && rest[0] == pair.segment && is_param(&rest[1]) => {
+                (Side::Item, rest[2..].to_vec())
+            }
+            _ => (Side::Top, rest.to_vec()),
+        };
+        Ok(PathPlace {
+            path,
+            placeholders: path_placeholders(shape, &at)?,
+            at,
+            side,
+            suffix,
+            trailing: &shape.trailing,
+        })
+    }
+}
+
+/// The operations of one path item, appended to `out` in method order.
+fn path_operations<'a>(
+    r: &Resolver<'a>,
+    item: &'a openapiv3::PathItem,
+    place: &PathPlace<'_>,
+    out: &mut Vec<RawOp>,
+) -> Result<()> {
+    let at = &place.at;
+    for (name, op) in [
+        ("head", &item.head),
+        ("options", &item.options),
+        ("trace", &item.trace),
+    ] {
+        if op.is_some() {
+            return Err(at
+                .join(name)
+                .err(format!("method `{name}` is not supported")));
+        }
+    }
+    let methods = [
+        ("get", Method::Get, &item.get),
+        ("post", Method::Post, &item.post),
+        ("put", Method::Put, &item.put),
+        ("patch", Method::Patch, &item.patch),
+        ("delete", Method::Delete, &item.delete),
+    ];
+    for (name, method, op) in methods {
+        if let Some(op) = op {
+            out.push(operation(r, item, method, op, place, &at.join(name))?);
+        }
+    }
+    Ok(())
+}
+
+/// One operation's facts.
+fn operation<'a>(
+    r: &Resolver<'a>,
+    item: &'a openapiv3::PathItem,
+    method: Method,
+    op: &'a openapiv3::Operation,
+    place: &PathPlace<'_>,
+    at: &Ptr,
+) -> Result<RawOp> {
+    let id = op
+        .operation_id
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| at.err("operation has no operationId"))?;
+    let doc = first_line(
+        op.description
+            .as_deref()
+            .or(op.summary.as_deref())
+            .unwrap_or(""),
+    );
+    let mut params = parameters(r, item, op, place, at)?;
+    let body = match &op.request_body {
+        Some(body) => request_body(r, body, place.side, &at.join("requestBody"), &mut params)?,
+        None => RequestBody::None,
     };
-    let mut out = Vec::new();
-    for ((path, item), shape) in api.paths.paths.iter().zip(&templates) {
-        let pptr = paths_ptr.join(path);
-        let ReferenceOr::Item(item) = item else {
-            continue; // refused above
-        };
-        let placeholders = path_placeholders(shape, &pptr)?;
-        let rest = &shape.segments[usize::from(prefix.is_some())..];
-        let (side, suffix): (Side, Vec<String>) = match &scope_pair {
-            Some((seg, _)) if rest.len() >= 2 && rest[0] == *seg && is_param(&rest[1]) => {
-                (Side::Service, rest[2..].to_vec())
-            }
-            _ => (Side::Default, rest.to_vec()),
-        };
-        let trailing = shape.trailing.clone();
-        for (name, op) in [
-            ("head", &item.head),
-            ("options", &item.options),
-            ("trace", &item.trace),
-        ] {
-            if op.is_some() {
-                return Err(pptr
-                    .join(name)
-                    .err(format!("method `{name}` is not supported")));
-            }
-        }
-        let methods = [
-            ("get", Method::Get, &item.get),
-            ("post", Method::Post, &item.post),
-            ("put", Method::Put, &item.put),
-            ("patch", Method::Patch, &item.patch),
-            ("delete", Method::Delete, &item.delete),
-        ];
-        for (mname, method, op) in methods {
-            let Some(op) = op else { continue };
-            let optr = pptr.join(mname);
-            let id = op
-                .operation_id
-                .clone()
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| optr.err("operation has no operationId"))?;
-            let doc = first_line(
-                op.description
-                    .as_deref()
-                    .or(op.summary.as_deref())
-                    .unwrap_or(""),
-            );
-            let mut params = Vec::new();
-            // Path-level parameters first, overridden by operation-level ones of the same name.
-            let mut all: Vec<(&ReferenceOr<Parameter>, Ptr)> = Vec::new();
-            for (i, p) in item.parameters.iter().enumerate() {
-                all.push((p, pptr.join("parameters").join(i)));
-            }
-            for (i, p) in op.parameters.iter().enumerate() {
-                all.push((p, optr.join("parameters").join(i)));
-            }
-            let mut declared: BTreeSet<&str> = BTreeSet::new();
-            for (p, at) in all {
-                let (p, at) = r.parameter(p, &at)?;
-                let (location, data) = match p {
-                    Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
-                    Parameter::Header { parameter_data, .. } => (Location::Header, parameter_data),
-                    Parameter::Path { parameter_data, .. } => {
-                        if !placeholders.contains(parameter_data.name.as_str()) {
-                            return Err(at.err(format!(
-                                "path parameter `{}` does not appear in the path `{path}`",
-                                parameter_data.name
-                            )));
-                        }
-                        declared.insert(parameter_data.name.as_str());
-                        continue;
-                    }
-                    Parameter::Cookie { .. } => {
-                        return Err(at.err("cookie parameters are not supported"))
-                    }
-                };
-                let ty = match &data.format {
-                    ParameterSchemaOrContent::Schema(s) => {
-                        let (s, sat) = r.schema(s, &at.join("schema"))?;
-                        lower_schema(r, s, &sat, 0)?
-                    }
-                    ParameterSchemaOrContent::Content(_) => {
-                        return Err(at
-                            .join("content")
-                            .err("parameters with `content` are not supported"))
-                    }
-                };
-                params.retain(|q: &RawParam| !(q.wire == data.name && q.location == location));
-                params.push(RawParam {
-                    wire: data.name.clone(),
-                    location,
-                    ty,
-                    required: data.required,
-                    doc: first_line(data.description.as_deref().unwrap_or("")),
-                    scopes: side.into(),
-                });
-            }
-            if let Some(missing) = placeholders.iter().find(|p| !declared.contains(*p)) {
-                return Err(optr.err(format!(
-                    "`{{{missing}}}` in the path is not declared as a path parameter"
-                )));
-            }
-            let mut json_media_type = None;
-            let mut binary_media_type = None;
-            if let Some(body) = &op.request_body {
-                let (body, bat) = r.request_body(body, &optr.join("requestBody"))?;
-                let (ct, media) = body_content(body, &bat)?;
-                let mat = bat.join("content").join(ct);
-                if ct != FORM && is_json(ct) {
-                    json_media_type = Some(ct.to_string());
-                }
-                if ct != FORM && !is_json(ct) {
-                    // Raw bytes: whatever the schema says (`format: binary` as a rule), the
-                    // value is the whole body, given by the user as bytes or a stream.
-                    binary_media_type = Some(ct.to_string());
-                    params.push(RawParam {
-                        wire: "body".to_string(),
-                        location: Location::Binary,
-                        ty: RawTy::String {
-                            format: Some("binary".to_string()),
-                        },
-                        required: body.required,
-                        doc: first_line(body.description.as_deref().unwrap_or("")),
-                        scopes: side.into(),
-                    });
-                } else if let Some(schema) = &media.schema {
-                    let (schema, sat) = r.schema(schema, &mat.join("schema"))?;
-                    match (lower_schema(r, schema, &sat, 0)?, ct == FORM) {
-                        // Keys a body may carry beyond its fields are nothing to send.
-                        (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }, form) => {
-                            let location = if form { Location::Form } else { Location::Json };
-                            for f in fields {
-                                params.push(RawParam {
-                                    wire: f.wire,
-                                    location,
-                                    ty: f.ty,
-                                    required: f.required,
-                                    doc: f.doc,
-                                    scopes: side.into(),
-                                });
-                            }
-                        }
-                        (_, true) => {
-                            return Err(
-                                sat.err("a form body schema must be an object with properties")
-                            )
-                        }
-                        (whole, false) => params.push(RawParam {
-                            wire: "body".to_string(),
-                            location: Location::JsonWhole,
-                            ty: whole,
-                            required: body.required,
-                            doc: first_line(body.description.as_deref().unwrap_or("")),
-                            scopes: side.into(),
-                        }),
-                    }
-                }
-            }
-            let response = extract_response(r, op, &optr)?;
-            out.push(RawOp {
-                method,
-                path: path.clone(),
-                id,
-                doc,
-                side,
-                suffix: suffix.clone(),
-                trailing: trailing.clone(),
-                params,
-                json_media_type,
-                binary_media_type,
-                response,
-            });
-        }
-    }
-    Ok(Extracted {
-        prefix: prefix.unwrap_or_default(),
-        scope_pair,
-        implied_parent,
-        ops: out,
+    Ok(RawOp {
+        method,
+        path: place.path.to_string(),
+        id,
+        doc,
+        side: place.side,
+        suffix: place.suffix.clone(),
+        trailing: place.trailing.to_string(),
+        params,
+        body,
+        response: extract_response(r, op, at)?,
     })
+}
+
+/// The query and header parameters of an operation: those of its path item first, overridden
+/// by its own of the same name and place. Path parameters are only checked against the path:
+/// each one declared must be in it, and each one in it declared.
+fn parameters<'a>(
+    r: &Resolver<'a>,
+    item: &'a openapiv3::PathItem,
+    op: &'a openapiv3::Operation,
+    place: &PathPlace<'_>,
+    at: &Ptr,
+) -> Result<Vec<RawParam>> {
+    let declared_on = |list: &'a [ReferenceOr<Parameter>], at: Ptr| {
+        list.iter()
+            .enumerate()
+            .map(move |(i, p)| (p, at.join("parameters").join(i)))
+    };
+    let all = declared_on(&item.parameters, place.at.clone())
+        .chain(declared_on(&op.parameters, at.clone()));
+    let mut params = Vec::new();
+    let mut declared: BTreeSet<&str> = BTreeSet::new();
+    for (p, at) in all {
+        let (p, at) = r.parameter(p, &at)?;
+        let (location, data) = match p {
+            Parameter::Query { parameter_data, .. } => (Location::Query, parameter_data),
+            Parameter::Header { parameter_data, .. } => (Location::Header, parameter_data),
+            Parameter::Path { parameter_data, .. } => {
+                if !place.placeholders.contains(parameter_data.name.as_str()) {
+                    return Err(at.err(format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        parameter_data.name, place.path
+                    )));
+                }
+                declared.insert(parameter_data.name.as_str());
+                continue;
+            }
+            Parameter::Cookie { .. } => return Err(at.err("cookie parameters are not supported")),
+        };
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let (s, sat) = r.schema(s, &at.join("schema"))?;
+                lower_schema(r, s, &sat, 0)?
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                return Err(at
+                    .join("content")
+                    .err("parameters with `content` are not supported"))
+            }
+        };
+        params.retain(|q: &RawParam| !(q.wire == data.name && q.location == location));
+        params.push(RawParam {
+            wire: data.name.clone(),
+            location,
+            ty,
+            required: data.required,
+            doc: first_line(data.description.as_deref().unwrap_or("")),
+            scopes: place.side.into(),
+        });
+    }
+    if let Some(missing) = place.placeholders.iter().find(|p| !declared.contains(*p)) {
+        return Err(at.err(format!(
+            "`{{{missing}}}` in the path is not declared as a path parameter"
+        )));
+    }
+    Ok(params)
+}
+
+/// The kind of an operation's request body, with its parameters appended to `params`: a form's
+/// or a JSON object's fields, a JSON body that is one value, or the raw bytes of any other
+/// media type.
+fn request_body<'a>(
+    r: &Resolver<'a>,
+    body: &'a ReferenceOr<openapiv3::RequestBody>,
+    side: Side,
+    at: &Ptr,
+    params: &mut Vec<RawParam>,
+) -> Result<RequestBody> {
+    let (body, bat) = r.request_body(body, at)?;
+    let (ct, media) = body_content(body, &bat)?;
+    let whole = |location, ty| RawParam {
+        wire: "body".to_string(),
+        location,
+        ty,
+        required: body.required,
+        doc: first_line(body.description.as_deref().unwrap_or("")),
+        scopes: side.into(),
+    };
+    if ct != FORM && !is_json(ct) {
+        // Raw bytes: whatever the schema says (`format: binary` as a rule), the value is the
+        // whole body, given by the user as bytes or a stream.
+        let bytes = RawTy::String {
+            format: Some("binary".to_string()),
+        };
+        params.push(whole(Location::Binary, bytes));
+        return Ok(RequestBody::Binary {
+            media_type: ct.to_string(),
+        });
+    }
+    let kind = if ct == FORM {
+        RequestBody::Form
+    } else {
+        RequestBody::Json {
+            media_type: ct.to_string(),
+        }
+    };
+    let Some(schema) = &media.schema else {
+        return Ok(kind);
+    };
+    let (schema, sat) = r.schema(schema, &bat.join("content").join(ct).join("schema"))?;
+    match (lower_schema(r, schema, &sat, 0)?, &kind) {
+        // Keys a body may carry beyond its fields are nothing to send.
+        (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }, kind) => {
+            let location = match kind {
+                RequestBody::Form => Location::Form,
+                _ => Location::Json,
+            };
+            params.extend(fields.into_iter().map(|f| RawParam {
+                wire: f.wire,
+                location,
+                ty: f.ty,
+                required: f.required,
+                doc: f.doc,
+                scopes: side.into(),
+            }));
+        }
+        (_, RequestBody::Form) => {
+            return Err(sat.err("a form body schema must be an object with properties"))
+        }
+        (value, _) => params.push(whole(Location::JsonWhole, value)),
+    }
+    Ok(kind)
 }
 
 /// A path template cut into segments, with text after the last segment's end set apart
@@ -297,7 +383,7 @@ fn shared_prefix(paths: &[PathShape]) -> Option<String> {
 /// relation (a room's recordings next to the account's recordings), not a scope. The segment
 /// with the most repeated resources wins (ties by name), with the parameter name most of them
 /// use; a spec where nothing qualifies has one scope.
-fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<CollectionItem> {
     let skip = usize::from(has_prefix);
     let keys: BTreeSet<Vec<Cow<str>>> = paths
         .iter()
@@ -340,15 +426,15 @@ fn find_scope_pair(paths: &[PathShape], has_prefix: bool) -> Option<(String, Str
         .filter(|((seg, _), _)| *seg == segment)
         .max_by(|((_, a), na), ((_, b), nb)| na.cmp(nb).then(b.cmp(a)))
         .map(|(k, _)| *k)?;
-    Some((
-        segment.to_string(),
-        param.trim_matches(|c| c == '{' || c == '}').to_string(),
-    ))
+    Some(CollectionItem {
+        segment: segment.to_string(),
+        param: param.trim_matches(|c| c == '{' || c == '}').to_string(),
+    })
 }
 
-/// `(L, P)` when every path (after the prefix) is `L`, `L/{..}` or under `L/{P}/...`, and some
+/// `L/{P}` when every path (after the prefix) is `L`, `L/{..}` or under `L/{P}/...`, and some
 /// are under it: the one parent all resources share. An API with a scope pair has none.
-fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String, String)> {
+fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<CollectionItem> {
     let skip = usize::from(has_prefix);
     fn after(p: &PathShape, skip: usize) -> &[String] {
         &p.segments[skip.min(p.segments.len())..]
@@ -365,11 +451,9 @@ fn find_implied_parent(paths: &[PathShape], has_prefix: bool) -> Option<(String,
         2 => r[0] == *segment && is_param(&r[1]),
         _ => r[0] == *segment && r[1] == *param,
     });
-    all_under.then(|| {
-        (
-            segment.clone(),
-            param.trim_matches(|c| c == '{' || c == '}').to_string(),
-        )
+    all_under.then(|| CollectionItem {
+        segment: segment.clone(),
+        param: param.trim_matches(|c| c == '{' || c == '}').to_string(),
     })
 }
 

@@ -3,8 +3,9 @@
 
 use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
+use crate::prose::{and_list, said_once};
 use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
-use crate::scope::{self, Sink};
+use crate::scope::{self, Sides, Sink};
 use std::collections::BTreeMap;
 
 /// An operation after scope merging, before naming.
@@ -13,8 +14,7 @@ pub(super) struct MergedOp {
     pub(super) variants: Scoped<Variant>,
     pub(super) doc: String,
     pub(super) params: Vec<RawParam>,
-    pub(super) json_media_type: Option<String>,
-    pub(super) binary_media_type: Option<String>,
+    pub(super) body: RequestBody,
     /// Response, with the resource's own model set apart.
     pub(super) response: RawResponse<Payload>,
     pub(super) resource: String,
@@ -43,25 +43,24 @@ fn normalise(suffix: &[String]) -> Vec<String> {
 impl Builder {
     pub(super) fn pair_and_merge(&mut self, ops: Vec<RawOp>) {
         // Group by normalised suffix, keeping spec order inside each group.
-        let mut groups: BTreeMap<Vec<String>, (Vec<RawOp>, Vec<RawOp>)> = BTreeMap::new();
+        let mut groups: BTreeMap<Vec<String>, PerScope<Vec<RawOp>>> = BTreeMap::new();
         for op in ops {
-            let g = groups.entry(normalise(&op.suffix)).or_default();
-            match op.side {
-                Side::Default => g.0.push(op),
-                Side::Service => g.1.push(op),
-            }
+            let group = groups.entry(normalise(&op.suffix)).or_default();
+            group.get_mut(op.side).push(op);
         }
-        for (key, (d, s)) in groups {
+        for (key, group) in groups {
             let resource_of = |ops: &[RawOp]| ops.first().map(|o| strip_verb(&o.id).1);
-            let (shared, total) = scope::similarity(&d, &s);
-            let paired = !d.is_empty() && !s.is_empty() && scope::is_pair(shared, total);
-            if !d.is_empty() && !s.is_empty() {
+            let overlap = scope::similarity(&group);
+            let in_both = !group.top.is_empty() && !group.item.is_empty();
+            let paired = in_both && scope::is_pair(overlap);
+            if in_both {
                 let info = PairInfo {
-                    resource: resource_of(&d).unwrap_or_default(),
-                    default_path: d[0].path.clone(),
-                    service_path: s[0].path.clone(),
-                    shared_names: shared,
-                    total_names: total,
+                    resource: resource_of(&group.top).unwrap_or_default(),
+                    paths: PerScope {
+                        top: group.top[0].path.clone(),
+                        item: group.item[0].path.clone(),
+                    },
+                    overlap,
                 };
                 if paired {
                     self.merged.push(info);
@@ -71,55 +70,57 @@ impl Builder {
             }
             let mut merged = Vec::new();
             if paired {
-                let resource = resource_of(&d).unwrap_or_default();
-                let mut s_left: Vec<RawOp> = s;
-                for dop in d {
-                    let pos = s_left.iter().position(|sop| {
-                        sop.method == dop.method
-                            && scope::same_required(&dop, sop)
-                            && scope::same_response_shape(&dop.response, &sop.response)
-                    });
+                let resource = resource_of(&group.top).unwrap_or_default();
+                let mut item_left: Vec<RawOp> = group.item;
+                for top in group.top {
+                    let pos = item_left
+                        .iter()
+                        .position(|item| scope::apart(&top, item).is_empty());
                     match pos {
                         Some(i) => {
-                            let sop = s_left.remove(i);
-                            merged.push(self.merge_pair(&resource, dop, sop));
+                            let item = item_left.remove(i);
+                            merged.push(self.merge_pair(&resource, PerScope { top, item }));
                         }
                         None => {
-                            if s_left.iter().any(|sop| sop.method == dop.method) {
+                            let same_method = item_left.iter().find(|i| i.method == top.method);
+                            if let Some(item) = same_method {
+                                let why = and_list(&scope::apart(&top, item));
                                 self.drift.push(Drift {
                                     resource: resource.clone(),
-                                    location: format!("`{}`", dop.id),
-                                    detail: "required parameters or response shape differ between scopes; generated as two operations".into(),
+                                    location: format!("`{}`", top.id),
+                                    detail: format!(
+                                        "{why} differ between scopes; generated as two operations"
+                                    ),
                                 });
                             } else {
                                 self.drift.push(Drift {
                                     resource: resource.clone(),
-                                    location: format!("`{} {}`", dop.method.as_str(), dop.path),
+                                    location: format!("`{} {}`", top.method.as_str(), top.path),
                                     detail: format!(
                                         "operation only in the {}",
                                         self.scope_names.top.scope
                                     ),
                                 });
                             }
-                            merged.push(self.single(&resource, dop));
+                            merged.push(self.single(&resource, top));
                         }
                     }
                 }
-                for sop in s_left {
-                    if !merged.iter().any(|m| m.method == sop.method) {
+                for item in item_left {
+                    if !merged.iter().any(|m| m.method == item.method) {
                         self.drift.push(Drift {
                             resource: resource.clone(),
-                            location: format!("`{} {}`", sop.method.as_str(), sop.path),
+                            location: format!("`{} {}`", item.method.as_str(), item.path),
                             detail: format!(
                                 "operation only in the {}",
                                 self.scope_names.item.scope
                             ),
                         });
                     }
-                    merged.push(self.single(&resource, sop));
+                    merged.push(self.single(&resource, item));
                 }
             } else {
-                for op in d.into_iter().chain(s) {
+                for op in group.top.into_iter().chain(group.item) {
                     let resource = strip_verb(&op.id).1;
                     merged.push(self.single(&resource, op));
                 }
@@ -130,13 +131,13 @@ impl Builder {
         let sides = std::mem::take(&mut self.model_sides);
         for (name, shapes) in sides {
             let fields = match shapes {
-                Scoped::Both { default, service } => {
+                Scoped::Both(PerScope { top, item }) => {
                     let mut sink = Sink::across_scopes(&name, &self.scope_names, &mut self.drift);
-                    scope::merge_fields(&default, &service, "model", &mut sink)
+                    scope::merge_fields(&top, &item, "model", &mut sink)
                 }
                 // A model returned in one scope only has nothing to drift from: its handle is
                 // reachable in that scope alone, so its fields are present wherever it is.
-                Scoped::Default(f) | Scoped::Service(f) => f
+                Scoped::Top(f) | Scoped::Item(f) => f
                     .into_iter()
                     .map(|f| RawField {
                         scopes: Scopes::Both,
@@ -167,28 +168,27 @@ impl Builder {
                     .collect();
                 let mut sink = Sink {
                     resource,
-                    sides: [&earlier, &answer],
+                    sides: Sides {
+                        first: &earlier,
+                        second: &answer,
+                    },
                     out: &mut self.shape_differences,
+                };
+                let mut merge = |earlier: &[RawField]| {
+                    scope::merge_fields(earlier, &fields, "model", &mut sink)
                 };
                 let shapes = match self.model_sides.remove(resource) {
                     None => Scoped::one(side, fields),
                     Some(prev) => match (prev, side) {
-                        (Scoped::Default(d), Side::Default) => {
-                            Scoped::Default(scope::merge_fields(&d, &fields, "model", &mut sink))
+                        (Scoped::Top(top), Side::Top) => Scoped::Top(merge(&top)),
+                        (Scoped::Item(item), Side::Item) => Scoped::Item(merge(&item)),
+                        (Scoped::Top(top), Side::Item) => Scoped::both(top, fields),
+                        (Scoped::Item(item), Side::Top) => Scoped::both(fields, item),
+                        (Scoped::Both(mut both), side) => {
+                            let merged = merge(both.get(side));
+                            *both.get_mut(side) = merged;
+                            Scoped::Both(both)
                         }
-                        (Scoped::Service(s), Side::Service) => {
-                            Scoped::Service(scope::merge_fields(&s, &fields, "model", &mut sink))
-                        }
-                        (Scoped::Default(d), Side::Service) => Scoped::both(d, fields),
-                        (Scoped::Service(s), Side::Default) => Scoped::both(fields, s),
-                        (Scoped::Both { default, service }, Side::Default) => Scoped::both(
-                            scope::merge_fields(&default, &fields, "model", &mut sink),
-                            service,
-                        ),
-                        (Scoped::Both { default, service }, Side::Service) => Scoped::both(
-                            default,
-                            scope::merge_fields(&service, &fields, "model", &mut sink),
-                        ),
                     },
                 };
                 self.model_sides.insert(resource.to_string(), shapes);
@@ -205,65 +205,70 @@ impl Builder {
             variants: Scoped::one(op.side, variant(&op)),
             doc: op.doc,
             params: op.params,
-            json_media_type: op.json_media_type,
-            binary_media_type: op.binary_media_type,
+            body: op.body,
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
         }
     }
 
-    fn merge_pair(&mut self, resource: &str, d: RawOp, s: RawOp) -> MergedOp {
+    fn merge_pair(&mut self, resource: &str, pair: PerScope<RawOp>) -> MergedOp {
+        let PerScope { top, item } = pair;
         let names = &self.scope_names;
-        let (top, item) = (&names.top, &names.item);
         let mut sink = Sink::across_scopes(resource, names, &mut self.drift);
-        let params = scope::merge_params(&d.id, &d.params, &s.params, &mut sink);
-        if d.json_media_type != s.json_media_type {
-            let show = |m: &Option<String>| m.clone().unwrap_or_else(|| "a form".to_string());
+        let params = scope::merge_params(&top.id, &top.params, &item.params, &mut sink);
+        // Paired operations have bodies of one kind (`scope::same_body_kind`); their media
+        // types may still differ.
+        if top.body != item.body {
             sink.note(
-                &format!("`{}` request body", d.id),
+                &format!("`{}` request body", top.id),
                 format!(
                     "{} in the {}, {} in the {}; the one of the {} is sent in both",
-                    show(&d.json_media_type),
-                    top.scope,
-                    show(&s.json_media_type),
-                    item.scope,
-                    top.scope
+                    top.body.describe(),
+                    names.top.scope,
+                    item.body.describe(),
+                    names.item.scope,
+                    names.top.scope
                 ),
             );
         }
-        if d.trailing != s.trailing {
+        if top.trailing != item.trailing {
             sink.note(
-                &format!("`{}` path", d.id),
+                &format!("`{}` path", top.id),
                 format!(
                     "ends in `{}` in the {}, `{}` in the {}; each scope sends its own",
-                    d.trailing, top.scope, s.trailing, item.scope
+                    top.trailing, names.top.scope, item.trailing, names.item.scope
                 ),
             );
         }
-        let doc = match (d.doc.is_empty(), s.doc.is_empty()) {
-            (false, false) if !same_sentence(&d.doc, &s.doc) => format!(
-                "{}: {} {}: {}",
-                top.heading,
-                end_sentence(&d.doc),
-                item.heading,
-                end_sentence(&s.doc)
-            ),
-            (true, _) => s.doc.clone(),
-            _ => d.doc.clone(),
+        // One summary when the two say the same but for how they name their scope; each
+        // scope's own, under its heading, when they say different things.
+        let doc = match (top.doc.is_empty(), item.doc.is_empty()) {
+            (false, false) if !same_sentence(&top.doc, &item.doc) => {
+                said_once(&top.doc, &item.doc, &self.scope_vocabulary).unwrap_or_else(|| {
+                    format!(
+                        "{}: {} {}: {}",
+                        names.top.heading,
+                        end_sentence(&top.doc),
+                        names.item.heading,
+                        end_sentence(&item.doc)
+                    )
+                })
+            }
+            (true, _) => item.doc.clone(),
+            _ => top.doc.clone(),
         };
-        let response = self.add_model(resource, &d);
-        let _ = self.add_model(resource, &s);
+        let response = self.add_model(resource, &top);
+        let _ = self.add_model(resource, &item);
         MergedOp {
-            method: d.method,
-            variants: Scoped::both(variant(&d), variant(&s)),
+            method: top.method,
+            variants: Scoped::both(variant(&top), variant(&item)),
             doc,
             params,
-            json_media_type: d.json_media_type,
-            binary_media_type: d.binary_media_type,
+            body: top.body,
             response,
             resource: resource.to_string(),
-            suffix: d.suffix,
+            suffix: top.suffix,
         }
     }
 }

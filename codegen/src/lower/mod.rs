@@ -1,8 +1,9 @@
 //! Spec -> IR in three stages: [`extract`] reads every operation's facts (with [`schema`] for
 //! types), [`merge`] pairs the two scopes of each path (see [`crate::scope`]) and [`tree`]
 //! builds the resource tree and gives everything its Rust name ([`types`] for models and
-//! enums).
+//! enums). An events spec is lowered by [`events`].
 
+mod events;
 mod extract;
 mod merge;
 mod schema;
@@ -18,10 +19,28 @@ use merge::MergedOp;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use events::lower_events;
+
 const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
 
 /// Lower a parsed spec to the IR. `client_path_parameters`: see [`crate::Input`].
 pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
+    lower_api(api, client_path_parameters, None)
+}
+
+/// Lower the spec of a second API that is generated into a module of the crate and reached
+/// through `client.<entry>()` (see [`crate::generate_module`]): as [`lower`], but its handle
+/// types start with the entry's name in the singular (`MediaServiceHandle` for `media`, where
+/// `MediaList` already does), so that they read apart from the main API's (`ServiceHandle`).
+pub fn lower_module(api: &OpenAPI, client_path_parameters: &[&str], entry: &str) -> Result<Api> {
+    lower_api(api, client_path_parameters, Some(&camel(&singular(entry))))
+}
+
+fn lower_api(
+    api: &OpenAPI,
+    client_path_parameters: &[&str],
+    handle_prefix: Option<&str>,
+) -> Result<Api> {
     let resolver = Resolver::new(api);
     let extract::Extracted {
         prefix,
@@ -32,7 +51,7 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
     // A parent is implied (its resources reached straight from the client) only when the
     // client can supply its parameter: an accessor must never depend on a value nobody has.
     let implied_parent =
-        implied_parent.filter(|(_, param)| client_path_parameters.contains(&param.as_str()));
+        implied_parent.filter(|parent| client_path_parameters.contains(&parent.param.as_str()));
     let base_url = api
         .servers
         .first()
@@ -54,19 +73,17 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
     let operation_count = ops.len();
     let accessor = scope_pair
         .as_ref()
-        .map(|(segment, _)| snake(&singular(segment)));
+        .map(|collection| snake(&singular(&collection.segment)));
     let neutral = ScopeNames::neutral(accessor.as_deref().unwrap_or("item"));
     let named = scope_names_in_spec(api, &neutral)?;
     let scope_pair = match (scope_pair, named) {
-        (Some((segment, param)), named) => {
-            let one = singular(&segment);
-            let accessor = snake(&one);
+        (Some(collection), named) => {
+            let one = singular(&collection.segment);
             Some(ScopePair {
                 names: named.unwrap_or(neutral),
-                accessor,
+                accessor: snake(&one),
                 handle: format!("{}Handle", camel(&one)),
-                segment,
-                param,
+                collection,
             })
         }
         (None, Some(_)) => {
@@ -83,6 +100,18 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
             .as_ref()
             .map(|p| p.names.clone())
             .unwrap_or_default(),
+        scope_vocabulary: scope_pair
+            .as_ref()
+            .map(|p| {
+                crate::prose::scope_vocabulary([
+                    p.names.top.place.as_str(),
+                    p.names.item.place.as_str(),
+                    p.collection.segment.as_str(),
+                    p.accessor.as_str(),
+                ])
+            })
+            .unwrap_or_default(),
+        handle_prefix: handle_prefix.map(String::from),
         ..Builder::default()
     };
     b.pair_and_merge(ops);
@@ -104,7 +133,7 @@ pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
         base_url,
         path_prefix: prefix,
         scope_pair,
-        implied_parent: implied_parent.map(|(segment, param)| ImpliedParent { segment, param }),
+        implied_parent,
         root,
         models: b.models,
         enums: b.enums,
@@ -309,10 +338,14 @@ struct Builder {
     merged: Vec<PairInfo>,
     separate: Vec<PairInfo>,
     handle_names: BTreeSet<String>,
+    /// What a module's handle types start with (`Media`); `None` for the main API.
+    handle_prefix: Option<String>,
     /// The spec's vendor word, dropped from header names (names.rs `vendor_word`).
     vendor: Option<String>,
     /// The two scopes' names, for drift notes and merged docs.
     scope_names: ScopeNames,
+    /// The words that name a scope in summaries (see [`crate::prose::said_once`]).
+    scope_vocabulary: BTreeSet<String>,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

@@ -183,8 +183,9 @@ fn object(fields: Vec<RawField>, extra: Option<&AdditionalProperties>) -> RawTy 
 }
 
 /// A property's `x-aliases`: other names the API sends the same value under (a name its
-/// documentation spells one way and its answers another).
-fn aliases(schema: &Schema, at: &Ptr) -> Result<Vec<String>> {
+/// documentation spells one way and its answers another). REST properties and webhook event
+/// fields alike.
+pub(super) fn aliases(schema: &Schema, at: &Ptr) -> Result<Vec<String>> {
     let Some(list) = schema.schema_data.extensions.get("x-aliases") else {
         return Ok(Vec::new());
     };
@@ -199,7 +200,7 @@ fn aliases(schema: &Schema, at: &Ptr) -> Result<Vec<String>> {
             v.as_str()
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
-                .ok_or_else(|| at.join(i).err("an alias is a property name"))
+                .ok_or_else(|| at.join(i).err("an alias is a property (field) name"))
         })
         .collect()
 }

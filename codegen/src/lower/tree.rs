@@ -7,7 +7,13 @@ use crate::names::{bare, camel, compound, header_words, singular, snake};
 use crate::raw::RawResponse;
 
 impl Builder {
+    /// A handle type name no other handle has: `base`, in a module's API (see
+    /// [`super::lower_module`]) after the module's own word when it does not start with it.
     fn unique_handle(&mut self, base: String) -> String {
+        let base = match &self.handle_prefix {
+            Some(prefix) if !starts_with_word(&base, prefix) => format!("{prefix}{base}"),
+            _ => base,
+        };
         let mut name = base.clone();
         let mut n = 2;
         while !self.handle_names.insert(name.clone()) {
@@ -70,7 +76,7 @@ impl Builder {
         };
         let resource = merged
             .iter()
-            .find(|m| m.scopes().has_default())
+            .find(|m| m.scopes().has_top())
             .or(merged.first())
             .map(|m| m.resource.clone())
             .unwrap_or_else(|| camel(&singular(last_literal.unwrap_or("Api"))));
@@ -80,10 +86,18 @@ impl Builder {
         let has_param_child = child_keys
             .iter()
             .any(|k| k.last().is_some_and(|s| s.contains("{}")));
+        let kind = match &segment {
+            Segment::Root => NodeKind::Root,
+            Segment::Literal(_) if is_list || has_param_child => NodeKind::Collection,
+            Segment::Literal(_) => NodeKind::Single,
+            Segment::Param(_) | Segment::Template(_) => NodeKind::Item {
+                collection: parent_literal.map(String::from),
+            },
+        };
         let (accessor, handle) = match &segment {
             Segment::Root => (String::new(), root_handle.to_string()),
             Segment::Literal(s) => {
-                let suffix = if is_list || has_param_child {
+                let suffix = if kind == NodeKind::Collection {
                     "List"
                 } else {
                     "Handle"
@@ -140,6 +154,7 @@ impl Builder {
         distinct_item_accessors(&mut children);
         Node {
             segment,
+            kind,
             accessor,
             handle,
             resource,
@@ -222,8 +237,7 @@ impl Builder {
             variants: m.variants,
             doc: m.doc,
             params,
-            json_media_type: m.json_media_type,
-            binary_media_type: m.binary_media_type,
+            body: m.body,
             response,
         }
     }
@@ -279,4 +293,11 @@ fn header_name_source<'a>(
     } else {
         short
     }
+}
+
+/// Whether the UpperCamel `name` starts with the word or words `prefix` (`MediaList` with
+/// `Media`, not `Mediation`).
+fn starts_with_word(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
 }

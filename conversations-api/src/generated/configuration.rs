@@ -98,7 +98,7 @@ impl ConfigurationHandle<crate::scope::ServiceScope> {
 /// Request builder for `FetchConfiguration`: Read the account-wide Conversations settings: default
 /// services and state timers.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfiguration {
@@ -187,7 +187,7 @@ impl UpdateConfiguration {
 /// Request builder for `FetchServiceConfiguration`: Read a service's settings: default roles and
 /// reachability.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceConfiguration {

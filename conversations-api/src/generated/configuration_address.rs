@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConfigurationAddress` resource.
+/// Handle on the `ConfigurationAddress` collection (`.../Addresses`): `list` and `create` act on
+/// the collection as a whole. One item of it: `ConfigurationAddressHandle`.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -261,7 +262,8 @@ impl CreateConfigurationAddress {
     }
 }
 
-/// Handle on the `ConfigurationAddress` resource.
+/// Handle on one `ConfigurationAddress` (`.../Addresses/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -316,7 +318,7 @@ impl ConfigurationAddressHandle {
 
 /// Request builder for `FetchConfigurationAddress`: Read one address configuration.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfigurationAddress {
@@ -470,7 +472,7 @@ impl UpdateConfigurationAddress {
 /// Request builder for `DeleteConfigurationAddress`: Remove an address configuration so the address
 /// no longer opens conversations.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConfigurationAddress {

@@ -63,7 +63,7 @@ impl<S: ::twilio_runtime::support::Scope> ConfigurationWebhookHandle<S> {
 /// settings used by the default service. Service scope: Read a service's pre-event and post-event
 /// webhook settings.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConfigurationWebhook<S = crate::scope::DefaultScope> {

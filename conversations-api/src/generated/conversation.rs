@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Conversation` resource.
+/// Handle on the `Conversation` collection (`.../Conversations`): `list` and `create` act on the
+/// collection as a whole. One item of it: `ConversationHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,9 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationList<S> {
         }
     }
 
-    /// Default service: Page through the default service's conversations, optionally by creation
-    /// date range or state. Service scope: Page through a service's conversations, optionally by
-    /// creation date range or state.
+    /// Page through conversations, optionally by creation date range or state.
     ///
     /// Sends `GET /v1/Conversations` (`ListConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/Conversations` (`ListServiceConversation`).
@@ -41,8 +40,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationList<S> {
         ListConversation::new(req)
     }
 
-    /// Default service: Open a conversation in the default service. Service scope: Open a
-    /// conversation inside the given service.
+    /// Open a conversation.
     ///
     /// Sends `POST /v1/Conversations` (`CreateConversation`) or `POST
     /// /v1/Services/{ChatServiceSid}/Conversations` (`CreateServiceConversation`).
@@ -60,9 +58,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationList<S> {
     }
 }
 
-/// Request builder for `ListConversation`: Default service: Page through the default service's
-/// conversations, optionally by creation date range or state. Service scope: Page through a
-/// service's conversations, optionally by creation date range or state.
+/// Request builder for `ListConversation`: Page through conversations, optionally by creation date
+/// range or state.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -159,8 +156,7 @@ impl<S: ::twilio_runtime::support::Scope> ListConversation<S> {
     }
 }
 
-/// Request builder for `CreateConversation`: Default service: Open a conversation in the default
-/// service. Service scope: Open a conversation inside the given service.
+/// Request builder for `CreateConversation`: Open a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -274,7 +270,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversation<S> {
     }
 }
 
-/// Handle on the `Conversation` resource.
+/// Handle on one `Conversation` (`.../Conversations/{Sid}`), chosen by its `Sid`: `fetch`, `update`
+/// and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -292,8 +289,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
         }
     }
 
-    /// Default service: Look up a default-service conversation by its SID or unique name. Service
-    /// scope: Look up a conversation of the given service by its SID or unique name.
+    /// Look up a conversation by its SID or unique name.
     ///
     /// Sends `GET /v1/Conversations/{Sid}` (`FetchConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/Conversations/{Sid}` (`FetchServiceConversation`).
@@ -310,8 +306,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
         FetchConversation::new(req)
     }
 
-    /// Default service: Modify a conversation of the default service. Service scope: Modify a
-    /// conversation of the given service.
+    /// Modify a conversation.
     ///
     /// Sends `POST /v1/Conversations/{Sid}` (`UpdateConversation`) or `POST
     /// /v1/Services/{ChatServiceSid}/Conversations/{Sid}` (`UpdateServiceConversation`).
@@ -328,8 +323,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
         UpdateConversation::new(req)
     }
 
-    /// Default service: Delete a default-service conversation for good. Service scope: Delete a
-    /// conversation of the given service for good.
+    /// Delete a conversation for good.
     ///
     /// Sends `DELETE /v1/Conversations/{Sid}` (`DeleteConversation`) or `DELETE
     /// /v1/Services/{ChatServiceSid}/Conversations/{Sid}` (`DeleteServiceConversation`).
@@ -381,11 +375,9 @@ impl<S: ::twilio_runtime::support::Scope> ConversationHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversation`: Default service: Look up a default-service conversation
-/// by its SID or unique name. Service scope: Look up a conversation of the given service by its SID
-/// or unique name.
+/// Request builder for `FetchConversation`: Look up a conversation by its SID or unique name.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversation<S = crate::scope::DefaultScope> {
@@ -418,8 +410,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchConversation<S> {
     }
 }
 
-/// Request builder for `UpdateConversation`: Default service: Modify a conversation of the default
-/// service. Service scope: Modify a conversation of the given service.
+/// Request builder for `UpdateConversation`: Modify a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -533,8 +524,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversation<S> {
     }
 }
 
-/// Request builder for `DeleteConversation`: Default service: Delete a default-service conversation
-/// for good. Service scope: Delete a conversation of the given service for good.
+/// Request builder for `DeleteConversation`: Delete a conversation for good.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationMessage` resource.
+/// Handle on the `ConversationMessage` collection (`.../Messages`): `list` and `create` act on the
+/// collection as a whole. One item of it: `ConversationMessageHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageList<S> {
         }
     }
 
-    /// Default service: Page through the messages of a default-service conversation. Service scope:
-    /// Page through the messages of a conversation in the given service.
+    /// Page through the messages of a conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages` (`ListConversationMessage`) or `GET
     /// /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`
@@ -41,8 +41,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageList<S> {
         ListConversationMessage::new(req)
     }
 
-    /// Default service: Post a message to a conversation in the default service. Service scope:
-    /// Post a message to a conversation in the given service.
+    /// Post a message to a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Messages` (`CreateConversationMessage`) or
     /// `POST /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages`
@@ -61,9 +60,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageList<S> {
     }
 }
 
-/// Request builder for `ListConversationMessage`: Default service: Page through the messages of a
-/// default-service conversation. Service scope: Page through the messages of a conversation in the
-/// given service.
+/// Request builder for `ListConversationMessage`: Page through the messages of a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -148,9 +145,7 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationMessage<S> {
     }
 }
 
-/// Request builder for `CreateConversationMessage`: Default service: Post a message to a
-/// conversation in the default service. Service scope: Post a message to a conversation in the
-/// given service.
+/// Request builder for `CreateConversationMessage`: Post a message to a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -254,7 +249,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationMessage<S> {
     }
 }
 
-/// Handle on the `ConversationMessage` resource.
+/// Handle on one `ConversationMessage` (`.../Messages/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -272,8 +268,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
         }
     }
 
-    /// Default service: Read one message of a default-service conversation. Service scope: Read one
-    /// message of a conversation in the given service.
+    /// Read one message of a conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages/{Sid}` (`FetchConversationMessage`)
     /// or `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Messages/{Sid}`
@@ -291,8 +286,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
         FetchConversationMessage::new(req)
     }
 
-    /// Default service: Edit a message of a default-service conversation. Service scope: Edit a
-    /// message of a conversation in the given service.
+    /// Edit a message of a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Messages/{Sid}`
     /// (`UpdateConversationMessage`) or `POST
@@ -311,8 +305,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
         UpdateConversationMessage::new(req)
     }
 
-    /// Default service: Delete a message from a default-service conversation. Service scope: Delete
-    /// a message from a conversation in the given service.
+    /// Delete a message from a conversation.
     ///
     /// Sends `DELETE /v1/Conversations/{ConversationSid}/Messages/{Sid}`
     /// (`DeleteConversationMessage`) or `DELETE
@@ -344,11 +337,9 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationMessage`: Default service: Read one message of a
-/// default-service conversation. Service scope: Read one message of a conversation in the given
-/// service.
+/// Request builder for `FetchConversationMessage`: Read one message of a conversation.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessage<S = crate::scope::DefaultScope> {
@@ -383,9 +374,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchConversationMessage<S> {
     }
 }
 
-/// Request builder for `UpdateConversationMessage`: Default service: Edit a message of a
-/// default-service conversation. Service scope: Edit a message of a conversation in the given
-/// service.
+/// Request builder for `UpdateConversationMessage`: Edit a message of a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -471,9 +460,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationMessage<S> {
     }
 }
 
-/// Request builder for `DeleteConversationMessage`: Default service: Delete a message from a
-/// default-service conversation. Service scope: Delete a message from a conversation in the given
-/// service.
+/// Request builder for `DeleteConversationMessage`: Delete a message from a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationMessageReceipt` resource.
+/// Handle on the `ConversationMessageReceipt` collection (`.../Receipts`): `list` acts on the
+/// collection as a whole. One item of it: `ConversationMessageReceiptHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,9 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptList<S> {
         }
     }
 
-    /// Default service: Page through the per-recipient delivery receipts of a default-service
-    /// message. Service scope: Page through the per-recipient delivery receipts of a message in the
-    /// given service.
+    /// Page through the per-recipient delivery receipts of a message.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts`
     /// (`ListConversationMessageReceipt`) or `GET
@@ -44,9 +43,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptList<S> {
     }
 }
 
-/// Request builder for `ListConversationMessageReceipt`: Default service: Page through the
-/// per-recipient delivery receipts of a default-service message. Service scope: Page through the
-/// per-recipient delivery receipts of a message in the given service.
+/// Request builder for `ListConversationMessageReceipt`: Page through the per-recipient delivery
+/// receipts of a message.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -125,7 +123,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationMessageReceipt<S> {
     }
 }
 
-/// Handle on the `ConversationMessageReceipt` resource.
+/// Handle on one `ConversationMessageReceipt` (`.../Receipts/{Sid}`), chosen by its `Sid`: `fetch`
+/// acts on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -143,8 +142,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
         }
     }
 
-    /// Default service: Read one delivery receipt of a message in the default service. Service
-    /// scope: Read one delivery receipt of a message in the given service.
+    /// Read one delivery receipt of a message.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Messages/{MessageSid}/Receipts/{Sid}`
     /// (`FetchConversationMessageReceipt`) or `GET
@@ -164,11 +162,9 @@ impl<S: ::twilio_runtime::support::Scope> ConversationMessageReceiptHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationMessageReceipt`: Default service: Read one delivery
-/// receipt of a message in the default service. Service scope: Read one delivery receipt of a
-/// message in the given service.
+/// Request builder for `FetchConversationMessageReceipt`: Read one delivery receipt of a message.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationMessageReceipt<S = crate::scope::DefaultScope> {

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationParticipant` resource.
+/// Handle on the `ConversationParticipant` collection (`.../Participants`): `list` and `create` act
+/// on the collection as a whole. One item of it: `ConversationParticipantHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantList<S> {
         }
     }
 
-    /// Default service: Page through the participants of a default-service conversation. Service
-    /// scope: Page through the participants of a conversation in the given service.
+    /// Page through the participants of a conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Participants` (`ListConversationParticipant`)
     /// or `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Participants`
@@ -41,9 +41,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantList<S> {
         ListConversationParticipant::new(req)
     }
 
-    /// Default service: Add a chat user or a messaging-channel address to a default-service
-    /// conversation. Service scope: Add a chat user or a messaging-channel address to a
-    /// conversation in the given service.
+    /// Add a chat user or a messaging-channel address to a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Participants`
     /// (`CreateConversationParticipant`) or `POST
@@ -63,9 +61,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantList<S> {
     }
 }
 
-/// Request builder for `ListConversationParticipant`: Default service: Page through the
-/// participants of a default-service conversation. Service scope: Page through the participants of
-/// a conversation in the given service.
+/// Request builder for `ListConversationParticipant`: Page through the participants of a
+/// conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -144,9 +141,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationParticipant<S> {
     }
 }
 
-/// Request builder for `CreateConversationParticipant`: Default service: Add a chat user or a
-/// messaging-channel address to a default-service conversation. Service scope: Add a chat user or a
-/// messaging-channel address to a conversation in the given service.
+/// Request builder for `CreateConversationParticipant`: Add a chat user or a messaging-channel
+/// address to a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -247,7 +243,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationParticipant<S> {
     }
 }
 
-/// Handle on the `ConversationParticipant` resource.
+/// Handle on one `ConversationParticipant` (`.../Participants/{Sid}`), chosen by its `Sid`:
+/// `fetch`, `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -265,8 +262,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
         }
     }
 
-    /// Default service: Read a participant of a default-service conversation by SID or identity.
-    /// Service scope: Read a participant of a conversation in the given service by SID or identity.
+    /// Read a participant of a conversation by SID or identity.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Participants/{Sid}`
     /// (`FetchConversationParticipant`) or `GET
@@ -285,8 +281,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
         FetchConversationParticipant::new(req)
     }
 
-    /// Default service: Modify a participant of a default-service conversation. Service scope:
-    /// Modify a participant of a conversation in the given service.
+    /// Modify a participant of a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Participants/{Sid}`
     /// (`UpdateConversationParticipant`) or `POST
@@ -305,8 +300,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
         UpdateConversationParticipant::new(req)
     }
 
-    /// Default service: Take a participant out of a default-service conversation. Service scope:
-    /// Take a participant out of a conversation in the given service.
+    /// Take a participant out of a conversation.
     ///
     /// Sends `DELETE /v1/Conversations/{ConversationSid}/Participants/{Sid}`
     /// (`DeleteConversationParticipant`) or `DELETE
@@ -326,11 +320,10 @@ impl<S: ::twilio_runtime::support::Scope> ConversationParticipantHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationParticipant`: Default service: Read a participant of a
-/// default-service conversation by SID or identity. Service scope: Read a participant of a
-/// conversation in the given service by SID or identity.
+/// Request builder for `FetchConversationParticipant`: Read a participant of a conversation by SID
+/// or identity.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationParticipant<S = crate::scope::DefaultScope> {
@@ -365,9 +358,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchConversationParticipant<S> {
     }
 }
 
-/// Request builder for `UpdateConversationParticipant`: Default service: Modify a participant of a
-/// default-service conversation. Service scope: Modify a participant of a conversation in the given
-/// service.
+/// Request builder for `UpdateConversationParticipant`: Modify a participant of a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -478,9 +469,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationParticipant<S> {
     }
 }
 
-/// Request builder for `DeleteConversationParticipant`: Default service: Take a participant out of
-/// a default-service conversation. Service scope: Take a participant out of a conversation in the
-/// given service.
+/// Request builder for `DeleteConversationParticipant`: Take a participant out of a conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

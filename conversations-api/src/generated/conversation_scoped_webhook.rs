@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ConversationScopedWebhook` resource.
+/// Handle on the `ConversationScopedWebhook` collection (`.../Webhooks`): `list` and `create` act
+/// on the collection as a whole. One item of it: `ConversationScopedWebhookHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
         }
     }
 
-    /// Default service: Page through the webhooks attached to one default-service conversation.
-    /// Service scope: Page through the webhooks attached to one conversation in the given service.
+    /// Page through the webhooks attached to one conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Webhooks` (`ListConversationScopedWebhook`)
     /// or `GET /v1/Services/{ChatServiceSid}/Conversations/{ConversationSid}/Webhooks`
@@ -41,9 +41,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
         ListConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Attach a webhook, keyword trigger or Studio flow to one default-service
-    /// conversation. Service scope: Attach a webhook, keyword trigger or Studio flow to one
-    /// conversation in the given service.
+    /// Attach a webhook, keyword trigger or Studio flow to one conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks`
     /// (`CreateConversationScopedWebhook`) or `POST
@@ -69,9 +67,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookList<S> {
     }
 }
 
-/// Request builder for `ListConversationScopedWebhook`: Default service: Page through the webhooks
-/// attached to one default-service conversation. Service scope: Page through the webhooks attached
-/// to one conversation in the given service.
+/// Request builder for `ListConversationScopedWebhook`: Page through the webhooks attached to one
+/// conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -150,9 +147,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `CreateConversationScopedWebhook`: Default service: Attach a webhook,
-/// keyword trigger or Studio flow to one default-service conversation. Service scope: Attach a
-/// webhook, keyword trigger or Studio flow to one conversation in the given service.
+/// Request builder for `CreateConversationScopedWebhook`: Attach a webhook, keyword trigger or
+/// Studio flow to one conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -250,7 +246,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationScopedWebhook<S> {
     }
 }
 
-/// Handle on the `ConversationScopedWebhook` resource.
+/// Handle on one `ConversationScopedWebhook` (`.../Webhooks/{Sid}`), chosen by its `Sid`: `fetch`,
+/// `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -268,8 +265,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         }
     }
 
-    /// Default service: Read one webhook attached to a default-service conversation. Service scope:
-    /// Read one webhook attached to a conversation in the given service.
+    /// Read one webhook attached to a conversation.
     ///
     /// Sends `GET /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`FetchConversationScopedWebhook`) or `GET
@@ -288,8 +284,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         FetchConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Change a webhook attached to a default-service conversation. Service scope:
-    /// Change a webhook attached to a conversation in the given service.
+    /// Change a webhook attached to a conversation.
     ///
     /// Sends `POST /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`UpdateConversationScopedWebhook`) or `POST
@@ -308,8 +303,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
         UpdateConversationScopedWebhook::new(req)
     }
 
-    /// Default service: Detach a webhook from a default-service conversation. Service scope: Detach
-    /// a webhook from a conversation in the given service.
+    /// Detach a webhook from a conversation.
     ///
     /// Sends `DELETE /v1/Conversations/{ConversationSid}/Webhooks/{Sid}`
     /// (`DeleteConversationScopedWebhook`) or `DELETE
@@ -329,11 +323,10 @@ impl<S: ::twilio_runtime::support::Scope> ConversationScopedWebhookHandle<S> {
     }
 }
 
-/// Request builder for `FetchConversationScopedWebhook`: Default service: Read one webhook attached
-/// to a default-service conversation. Service scope: Read one webhook attached to a conversation in
-/// the given service.
+/// Request builder for `FetchConversationScopedWebhook`: Read one webhook attached to a
+/// conversation.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchConversationScopedWebhook<S = crate::scope::DefaultScope> {
@@ -368,9 +361,8 @@ impl<S: ::twilio_runtime::support::Scope> FetchConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `UpdateConversationScopedWebhook`: Default service: Change a webhook
-/// attached to a default-service conversation. Service scope: Change a webhook attached to a
-/// conversation in the given service.
+/// Request builder for `UpdateConversationScopedWebhook`: Change a webhook attached to a
+/// conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -458,11 +450,9 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationScopedWebhook<S> {
     }
 }
 
-/// Request builder for `DeleteConversationScopedWebhook`: Default service: Detach a webhook from a
-/// default-service conversation. Service scope: Detach a webhook from a conversation in the given
-/// service.
+/// Request builder for `DeleteConversationScopedWebhook`: Detach a webhook from a conversation.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteConversationScopedWebhook<S = crate::scope::DefaultScope> {

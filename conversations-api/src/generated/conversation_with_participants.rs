@@ -22,9 +22,7 @@ impl<S: ::twilio_runtime::support::Scope> ConversationWithParticipantsHandle<S> 
         }
     }
 
-    /// Default service: Create a default-service conversation and add its first participants in a
-    /// single call. Service scope: Create a conversation in the given service and add its first
-    /// participants in a single call.
+    /// Create a conversation and add its first participants in a single call.
     ///
     /// Sends `POST /v1/ConversationWithParticipants` (`CreateConversationWithParticipants`) or
     /// `POST /v1/Services/{ChatServiceSid}/ConversationWithParticipants`
@@ -43,9 +41,8 @@ impl<S: ::twilio_runtime::support::Scope> ConversationWithParticipantsHandle<S> 
     }
 }
 
-/// Request builder for `CreateConversationWithParticipants`: Default service: Create a
-/// default-service conversation and add its first participants in a single call. Service scope:
-/// Create a conversation in the given service and add its first participants in a single call.
+/// Request builder for `CreateConversationWithParticipants`: Create a conversation and add its
+/// first participants in a single call.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

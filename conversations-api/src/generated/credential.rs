@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Credential` resource.
+/// Handle on the `Credential` collection (`.../Credentials`): `list` and `create` act on the
+/// collection as a whole. One item of it: `CredentialHandle`.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -181,7 +182,8 @@ impl CreateCredential {
     }
 }
 
-/// Handle on the `Credential` resource.
+/// Handle on one `Credential` (`.../Credentials/{Sid}`), chosen by its `Sid`: `fetch`, `update` and
+/// `delete` act on that one.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -228,7 +230,7 @@ impl CredentialHandle {
 /// Request builder for `FetchCredential`: Read one push credential; keys and certificates are never
 /// echoed back.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchCredential {
@@ -332,7 +334,7 @@ impl UpdateCredential {
 
 /// Request builder for `DeleteCredential`: Delete a push notification credential.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteCredential {

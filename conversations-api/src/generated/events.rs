@@ -2663,7 +2663,12 @@ impl WebhookEvent {
     pub fn from_form(
         fields: &[(String, String)],
     ) -> Result<WebhookEvent, ::twilio_runtime::support::EventError> {
-        let event_type = ::twilio_runtime::support::FormFields::event_type(fields)?;
+        let event_type = fields
+            .iter()
+            .find(|(name, _)| name == "EventType")
+            .map(|(_, value)| value.as_str())
+            .filter(|value| !value.is_empty())
+            .ok_or(::twilio_runtime::support::EventError::MissingEventType)?;
         match event_type {
             "onConversationAdd" => {
                 Ok(

@@ -152,5 +152,4 @@ pub use self::scope::{Scope, DefaultScope, ServiceScope};
 pub use self::root::{Client, ClientBuilder};
 pub use self::root::BASE_URL;
 /// Generated from spec/media_v1.yaml: reached through `client.media()`.
-#[allow(clippy::module_inception)]
 pub mod media;

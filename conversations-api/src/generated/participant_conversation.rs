@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ParticipantConversation` resource.
+/// Handle on the `ParticipantConversation` collection (`.../ParticipantConversations`): `list` acts
+/// on the collection as a whole.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,9 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> ParticipantConversationList<S> {
         }
     }
 
-    /// Default service: Page through the default-service conversations a given identity or address
-    /// takes part in. Service scope: Page through the conversations of the given service that an
-    /// identity or address takes part in.
+    /// Page through the conversations a given identity or address takes part in.
     ///
     /// Sends `GET /v1/ParticipantConversations` (`ListParticipantConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/ParticipantConversations`
@@ -43,9 +42,8 @@ impl<S: ::twilio_runtime::support::Scope> ParticipantConversationList<S> {
     }
 }
 
-/// Request builder for `ListParticipantConversation`: Default service: Page through the
-/// default-service conversations a given identity or address takes part in. Service scope: Page
-/// through the conversations of the given service that an identity or address takes part in.
+/// Request builder for `ListParticipantConversation`: Page through the conversations a given
+/// identity or address takes part in.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

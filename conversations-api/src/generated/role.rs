@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Role` resource.
+/// Handle on the `Role` collection (`.../Roles`): `list` and `create` act on the collection as a
+/// whole. One item of it: `RoleHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
         }
     }
 
-    /// Default service: Page through the roles of the default service. Service scope: Page through
-    /// the roles of the given service.
+    /// Page through the roles.
     ///
     /// Sends `GET /v1/Roles` (`ListRole`) or `GET /v1/Services/{ChatServiceSid}/Roles`
     /// (`ListServiceRole`).
@@ -40,8 +40,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
         ListRole::new(req)
     }
 
-    /// Default service: Define a role, a named permission set, in the default service. Service
-    /// scope: Define a role, a named permission set, in the given service.
+    /// Define a role, a named permission set.
     ///
     /// Sends `POST /v1/Roles` (`CreateRole`) or `POST /v1/Services/{ChatServiceSid}/Roles`
     /// (`CreateServiceRole`).
@@ -72,8 +71,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleList<S> {
     }
 }
 
-/// Request builder for `ListRole`: Default service: Page through the roles of the default service.
-/// Service scope: Page through the roles of the given service.
+/// Request builder for `ListRole`: Page through the roles.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -150,10 +148,9 @@ impl<S: ::twilio_runtime::support::Scope> ListRole<S> {
     }
 }
 
-/// Request builder for `CreateRole`: Default service: Define a role, a named permission set, in the
-/// default service. Service scope: Define a role, a named permission set, in the given service.
+/// Request builder for `CreateRole`: Define a role, a named permission set.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateRole<S = crate::scope::DefaultScope> {
@@ -186,7 +183,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateRole<S> {
     }
 }
 
-/// Handle on the `Role` resource.
+/// Handle on one `Role` (`.../Roles/{Sid}`), chosen by its `Sid`: `fetch`, `update` and `delete`
+/// act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -204,8 +202,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         }
     }
 
-    /// Default service: Read one role of the default service. Service scope: Read one role of the
-    /// given service.
+    /// Read one role.
     ///
     /// Sends `GET /v1/Roles/{Sid}` (`FetchRole`) or `GET /v1/Services/{ChatServiceSid}/Roles/{Sid}`
     /// (`FetchServiceRole`).
@@ -222,8 +219,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         FetchRole::new(req)
     }
 
-    /// Default service: Replace the permission list of a default-service role. Service scope:
-    /// Replace the permission list of a role in the given service.
+    /// Replace the permission list of a role.
     ///
     /// Sends `POST /v1/Roles/{Sid}` (`UpdateRole`) or `POST
     /// /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`UpdateServiceRole`).
@@ -247,8 +243,7 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
         UpdateRole::new(req)
     }
 
-    /// Default service: Delete a role from the default service. Service scope: Delete a role from
-    /// the given service.
+    /// Delete a role.
     ///
     /// Sends `DELETE /v1/Roles/{Sid}` (`DeleteRole`) or `DELETE
     /// /v1/Services/{ChatServiceSid}/Roles/{Sid}` (`DeleteServiceRole`).
@@ -266,10 +261,9 @@ impl<S: ::twilio_runtime::support::Scope> RoleHandle<S> {
     }
 }
 
-/// Request builder for `FetchRole`: Default service: Read one role of the default service. Service
-/// scope: Read one role of the given service.
+/// Request builder for `FetchRole`: Read one role.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchRole<S = crate::scope::DefaultScope> {
@@ -302,10 +296,9 @@ impl<S: ::twilio_runtime::support::Scope> FetchRole<S> {
     }
 }
 
-/// Request builder for `UpdateRole`: Default service: Replace the permission list of a
-/// default-service role. Service scope: Replace the permission list of a role in the given service.
+/// Request builder for `UpdateRole`: Replace the permission list of a role.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct UpdateRole<S = crate::scope::DefaultScope> {
@@ -338,10 +331,9 @@ impl<S: ::twilio_runtime::support::Scope> UpdateRole<S> {
     }
 }
 
-/// Request builder for `DeleteRole`: Default service: Delete a role from the default service.
-/// Service scope: Delete a role from the given service.
+/// Request builder for `DeleteRole`: Delete a role.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteRole<S = crate::scope::DefaultScope> {

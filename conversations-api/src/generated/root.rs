@@ -206,7 +206,7 @@ impl ServiceHandle {
 
 /// Request builder for `FetchService`: Read one conversation service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchService {
@@ -237,7 +237,7 @@ impl FetchService {
 
 /// Request builder for `DeleteService`: Delete a conversation service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteService {

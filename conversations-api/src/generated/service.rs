@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Service` resource.
+/// Handle on the `Service` collection (`.../Services`): `list` and `create` act on the collection
+/// as a whole.
 ///
 /// Exists in the default-service scope only.
 #[derive(Debug, Clone)]
@@ -118,7 +119,7 @@ impl ListService {
 /// Request builder for `CreateService`: Create a conversation service: a separate container of
 /// conversations, users and roles.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct CreateService {

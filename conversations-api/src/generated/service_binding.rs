@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `ServiceBinding` resource.
+/// Handle on the `ServiceBinding` collection (`.../Bindings`): `list` acts on the collection as a
+/// whole. One item of it: `ServiceBindingHandle`.
 ///
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
@@ -132,7 +133,8 @@ impl ListServiceBinding {
     }
 }
 
-/// Handle on the `ServiceBinding` resource.
+/// Handle on one `ServiceBinding` (`.../Bindings/{Sid}`), chosen by its `Sid`: `fetch` and `delete`
+/// act on that one.
 ///
 /// Exists in the Service scope only (`client.service(sid).…`).
 #[derive(Debug, Clone)]
@@ -174,7 +176,7 @@ impl ServiceBindingHandle {
 
 /// Request builder for `FetchServiceBinding`: Read one push notification binding of a service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceBinding {
@@ -205,7 +207,7 @@ impl FetchServiceBinding {
 
 /// Request builder for `DeleteServiceBinding`: Unregister a device's push binding from a service.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteServiceBinding {

@@ -48,7 +48,7 @@ impl ServiceNotificationHandle {
 
 /// Request builder for `FetchServiceNotification`: Read a service's push notification settings.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchServiceNotification {

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `User` resource.
+/// Handle on the `User` collection (`.../Users`): `list` and `create` act on the collection as a
+/// whole. One item of it: `UserHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> UserList<S> {
         }
     }
 
-    /// Default service: Page through the users of the default service. Service scope: Page through
-    /// the users of the given service.
+    /// Page through the users.
     ///
     /// Sends `GET /v1/Users` (`ListUser`) or `GET /v1/Services/{ChatServiceSid}/Users`
     /// (`ListServiceUser`).
@@ -40,8 +40,7 @@ impl<S: ::twilio_runtime::support::Scope> UserList<S> {
         ListUser::new(req)
     }
 
-    /// Default service: Create a chat user in the default service. Service scope: Create a chat
-    /// user in the given service.
+    /// Create a chat user.
     ///
     /// Sends `POST /v1/Users` (`CreateUser`) or `POST /v1/Services/{ChatServiceSid}/Users`
     /// (`CreateServiceUser`).
@@ -62,8 +61,7 @@ impl<S: ::twilio_runtime::support::Scope> UserList<S> {
     }
 }
 
-/// Request builder for `ListUser`: Default service: Page through the users of the default service.
-/// Service scope: Page through the users of the given service.
+/// Request builder for `ListUser`: Page through the users.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -140,8 +138,7 @@ impl<S: ::twilio_runtime::support::Scope> ListUser<S> {
     }
 }
 
-/// Request builder for `CreateUser`: Default service: Create a chat user in the default service.
-/// Service scope: Create a chat user in the given service.
+/// Request builder for `CreateUser`: Create a chat user.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -205,7 +202,8 @@ impl<S: ::twilio_runtime::support::Scope> CreateUser<S> {
     }
 }
 
-/// Handle on the `User` resource.
+/// Handle on one `User` (`.../Users/{Sid}`), chosen by its `Sid`: `fetch`, `update` and `delete`
+/// act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -223,8 +221,7 @@ impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
         }
     }
 
-    /// Default service: Look up a user of the default service by SID or identity. Service scope:
-    /// Look up a user of the given service by SID or identity.
+    /// Look up a user by SID or identity.
     ///
     /// Sends `GET /v1/Users/{Sid}` (`FetchUser`) or `GET /v1/Services/{ChatServiceSid}/Users/{Sid}`
     /// (`FetchServiceUser`).
@@ -241,8 +238,7 @@ impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
         FetchUser::new(req)
     }
 
-    /// Default service: Modify a user of the default service. Service scope: Modify a user of the
-    /// given service.
+    /// Modify a user.
     ///
     /// Sends `POST /v1/Users/{Sid}` (`UpdateUser`) or `POST
     /// /v1/Services/{ChatServiceSid}/Users/{Sid}` (`UpdateServiceUser`).
@@ -259,8 +255,7 @@ impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
         UpdateUser::new(req)
     }
 
-    /// Default service: Delete a user from the default service. Service scope: Delete a user from
-    /// the given service.
+    /// Delete a user.
     ///
     /// Sends `DELETE /v1/Users/{Sid}` (`DeleteUser`) or `DELETE
     /// /v1/Services/{ChatServiceSid}/Users/{Sid}` (`DeleteServiceUser`).
@@ -293,10 +288,9 @@ impl<S: ::twilio_runtime::support::Scope> UserHandle<S> {
     }
 }
 
-/// Request builder for `FetchUser`: Default service: Look up a user of the default service by SID
-/// or identity. Service scope: Look up a user of the given service by SID or identity.
+/// Request builder for `FetchUser`: Look up a user by SID or identity.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUser<S = crate::scope::DefaultScope> {
@@ -329,8 +323,7 @@ impl<S: ::twilio_runtime::support::Scope> FetchUser<S> {
     }
 }
 
-/// Request builder for `UpdateUser`: Default service: Modify a user of the default service. Service
-/// scope: Modify a user of the given service.
+/// Request builder for `UpdateUser`: Modify a user.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -394,8 +387,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateUser<S> {
     }
 }
 
-/// Request builder for `DeleteUser`: Default service: Delete a user from the default service.
-/// Service scope: Delete a user from the given service.
+/// Request builder for `DeleteUser`: Delete a user.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `UserConversation` resource.
+/// Handle on the `UserConversation` collection (`.../Conversations`): `list` acts on the collection
+/// as a whole. One item of it: `UserConversationHandle`.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -22,8 +23,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationList<S> {
         }
     }
 
-    /// Default service: Page through the default-service conversations a user belongs to. Service
-    /// scope: Page through the conversations a user of the given service belongs to.
+    /// Page through the conversations a user belongs to.
     ///
     /// Sends `GET /v1/Users/{UserSid}/Conversations` (`ListUserConversation`) or `GET
     /// /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations`
@@ -42,9 +42,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationList<S> {
     }
 }
 
-/// Request builder for `ListUserConversation`: Default service: Page through the default-service
-/// conversations a user belongs to. Service scope: Page through the conversations a user of the
-/// given service belongs to.
+/// Request builder for `ListUserConversation`: Page through the conversations a user belongs to.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -123,7 +121,8 @@ impl<S: ::twilio_runtime::support::Scope> ListUserConversation<S> {
     }
 }
 
-/// Handle on the `UserConversation` resource.
+/// Handle on one `UserConversation` (`.../Conversations/{ConversationSid}`), chosen by its
+/// `ConversationSid`: `fetch`, `update` and `delete` act on that one.
 ///
 /// Serves both the default service (`client.…`) and a chosen service (`client.service(sid).…`); the
 /// type parameter says which.
@@ -141,9 +140,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         }
     }
 
-    /// Default service: Read how one default-service conversation looks to one user (unread count,
-    /// muting). Service scope: Read how one conversation looks to one user of the given service
-    /// (unread count, muting).
+    /// Read how one conversation looks to one user (unread count, muting).
     ///
     /// Sends `GET /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`FetchUserConversation`) or
     /// `GET /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
@@ -161,9 +158,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         FetchUserConversation::new(req)
     }
 
-    /// Default service: Set a user's notification level or read position in one default-service
-    /// conversation. Service scope: Set a user's notification level or read position in one
-    /// conversation of the given service.
+    /// Set a user's notification level or read position in one conversation.
     ///
     /// Sends `POST /v1/Users/{UserSid}/Conversations/{ConversationSid}` (`UpdateUserConversation`)
     /// or `POST /v1/Services/{ChatServiceSid}/Users/{UserSid}/Conversations/{ConversationSid}`
@@ -181,8 +176,7 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
         UpdateUserConversation::new(req)
     }
 
-    /// Default service: Make a user leave one default-service conversation. Service scope: Make a
-    /// user leave one conversation of the given service.
+    /// Make a user leave one conversation.
     ///
     /// Sends `DELETE /v1/Users/{UserSid}/Conversations/{ConversationSid}`
     /// (`DeleteUserConversation`) or `DELETE
@@ -202,11 +196,10 @@ impl<S: ::twilio_runtime::support::Scope> UserConversationHandle<S> {
     }
 }
 
-/// Request builder for `FetchUserConversation`: Default service: Read how one default-service
-/// conversation looks to one user (unread count, muting). Service scope: Read how one conversation
-/// looks to one user of the given service (unread count, muting).
+/// Request builder for `FetchUserConversation`: Read how one conversation looks to one user (unread
+/// count, muting).
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchUserConversation<S = crate::scope::DefaultScope> {
@@ -241,9 +234,8 @@ impl<S: ::twilio_runtime::support::Scope> FetchUserConversation<S> {
     }
 }
 
-/// Request builder for `UpdateUserConversation`: Default service: Set a user's notification level
-/// or read position in one default-service conversation. Service scope: Set a user's notification
-/// level or read position in one conversation of the given service.
+/// Request builder for `UpdateUserConversation`: Set a user's notification level or read position
+/// in one conversation.
 ///
 /// Set optional parameters with the methods of the same name, then `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
@@ -316,11 +308,9 @@ impl<S: ::twilio_runtime::support::Scope> UpdateUserConversation<S> {
     }
 }
 
-/// Request builder for `DeleteUserConversation`: Default service: Make a user leave one
-/// default-service conversation. Service scope: Make a user leave one conversation of the given
-/// service.
+/// Request builder for `DeleteUserConversation`: Make a user leave one conversation.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct DeleteUserConversation<S = crate::scope::DefaultScope> {

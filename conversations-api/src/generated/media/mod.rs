@@ -3,7 +3,7 @@
 
 //! Code generated from the Twilio Media Content Service v1 spec (version 1.0.0): models, enums,
 //! resource handles and request builders.
-mod media;
+mod media_resource;
 mod root;
 mod service;
 
@@ -11,20 +11,20 @@ mod service;
 pub mod models;
 
 #[allow(unused_imports)]
-use self::{media::*, root::*, service::*};
+use self::{media_resource::*, root::*, service::*};
 
 /// Handles on resources, reached from the client and from each other; the type
 /// parameter of a handle that serves two scopes says which.
 pub mod handles {
-    pub use super::media::MediaHandle;
-    pub use super::media::MediaList;
-    pub use super::service::ServiceHandle;
+    pub use super::media_resource::MediaHandle;
+    pub use super::media_resource::MediaList;
+    pub use super::service::MediaServiceHandle;
 }
 
 /// Request builders, one per operation: set optional parameters, then `.send().await`.
 pub mod builders {
-    pub use super::media::CreateMedia;
-    pub use super::media::FetchMedia;
+    pub use super::media_resource::CreateMedia;
+    pub use super::media_resource::FetchMedia;
 }
 
 pub use self::models::*;

@@ -30,7 +30,7 @@ impl MediaApi {
     }
 
     /// One `Service` by its `Sid` (`.../Services/{Sid}`).
-    pub fn service(&self, sid: impl AsRef<str>) -> ServiceHandle {
-        ServiceHandle::new(self.root_node().child("Services").param(sid.as_ref()))
+    pub fn service(&self, sid: impl AsRef<str>) -> MediaServiceHandle {
+        MediaServiceHandle::new(self.root_node().child("Services").param(sid.as_ref()))
     }
 }

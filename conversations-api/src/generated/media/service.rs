@@ -4,13 +4,13 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Service` resource.
+/// Handle on one `Service` (`.../Services/{Sid}`), chosen by its `Sid`.
 #[derive(Debug, Clone)]
-pub struct ServiceHandle {
+pub struct MediaServiceHandle {
     node: ::twilio_runtime::support::Node<crate::Client>,
 }
 
-impl ServiceHandle {
+impl MediaServiceHandle {
     pub(crate) fn new(node: ::twilio_runtime::support::Node<crate::Client>) -> Self {
         Self { node }
     }

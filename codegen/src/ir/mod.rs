@@ -1,17 +1,21 @@
 //! The intermediate representation: what the emitter needs, nothing about OpenAPI.
 //!
 //! Everything is ordered (Vec in spec order, BTreeMap by name), so output is deterministic.
+//! Webhook events, from a spec of their own, are in [`events`].
+
+pub mod events;
 
 use std::collections::BTreeMap;
 
 /// Where a thing exists: at the top level (`/v1/...`), under one item of the scope collection
-/// (`/v1/Services/{ChatServiceSid}/...` in Conversations), or both.
+/// (`/v1/Services/{ChatServiceSid}/...` in Conversations), or both. The two scopes are called
+/// `top` and `item` everywhere in the generator, as in [`ScopeNames`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scopes {
     /// `/v1/...` only.
-    Default,
+    Top,
     /// `/v1/Services/{ChatServiceSid}/...` only.
-    Service,
+    Item,
     /// Both variants; generated once.
     Both,
 }
@@ -25,27 +29,51 @@ impl Scopes {
         }
     }
 
-    pub fn has_default(self) -> bool {
-        self != Scopes::Service
+    pub fn has_top(self) -> bool {
+        self != Scopes::Item
     }
 
-    pub fn has_service(self) -> bool {
-        self != Scopes::Default
+    pub fn has_item(self) -> bool {
+        self != Scopes::Top
     }
 }
 
 /// One of the two scopes: where a single path of the spec lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Side {
-    Default,
-    Service,
+    Top,
+    Item,
 }
 
 impl From<Side> for Scopes {
     fn from(side: Side) -> Scopes {
         match side {
-            Side::Default => Scopes::Default,
-            Side::Service => Scopes::Service,
+            Side::Top => Scopes::Top,
+            Side::Item => Scopes::Item,
+        }
+    }
+}
+
+/// One value for each of the two scopes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PerScope<T> {
+    pub top: T,
+    pub item: T,
+}
+
+impl<T> PerScope<T> {
+    /// The value of one scope.
+    pub fn get(&self, side: Side) -> &T {
+        match side {
+            Side::Top => &self.top,
+            Side::Item => &self.item,
+        }
+    }
+
+    pub fn get_mut(&mut self, side: Side) -> &mut T {
+        match side {
+            Side::Top => &mut self.top,
+            Side::Item => &mut self.item,
         }
     }
 }
@@ -54,69 +82,79 @@ impl From<Side> for Scopes {
 /// `(operation id, path template)` variants, say. There is no "in neither" state to paper over.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scoped<T> {
-    Default(T),
-    Service(T),
-    Both { default: T, service: T },
+    Top(T),
+    Item(T),
+    Both(PerScope<T>),
 }
 
 impl<T> Scoped<T> {
     /// `value` in one scope.
     pub fn one(side: Side, value: T) -> Scoped<T> {
         match side {
-            Side::Default => Scoped::Default(value),
-            Side::Service => Scoped::Service(value),
+            Side::Top => Scoped::Top(value),
+            Side::Item => Scoped::Item(value),
         }
     }
 
-    pub fn both(default: T, service: T) -> Scoped<T> {
-        Scoped::Both { default, service }
+    pub fn both(top: T, item: T) -> Scoped<T> {
+        Scoped::Both(PerScope { top, item })
     }
 
     pub fn scopes(&self) -> Scopes {
         match self {
-            Scoped::Default(_) => Scopes::Default,
-            Scoped::Service(_) => Scopes::Service,
-            Scoped::Both { .. } => Scopes::Both,
+            Scoped::Top(_) => Scopes::Top,
+            Scoped::Item(_) => Scopes::Item,
+            Scoped::Both(_) => Scopes::Both,
         }
     }
 
-    pub fn default_side(&self) -> Option<&T> {
+    /// The value of the top-level scope, where it has one.
+    pub fn top(&self) -> Option<&T> {
         match self {
-            Scoped::Default(v) | Scoped::Both { default: v, .. } => Some(v),
-            Scoped::Service(_) => None,
+            Scoped::Top(v) | Scoped::Both(PerScope { top: v, .. }) => Some(v),
+            Scoped::Item(_) => None,
         }
     }
 
-    pub fn service_side(&self) -> Option<&T> {
+    /// The value of the item scope, where it has one.
+    pub fn item(&self) -> Option<&T> {
         match self {
-            Scoped::Service(v) | Scoped::Both { service: v, .. } => Some(v),
-            Scoped::Default(_) => None,
+            Scoped::Item(v) | Scoped::Both(PerScope { item: v, .. }) => Some(v),
+            Scoped::Top(_) => None,
         }
     }
 
     /// The value that names the thing: the top-level one where there is one.
     pub fn primary(&self) -> &T {
         match self {
-            Scoped::Default(v) | Scoped::Service(v) | Scoped::Both { default: v, .. } => v,
+            Scoped::Top(v) | Scoped::Item(v) | Scoped::Both(PerScope { top: v, .. }) => v,
         }
     }
 
     /// Every value with its scope, the top-level one first.
     pub fn iter(&self) -> impl Iterator<Item = (Scopes, &T)> {
-        let d = self.default_side().map(|v| (Scopes::Default, v));
-        let s = self.service_side().map(|v| (Scopes::Service, v));
-        d.into_iter().chain(s)
+        let top = self.top().map(|v| (Scopes::Top, v));
+        let item = self.item().map(|v| (Scopes::Item, v));
+        top.into_iter().chain(item)
     }
+}
+
+/// A collection's literal segment and the parameter after it that picks one of its items:
+/// `Services/{ChatServiceSid}` is `{ segment: "Services", param: "ChatServiceSid" }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CollectionItem {
+    /// The literal segment, e.g. `Services`.
+    pub segment: String,
+    /// The parameter after it, e.g. `ChatServiceSid`.
+    pub param: String,
 }
 
 /// The collection whose items are the second scope (`Services` in `/v1/Services/{Sid}/...`),
 /// found in the spec: paths under `/<prefix>/<segment>/{param}/X` that repeat a `/<prefix>/X`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScopePair {
-    /// The literal segment, e.g. `Services`.
-    pub segment: String,
-    /// The parameter after it, e.g. `ChatServiceSid`.
-    pub param: String,
+    /// The collection and its item parameter, e.g. `Services/{ChatServiceSid}`.
+    pub collection: CollectionItem,
     /// Client method that opens the scope, e.g. `service`.
     pub accessor: String,
     /// Type of the handle on one scope item, e.g. `ServiceHandle`.
@@ -186,8 +224,8 @@ impl ScopeNames {
     /// The words of one scope (`None` for both).
     pub fn of(&self, scopes: Scopes) -> Option<&ScopeWords> {
         match scopes {
-            Scopes::Default => Some(&self.top),
-            Scopes::Service => Some(&self.item),
+            Scopes::Top => Some(&self.top),
+            Scopes::Item => Some(&self.item),
             Scopes::Both => None,
         }
     }
@@ -198,17 +236,6 @@ impl Default for ScopeNames {
     fn default() -> Self {
         ScopeNames::neutral("item")
     }
-}
-
-/// A collection item that every other path sits under (`Accounts/{AccountSid}` in
-/// `/2010-04-01/Accounts/{AccountSid}/Calls.json`): its resources are also reachable straight
-/// from the client, with the item's id supplied by the client (its own account).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImpliedParent {
-    /// The collection's literal segment, e.g. `Accounts`.
-    pub segment: String,
-    /// The parameter the client supplies, e.g. `AccountSid`.
-    pub param: String,
 }
 
 /// The whole API.
@@ -223,8 +250,11 @@ pub struct Api {
     /// The second scope, when the spec pairs paths under a scope collection; `None` for an API
     /// with one scope.
     pub scope_pair: Option<ScopePair>,
-    /// The parent item of every resource, when the spec has one.
-    pub implied_parent: Option<ImpliedParent>,
+    /// A collection item that every other path sits under (`Accounts/{AccountSid}` in
+    /// `/2010-04-01/Accounts/{AccountSid}/Calls.json`), when the client supplies its parameter:
+    /// its resources are also reachable straight from the client, with the item's id supplied
+    /// by the client (its own account).
+    pub implied_parent: Option<CollectionItem>,
     /// The tree's root; its ops are those of one scope item (fetch/delete a service).
     pub root: Node,
     pub models: BTreeMap<String, Model>,
@@ -233,6 +263,17 @@ pub struct Api {
     pub unions: BTreeMap<String, Union>,
     pub report: ScopeReport,
     pub operation_count: usize,
+}
+
+impl Api {
+    /// The words for the two scopes: the pair's, or (for an API with one scope, where no doc
+    /// names a scope) the neutral ones.
+    pub fn scope_names(&self) -> ScopeNames {
+        self.scope_pair
+            .as_ref()
+            .map(|p| p.names.clone())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -350,6 +391,8 @@ impl std::fmt::Display for Template {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub segment: Segment,
+    /// What the node's handle stands for.
+    pub kind: NodeKind,
     /// Rust accessor method name that leads here from the parent (or grandparent for params).
     pub accessor: String,
     /// Rust type name of the handle.
@@ -359,6 +402,21 @@ pub struct Node {
     pub scopes: Scopes,
     pub ops: Vec<Operation>,
     pub children: Vec<Node>,
+}
+
+/// What a node of the resource tree stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    /// The tree's root: one item of the scope collection, when the API has a scope pair.
+    Root,
+    /// A collection (`.../Conversations`): a literal segment that is listed or has items
+    /// under it; its operations act on the collection as a whole (list, create).
+    Collection,
+    /// One resource of a literal segment that is no collection (`.../Configuration`).
+    Single,
+    /// One item of a collection (`.../Conversations/{Sid}`), chosen by its segment's
+    /// parameters; `collection` is the literal segment it is under, when it is under one.
+    Item { collection: Option<String> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -387,25 +445,52 @@ pub struct Operation {
     pub method: Method,
     /// Rust method name on the handle (`create`, `list`, ...).
     pub name: String,
-    /// Builder type name (from the default-scope operationId where there is one).
+    /// Builder type name (from the top-level operationId where there is one).
     pub builder: String,
     /// The operation's id and path in each scope it exists in.
     pub variants: Scoped<Variant>,
     pub doc: String,
     pub params: Vec<Param>,
-    /// The media type of a JSON request body (`application/json` or a `+json` type); `None`
-    /// for a form body or no body.
-    pub json_media_type: Option<String>,
-    /// The media type of a binary request body (`application/octet-stream`, `image/*`,
-    /// `*/*`, ...): the body is one [`Location::Binary`] parameter the user gives as bytes or
-    /// a stream. `None` for every other body.
-    pub binary_media_type: Option<String>,
+    pub body: RequestBody,
     pub response: ResponseKind,
 }
 
 impl Operation {
     pub fn scopes(&self) -> Scopes {
         self.variants.scopes()
+    }
+}
+
+/// What a request carries as its body: at most one kind, which says where the body's
+/// parameters go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestBody {
+    /// No body.
+    None,
+    /// A form (`application/x-www-form-urlencoded`): the [`Location::Form`] parameters.
+    Form,
+    /// JSON (`application/json` or a `+json` type): the [`Location::Json`] parameters, or the
+    /// one [`Location::JsonWhole`] parameter.
+    Json { media_type: String },
+    /// Raw bytes of any other media type (`application/octet-stream`, `image/*`, `*/*`, ...):
+    /// the one [`Location::Binary`] parameter, given as bytes or a stream.
+    Binary { media_type: String },
+}
+
+impl RequestBody {
+    /// Whether two bodies are of one kind (media types aside).
+    pub fn same_kind(&self, other: &RequestBody) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other)
+    }
+
+    /// What the drift report calls it: `a form`, `` `application/json` ``.
+    pub fn describe(&self) -> String {
+        match self {
+            RequestBody::None => "no body".to_string(),
+            RequestBody::Form => "a form".to_string(),
+            RequestBody::Json { media_type } => format!("JSON (`{media_type}`)"),
+            RequestBody::Binary { media_type } => format!("raw bytes (`{media_type}`)"),
+        }
     }
 }
 
@@ -583,13 +668,23 @@ pub struct ScopeReport {
     pub shape_differences: Vec<Drift>,
 }
 
+/// Two groups of operations of one path suffix, one per scope, looked at as a pair.
 #[derive(Debug, Clone)]
 pub struct PairInfo {
     pub resource: String,
-    pub default_path: String,
-    pub service_path: String,
-    pub shared_names: usize,
-    pub total_names: usize,
+    /// The first path of each scope.
+    pub paths: PerScope<String>,
+    pub overlap: NameOverlap,
+}
+
+/// How many of the names (parameters, body fields, response fields) two groups of operations
+/// carry are carried by both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NameOverlap {
+    /// Names both carry.
+    pub shared: usize,
+    /// Names either carries.
+    pub total: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -4,7 +4,8 @@
 #[allow(unused_imports)]
 use super::*;
 
-/// Handle on the `Media` resource.
+/// Handle on the `Media` collection (`.../Media`): `create` acts on the collection as a whole. One
+/// item of it: `MediaHandle`.
 #[derive(Debug, Clone)]
 pub struct MediaList {
     node: ::twilio_runtime::support::Node<crate::Client>,
@@ -76,7 +77,7 @@ impl CreateMedia {
     }
 }
 
-/// Handle on the `Media` resource.
+/// Handle on one `Media` (`.../Media/{Sid}`), chosen by its `Sid`: `fetch` acts on that one.
 #[derive(Debug, Clone)]
 pub struct MediaHandle {
     node: ::twilio_runtime::support::Node<crate::Client>,
@@ -104,7 +105,7 @@ impl MediaHandle {
 /// Request builder for `FetchMedia`: Read a stored file's record, with a short-lived link to
 /// download its bytes.
 ///
-/// Set optional parameters with the methods of the same name, then `.send().await`.
+/// Send it with `.send().await`.
 #[must_use = "a request does nothing until `.send()` is awaited"]
 #[derive(Debug, Clone)]
 pub struct FetchMedia {
