@@ -162,7 +162,7 @@ const ITEM_STARTS: &[&str] = &[
 ];
 
 /// Make formatted code easier to read, without changing a token: comment lines longer than
-/// [`MAX_WIDTH`] are wrapped at spaces, and a blank line separates each item from the one
+/// 100 characters are wrapped at spaces, and a blank line separates each item from the one
 /// before it (prettyplease writes them back to back). A run of one-line declarations of one
 /// kind (`mod a; mod b;`) stays together.
 pub fn tidy(text: &str) -> String {

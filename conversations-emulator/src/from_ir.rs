@@ -34,7 +34,8 @@ pub fn build() -> Result<Catalogs, String> {
 }
 
 fn events() -> Result<EventCatalog, String> {
-    let lowered = codegen::events::lower(EVENTS_SPEC).map_err(|e| e.to_string())?;
+    let doc = codegen::load::parse(EVENTS_SPEC).map_err(|e| e.to_string())?;
+    let lowered = codegen::lower::lower_events(&doc).map_err(|e| e.to_string())?;
     let mut out = EventCatalog::default();
     for e in lowered.events {
         out.events.insert(
@@ -61,7 +62,7 @@ pub fn catalog(text: &str) -> Result<Catalog, String> {
         scope_collection: api
             .scope_pair
             .as_ref()
-            .map(|p| (p.segment.clone(), p.param.clone())),
+            .map(|p| (p.collection.segment.clone(), p.collection.param.clone())),
         ..Catalog::default()
     };
     let mut nodes = Vec::new();
@@ -211,7 +212,7 @@ fn operation(
     Ok(Operation {
         id: variant.operation_id.clone(),
         method: op.method.as_str().to_string(),
-        scope: if scopes == Scopes::Service {
+        scope: if scopes == Scopes::Item {
             Scope::Item
         } else {
             Scope::TopLevel

@@ -1,7 +1,7 @@
-//! Spec -> IR in three stages: [`extract`] reads every operation's facts (with [`schema`] for
-//! types), [`merge`] pairs the two scopes of each path (see [`crate::scope`]) and [`tree`]
-//! builds the resource tree and gives everything its Rust name ([`types`] for models and
-//! enums). An events spec is lowered by [`events`].
+//! Spec -> IR in three stages: `extract` reads every operation's facts (with `schema` for
+//! types), `merge` pairs the two scopes of each path (see [`crate::scope`]) and `tree` builds
+//! the resource tree and gives everything its Rust name (`types` for models and enums). An
+//! events spec is lowered by [`lower_events`].
 
 mod events;
 mod extract;
