@@ -177,7 +177,9 @@ pub(super) fn generated_crates(root: &Path, cargo: &str, reference: Option<&Path
 /// `--config` arguments that give another workspace the dependency profile of ours
 /// (`[profile.dev.package."*"]` in the root Cargo.toml), so it can reuse our built dependencies.
 /// The generated crate's manifest with what its wire and Prism tests need: the in-process
-/// server of `conversations-tests` (at `tests_crate`), tokio's test runtime and serde_json.
+/// server of `conversations-tests` (at `tests_crate`), tokio's test runtime, serde_json, and
+/// reqwest for the Prism drivers' requests made without the client (a body the spec rejects).
+/// The generated crate reaches reqwest only through `twilio-runtime`, so it is named here.
 fn with_test_dependencies(manifest: &Path, tests_crate: &str) -> std::io::Result<()> {
     use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
     let text = std::fs::read_to_string(manifest)?;
@@ -194,6 +196,10 @@ fn with_test_dependencies(manifest: &Path, tests_crate: &str) -> std::io::Result
     tokio.insert("features", features.into());
     dev["tokio"] = value(tokio);
     dev["serde_json"] = value("1");
+    let mut reqwest = InlineTable::new();
+    reqwest.insert("version", "0.12".into());
+    reqwest.insert("default-features", false.into());
+    dev["reqwest"] = value(reqwest);
     doc["dev-dependencies"] = Item::Table(dev);
     std::fs::write(manifest, doc.to_string())
 }
