@@ -42,6 +42,7 @@ mod conformance;
 pub(crate) mod fixtures;
 mod media;
 mod prism;
+mod prism_reference;
 mod steps;
 
 use std::path::PathBuf;
@@ -164,7 +165,7 @@ pub fn run(args: &[String]) -> ExitCode {
     if !generated_crates(&root, &cargo, reference.as_deref()) {
         return ExitCode::FAILURE;
     }
-    if conformance(&root, &cargo) {
+    if conformance(&root, &cargo, reference.as_deref()) {
         println!("== xtask test: all steps passed");
         println!("tests: {passed} passed, {failed} failed");
         ExitCode::SUCCESS
