@@ -5,6 +5,9 @@
 //! without either, it makes its own and prints them.
 
 use conversations_emulator::{Emulator, Options};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
