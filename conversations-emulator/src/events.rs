@@ -128,43 +128,17 @@ pub fn fields_of(
 
 /// A webhook configuration record as a pre and a post target.
 pub fn targets_of(config: &Map<String, Value>) -> (Option<Target>, Option<Target>) {
-    let method = config
-        .get("method")
-        .and_then(Value::as_str)
-        .unwrap_or("POST")
-        .to_string();
-    let filters: Vec<String> = config
-        .get("filters")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
     let target = |key: &str| {
-        config
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|u| !u.is_empty())
-            .map(|url| Target {
-                url: url.to_string(),
-                method: method.clone(),
-                filters: filters.clone(),
-            })
+        let url = config.get(key)?.as_str().filter(|u| !u.is_empty())?;
+        Some(target_at(url, config))
     };
     (target("pre_webhook_url"), target("post_webhook_url"))
 }
 
-/// A conversation-scoped webhook record as a target (only `target=webhook` ones with a URL).
-pub fn scoped_target(record: &Map<String, Value>) -> Option<Target> {
-    if record.get("target").and_then(Value::as_str) != Some("webhook") {
-        return None;
-    }
-    let config = record.get("configuration")?.as_object()?;
-    let url = config.get("url")?.as_str().filter(|u| !u.is_empty())?;
-    Some(Target {
+/// A target at `url` with the `method` (POST when unset) and `filters` of `config`, the keys
+/// that webhook settings and a conversation-scoped webhook's configuration share.
+fn target_at(url: &str, config: &Map<String, Value>) -> Target {
+    Target {
         url: url.to_string(),
         method: config
             .get("method")
@@ -181,7 +155,17 @@ pub fn scoped_target(record: &Map<String, Value>) -> Option<Target> {
                     .collect()
             })
             .unwrap_or_default(),
-    })
+    }
+}
+
+/// A conversation-scoped webhook record as a target (only `target=webhook` ones with a URL).
+pub fn scoped_target(record: &Map<String, Value>) -> Option<Target> {
+    if record.get("target").and_then(Value::as_str) != Some("webhook") {
+        return None;
+    }
+    let config = record.get("configuration")?.as_object()?;
+    let url = config.get("url")?.as_str().filter(|u| !u.is_empty())?;
+    Some(target_at(url, config))
 }
 
 /// Only the events a target's filters list fire (Twilio: events not listed do not fire).
