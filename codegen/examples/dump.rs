@@ -40,7 +40,7 @@ fn main() {
     let path = std::env::args().nth(1).unwrap();
     let text = std::fs::read_to_string(path).unwrap();
     let api = codegen::load::parse(&text).unwrap();
-    let ir = codegen::lower::lower(&api, &[]).unwrap();
+    let ir = codegen::lower::lower(&api, &codegen::Conventions::default()).unwrap();
     print(&ir.root, 0);
     for (n, e) in &ir.enums {
         println!("enum {n}: {:?}", e.variants);

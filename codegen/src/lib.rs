@@ -83,11 +83,74 @@ pub struct Input<'a> {
     pub source: &'a str,
     /// Webhook events to generate `events.rs` from; without them it knows only `Unknown`.
     pub events: Option<EventsSpec<'a>>,
-    /// Path parameters the runtime's client supplies itself (`twilio_runtime::
-    /// CLIENT_PATH_PARAMETERS`: `AccountSid`). Resources under the one parent every path of an
-    /// API sits under are reached straight from the client only when that parent's parameter
-    /// is one of these; otherwise through the parent's accessor, with a value the caller gives.
+    /// What the runtime does by itself, by the names the spec uses for it.
+    pub conventions: Conventions<'a>,
+}
+
+/// The names under which a spec declares what the runtime crate handles by itself. They are
+/// the runtime's constants (`twilio_runtime::CLIENT_PATH_PARAMETERS`, `IDEMPOTENCY_KEY_HEADER`,
+/// `PAGE_TOKEN_MEMBER`, `PAGE_TOKEN_PARAMETER`, `OPERATION_STATUS_URL_MEMBER`), which
+/// `cargo xtask regen` passes here, so the generator holds none of them. A convention left
+/// `None` is not recognised: the spec's parameter or member is then an ordinary one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Conventions<'a> {
+    /// Path parameters the runtime's client supplies itself (`AccountSid`). Resources under
+    /// the one parent every path of an API sits under are reached straight from the client only
+    /// when that parent's parameter is one of these; otherwise through the parent's accessor,
+    /// with a value the caller gives.
     pub client_path_parameters: &'a [&'a str],
+    /// The header of an idempotency key (`Idempotency-Key`): an operation that declares it
+    /// sends a fresh key per call unless the caller gives one, and is retried like a read.
+    pub idempotency_key_header: Option<&'a str>,
+    /// Paging by token: a list whose `meta` has this member and whose operation takes this
+    /// query parameter follows the token instead of a `next_page_url` link.
+    pub page_token: Option<PageToken<'a>>,
+    /// The member of a `202` answer that names where to poll it (`statusUrl`): such an answer
+    /// is an [`ir::ResponseKind::Operation`] to wait for.
+    pub operation_status_url: Option<&'a str>,
+}
+
+impl<'a> Conventions<'a> {
+    /// Only the client's path parameters; nothing else is recognised.
+    pub fn client_path_parameters(names: &'a [&'a str]) -> Conventions<'a> {
+        Conventions {
+            client_path_parameters: names,
+            ..Conventions::default()
+        }
+    }
+
+    /// With the runtime's idempotency key header.
+    pub fn idempotency_key_header(self, header: &'a str) -> Conventions<'a> {
+        Conventions {
+            idempotency_key_header: Some(header),
+            ..self
+        }
+    }
+
+    /// With the runtime's page token member and query parameter.
+    pub fn page_token(self, member: &'a str, parameter: &'a str) -> Conventions<'a> {
+        Conventions {
+            page_token: Some(PageToken { member, parameter }),
+            ..self
+        }
+    }
+
+    /// With the runtime's status URL member of accepted operations.
+    pub fn operation_status_url(self, member: &'a str) -> Conventions<'a> {
+        Conventions {
+            operation_status_url: Some(member),
+            ..self
+        }
+    }
+}
+
+/// How a list pages by token: see [`Conventions::page_token`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageToken<'a> {
+    /// The member of the page's `meta` that holds the next page's token (`nextToken`).
+    pub member: &'a str,
+    /// The query parameter the token is sent back in (`pageToken`).
+    pub parameter: &'a str,
 }
 
 impl<'a> Input<'a> {
@@ -97,7 +160,7 @@ impl<'a> Input<'a> {
             spec,
             source,
             events: None,
-            client_path_parameters: &[],
+            conventions: Conventions::default(),
         }
     }
 
@@ -109,10 +172,10 @@ impl<'a> Input<'a> {
         }
     }
 
-    /// With the path parameters the runtime's client supplies.
-    pub fn client_path_parameters(self, names: &'a [&'a str]) -> Input<'a> {
+    /// With the runtime's conventions.
+    pub fn conventions(self, conventions: Conventions<'a>) -> Input<'a> {
         Input {
-            client_path_parameters: names,
+            conventions,
             ..self
         }
     }
@@ -140,7 +203,7 @@ pub fn generate_with(input: &Input<'_>) -> Result<Generated, Error> {
 /// `Generated::drift_report` covers this spec alone; events are not generated.
 pub fn generate_module(input: &Input<'_>, accessor: &str) -> Result<Generated, Error> {
     let api = load::parse(input.spec)?;
-    let ir = lower::lower_module(&api, input.client_path_parameters, accessor)?;
+    let ir = lower::lower_module(&api, &input.conventions, accessor)?;
     let plan = emit::plan(&ir, emit::Part::Module { entry: accessor });
     let (files, _) = render_plan(&plan, |_| input.source)?;
     Ok(Generated {
@@ -214,7 +277,7 @@ pub fn generate_timed(input: &Input<'_>) -> Result<(Generated, Timings), Error> 
     let api = load::parse(input.spec)?;
     t.load = start.elapsed();
     let start = Instant::now();
-    let ir = lower::lower(&api, input.client_path_parameters)?;
+    let ir = lower::lower(&api, &input.conventions)?;
     // The parsed spec is as large as the IR; free it before emit and format add theirs.
     drop(api);
     t.lower = start.elapsed();

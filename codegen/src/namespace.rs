@@ -7,7 +7,7 @@
 //! then models, then enums. A model that meets a runtime name gets the suffix `Resource`, an
 //! enum that meets anything gets `Value`; a number is added if that is taken too.
 
-use crate::ir::{Api, Node, ResponseKind, Ty};
+use crate::ir::{Api, Node, OutcomeBody, ResponseKind, Ty};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Type names every generated crate exports at its root besides its own: the runtime's, and
@@ -184,6 +184,22 @@ fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
             ResponseKind::One(ty) | ResponseKind::Redirect(Some(ty)) => rename(ty),
             ResponseKind::Redirect(None) => {}
             ResponseKind::List { item, .. } => rename(item),
+            ResponseKind::Operation(lr) => {
+                rename(&mut lr.accepted);
+                rename(&mut lr.state);
+            }
+            ResponseKind::Outcomes(outcomes) => {
+                for o in outcomes {
+                    match &mut o.body {
+                        OutcomeBody::Empty => {}
+                        OutcomeBody::One(ty) => rename(ty),
+                        OutcomeBody::Operation(lr) => {
+                            rename(&mut lr.accepted);
+                            rename(&mut lr.state);
+                        }
+                    }
+                }
+            }
         }
     }
     for c in &mut node.children {

@@ -1,6 +1,6 @@
 //! Spec facts per operation, before scopes are merged and names are given.
 
-use crate::ir::{Location, Method, RequestBody, Scopes, Side};
+use crate::ir::{Location, Method, Paging, RequestBody, Scopes, Side};
 
 /// A type as the spec states it, with the facts the drift report compares.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,9 +136,31 @@ pub(crate) enum RawResponse<T = RawTy> {
     List {
         key: String,
         item: T,
+        paging: Paging,
     },
     /// Only 3xx answers: the redirect target, with the body a 3xx carries when it has one.
     Redirect(Option<T>),
+    /// A `202` answer that names where to poll the work it accepted. Its body is no shape of
+    /// the resource's model, so it stays a [`RawTy`] when the model is set apart.
+    Accepted(AcceptedBody),
+    /// Success answers that differ by status, in status order.
+    Outcomes(Vec<(u16, RawOutcome<T>)>),
+}
+
+/// The body of an accepted long-running operation: its type, and the component it was
+/// reached through (it names the type), if any.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AcceptedBody {
+    pub ty: RawTy,
+    pub component: Option<String>,
+}
+
+/// What one status of [`RawResponse::Outcomes`] carries.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RawOutcome<T = RawTy> {
+    Empty,
+    One(T),
+    Accepted(AcceptedBody),
 }
 
 impl<T> RawResponse<T> {
@@ -146,8 +168,26 @@ impl<T> RawResponse<T> {
         match self {
             RawResponse::Empty => RawResponse::Empty,
             RawResponse::One(t) => RawResponse::One(f(t)),
-            RawResponse::List { key, item } => RawResponse::List { key, item: f(item) },
+            RawResponse::List { key, item, paging } => RawResponse::List {
+                key,
+                item: f(item),
+                paging,
+            },
             RawResponse::Redirect(t) => RawResponse::Redirect(t.map(f)),
+            RawResponse::Accepted(body) => RawResponse::Accepted(body),
+            RawResponse::Outcomes(outcomes) => RawResponse::Outcomes(
+                outcomes
+                    .into_iter()
+                    .map(|(status, o)| {
+                        let o = match o {
+                            RawOutcome::Empty => RawOutcome::Empty,
+                            RawOutcome::One(t) => RawOutcome::One(f(t)),
+                            RawOutcome::Accepted(body) => RawOutcome::Accepted(body),
+                        };
+                        (status, o)
+                    })
+                    .collect(),
+            ),
         }
     }
 }
@@ -175,6 +215,9 @@ pub(crate) struct RawOp {
     pub params: Vec<RawParam>,
     pub body: RequestBody,
     pub response: RawResponse,
+    /// A `GET` whose answer names the status URL member: the endpoint a long-running
+    /// operation's status URL leads to.
+    pub reports_operation: bool,
 }
 
 impl RawOp {

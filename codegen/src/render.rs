@@ -272,7 +272,7 @@ mod tests {
         let read = |f: &str| std::fs::read_to_string(format!("{root}{f}")).unwrap();
         let ir = crate::lower::lower(
             &crate::load::parse(&read("conversations_v1.yaml")).unwrap(),
-            &[],
+            &crate::Conventions::default(),
         )
         .unwrap();
         let events = crate::lower::lower_events(

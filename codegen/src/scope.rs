@@ -357,4 +357,6 @@ fn same_response_shape(a: &RawResponse, b: &RawResponse) -> bool {
             | (RawResponse::One(_), RawResponse::One(_))
             | (RawResponse::Redirect(_), RawResponse::Redirect(_))
     ) || matches!((a, b), (RawResponse::List { key: ka, .. }, RawResponse::List { key: kb, .. }) if ka == kb)
+        || matches!((a, b), (RawResponse::Accepted(x), RawResponse::Accepted(y)) if x == y)
+        || matches!((a, b), (RawResponse::Outcomes(x), RawResponse::Outcomes(y)) if x == y)
 }

@@ -9,8 +9,7 @@ fn generate(fixture: &str) -> codegen::Generated {
         .join(fixture);
     let text = std::fs::read_to_string(&path).expect("fixture exists");
     // What the runtime's client supplies (`AccountSid`), as `cargo xtask regen` passes it.
-    let input = codegen::Input::new(&text, fixture)
-        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let input = codegen::Input::new(&text, fixture).conventions(conventions());
     codegen::generate_with(&input).unwrap_or_else(|e| panic!("{fixture}: {e}"))
 }
 
@@ -250,8 +249,7 @@ fn second_api_as_a_module() {
 fn a_modules_names_read_apart_from_the_main_apis() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/media_v1.yaml");
     let text = std::fs::read_to_string(path).expect("spec/media_v1.yaml");
-    let input = codegen::Input::new(&text, "media_v1.yaml")
-        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let input = codegen::Input::new(&text, "media_v1.yaml").conventions(conventions());
     let module = codegen::generate_module(&input, "media").expect("generates");
     let files: Vec<&str> = module.files.keys().map(String::as_str).collect();
     assert_eq!(
@@ -456,4 +454,15 @@ fn request_bodies_are_compared_whole_across_scopes() {
     );
     let code: String = g.files.values().map(String::as_str).collect();
     assert!(!code.contains("pub struct CreateItemFile"), "{code}");
+}
+
+/// The runtime's conventions, as `cargo xtask regen` passes them.
+fn conventions() -> codegen::Conventions<'static> {
+    codegen::Conventions::client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS)
+        .idempotency_key_header(twilio_runtime::IDEMPOTENCY_KEY_HEADER)
+        .page_token(
+            twilio_runtime::PAGE_TOKEN_MEMBER,
+            twilio_runtime::PAGE_TOKEN_PARAMETER,
+        )
+        .operation_status_url(twilio_runtime::OPERATION_STATUS_URL_MEMBER)
 }

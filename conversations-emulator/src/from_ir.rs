@@ -50,8 +50,11 @@ fn events() -> Result<EventCatalog, String> {
 
 pub fn catalog(text: &str) -> Result<Catalog, String> {
     let doc = codegen::load::parse(text).map_err(|e| e.to_string())?;
-    let api = codegen::lower::lower(&doc, twilio_runtime::CLIENT_PATH_PARAMETERS)
-        .map_err(|e| e.to_string())?;
+    let api = codegen::lower::lower(
+        &doc,
+        &codegen::Conventions::client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS),
+    )
+    .map_err(|e| e.to_string())?;
     let prefix = if api.path_prefix.is_empty() {
         String::new()
     } else {

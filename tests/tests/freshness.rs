@@ -26,15 +26,21 @@ fn checked_in_code_is_fresh() {
             text: &events,
             source: "spec/conversations_webhooks_v1.yaml",
         })
-        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+        .conventions(conventions());
     let g = codegen::generate_with(&input).unwrap();
     assert_eq!(g.summary.events, 23);
-    let media = std::fs::read_to_string(root().join("spec/media_v1.yaml")).unwrap();
-    let media_input = codegen::Input::new(&media, "spec/media_v1.yaml")
-        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
-    let module = codegen::generate_module(&media_input, "media").unwrap();
-    assert_eq!(module.summary.operations, 2);
-    let g = g.with_module("media", "spec/media_v1.yaml", module);
+    // The modules `cargo xtask regen` adds, with what each must hold.
+    let mut g = g;
+    for (name, spec, operations) in [
+        ("media", "spec/media_v1.yaml", 2),
+        ("v2", "spec/conversations_v2.yaml", 22),
+    ] {
+        let text = std::fs::read_to_string(root().join(spec)).unwrap();
+        let input = codegen::Input::new(&text, spec).conventions(conventions());
+        let module = codegen::generate_module(&input, name).unwrap();
+        assert_eq!(module.summary.operations, operations, "{spec}");
+        g = g.with_module(name, spec, module);
+    }
     let dir = root().join("conversations-api/src/generated");
     for (name, body) in &g.files {
         let on_disk = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
@@ -50,6 +56,7 @@ fn checked_in_code_is_fresh() {
     };
     let mut on_disk = list(&dir, "");
     on_disk.extend(list(&dir.join("media"), "media/"));
+    on_disk.extend(list(&dir.join("v2"), "v2/"));
     let expected: BTreeSet<String> = g.files.keys().cloned().collect();
     assert_eq!(on_disk, expected, "stale or missing generated files");
     let drift = std::fs::read_to_string(root().join("conversations-api/DRIFT.md")).unwrap();
@@ -245,7 +252,7 @@ fn spec_and_reference_generate_the_same_api() {
 fn scope_types(spec: &Path) -> [String; 2] {
     let text = std::fs::read_to_string(spec).unwrap();
     let doc = codegen::load::parse(&text).unwrap();
-    let api = codegen::lower::lower(&doc, twilio_runtime::CLIENT_PATH_PARAMETERS).unwrap();
+    let api = codegen::lower::lower(&doc, &conventions()).unwrap();
     let pair = api.scope_pair.expect("a scope pair");
     [
         pair.names.top.type_name.clone(),
@@ -290,4 +297,15 @@ fn field(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("pub ")?.strip_suffix(',')?;
     let (name, ty) = rest.split_once(": ")?;
     (!name.contains(' ') && !name.contains('(')).then_some((name, ty))
+}
+
+/// The runtime's conventions, as `cargo xtask regen` passes them.
+fn conventions() -> codegen::Conventions<'static> {
+    codegen::Conventions::client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS)
+        .idempotency_key_header(twilio_runtime::IDEMPOTENCY_KEY_HEADER)
+        .page_token(
+            twilio_runtime::PAGE_TOKEN_MEMBER,
+            twilio_runtime::PAGE_TOKEN_PARAMETER,
+        )
+        .operation_status_url(twilio_runtime::OPERATION_STATUS_URL_MEMBER)
 }

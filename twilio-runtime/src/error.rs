@@ -98,6 +98,26 @@ pub enum Error {
         /// `Twilio-Request-Id`, if present.
         request_id: Option<String>,
     },
+    /// A success status the spec does not list for this operation, on an operation whose
+    /// answers differ by status: the body cannot be told apart safely, so it is not guessed.
+    UnexpectedStatus {
+        /// HTTP status of the answer (a 2xx).
+        status: u16,
+        /// `Twilio-Request-Id`, if present.
+        request_id: Option<String>,
+    },
+    /// A long-running operation was still not in a final state when the wait given to
+    /// [`LongRunning::wait`](crate::LongRunning::wait) ran out. It may still finish: poll again
+    /// later.
+    OperationPending {
+        /// How long the wait lasted.
+        waited: std::time::Duration,
+        /// The state the last poll reported (its `status`), if it named one.
+        last_state: Option<String>,
+    },
+    /// An accepted long-running operation whose answer names no place to poll (no
+    /// `statusUrl`), so its progress cannot be followed.
+    NoStatusUrl,
 }
 
 /// Longest body excerpt kept in [`Error::Http`], in bytes.
@@ -153,6 +173,31 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::UnexpectedStatus { status, request_id } => {
+                write!(
+                    f,
+                    "HTTP {status} is a success the spec does not list for this operation"
+                )?;
+                if let Some(id) = request_id {
+                    write!(f, " [request {id}]")?;
+                }
+                Ok(())
+            }
+            Error::OperationPending { waited, last_state } => {
+                write!(
+                    f,
+                    "the operation was not finished after {:.1} s",
+                    waited.as_secs_f64()
+                )?;
+                if let Some(state) = last_state {
+                    write!(f, " (last state {state})")?;
+                }
+                Ok(())
+            }
+            Error::NoStatusUrl => write!(
+                f,
+                "the accepted operation's answer names no status URL to poll"
+            ),
         }
     }
 }
@@ -174,7 +219,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(e) => Some(e.http_status),
-            Error::Http { status, .. } | Error::NoRedirectTarget { status, .. } => Some(*status),
+            Error::Http { status, .. }
+            | Error::NoRedirectTarget { status, .. }
+            | Error::UnexpectedStatus { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -188,9 +235,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
-            Error::Http { request_id, .. } | Error::NoRedirectTarget { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Http { request_id, .. }
+            | Error::NoRedirectTarget { request_id, .. }
+            | Error::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

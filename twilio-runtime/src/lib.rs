@@ -7,9 +7,15 @@
 //! * [`RetryPolicy`]: 429 is retried for every method (honouring `Retry-After`), 5xx,
 //!   timeouts and broken connections for `GET`/`DELETE` only, so a `POST` the server may have
 //!   acted on is never sent twice.
+//! * [`RetryPolicy`] also retries writes that carry an idempotency key (operations whose spec
+//!   declares [`IDEMPOTENCY_KEY_HEADER`]): a fresh UUID per call, the same on every attempt.
 //! * [`Page`] from `list().send()`, with [`Page::next_page`] for the one after it, or every
 //!   item lazily from `list().stream()` (one page in memory at a time); `limit(n)` means at
-//!   most `n` items in all either way, and no page is fetched past it.
+//!   most `n` items in all either way, and no page is fetched past it. Pages link to the next
+//!   one (`meta.next_page_url`) or name its token (`meta.nextToken`); both are followed.
+//! * [`LongRunning`] for work the API accepts with `202` and finishes later: poll it, or wait
+//!   for it with a bound ([`PollPolicy`]).
+//! * An [`Outcome`] enum for an operation whose success answers differ by status.
 //! * [`Response`] from `send_with_metadata()`: the value plus status, `Twilio-Request-Id` and
 //!   headers, for the calls that need them (`send()` returns the value alone).
 //! * [`Error`]: Twilio's error body ([`ApiError`]), non-JSON error pages, timeouts, transport
@@ -39,6 +45,8 @@ mod error;
 mod form;
 mod hosts;
 mod joined;
+mod operation;
+mod outcome;
 mod page;
 mod paging;
 mod param;
@@ -58,8 +66,15 @@ pub use crate::core::{Core, Secret, CLIENT_PATH_PARAMETERS};
 pub use binary::BinaryBody;
 pub use builder::{CoreBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
+pub use operation::{
+    LongRunning, PollPolicy, OPERATION_FINAL_STATES, OPERATION_STATE_MEMBER,
+    OPERATION_STATUS_URL_MEMBER,
+};
+pub use outcome::{Answered, Outcome};
 pub use page::{Page, PageMeta};
+pub use paging::{PAGE_TOKEN_MEMBER, PAGE_TOKEN_PARAMETER};
 pub use redirect::Redirect;
+pub use request::IDEMPOTENCY_KEY_HEADER;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use scope::Scope;
@@ -73,9 +88,9 @@ pub type DateTime = chrono::DateTime<chrono::Utc>;
 /// `pub use twilio_runtime::reexport::*;` in every API crate, so they all offer the same names.
 pub mod reexport {
     pub use crate::{
-        ApiError, BinaryBody, DateTime, Error, EventError, Page, PageMeta, Redirect, Response,
-        RetryPolicy, Secret, SignatureError, SignatureValidator, DEFAULT_CONNECT_TIMEOUT,
-        DEFAULT_TIMEOUT,
+        ApiError, BinaryBody, DateTime, Error, EventError, LongRunning, Page, PageMeta, PollPolicy,
+        Redirect, Response, RetryPolicy, Secret, SignatureError, SignatureValidator,
+        DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
     };
 }
 
@@ -114,6 +129,9 @@ pub mod support {
         crate::DateTime => DateTime,
         crate::Error => Error,
         crate::Page => Page,
+        crate::LongRunning => LongRunning,
+        crate::Outcome => Outcome,
+        crate::Answered => Answered,
         crate::Redirect => Redirect,
         crate::Response => Response,
         crate::impl_string_enum => impl_string_enum,

@@ -7,8 +7,9 @@ use std::fmt;
 /// One page of a list, from `list().send()` or [`Page::next_page`].
 ///
 /// A page iterates over its items (`for c in &page`, `for c in page`), and knows how to ask
-/// for the one after it: [`next_page`](Page::next_page) follows `meta.next_page_url` with the
-/// same client, credentials, retries and rules as `list().stream()`.
+/// for the one after it: [`next_page`](Page::next_page) follows `meta.next_page_url` (or sends
+/// back `meta.nextToken`) with the same client, credentials, retries and rules as
+/// `list().stream()`.
 ///
 /// With `limit(n)` set on the list builder, pages hold at most `n` items in all: the page that
 /// reaches `n` is cut there and is the last one (no request is made after it). `meta` always
@@ -94,14 +95,17 @@ impl<'a, T> IntoIterator for &'a mut Page<T> {
     }
 }
 
-/// Paging information of a list page.
+/// Paging information of a list page, in either of Twilio's two styles: links
+/// (`next_page_url`, snake_case members) or tokens (`nextToken`, camelCase members); the
+/// members of the other style are `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct PageMeta {
     /// Index of this page.
     pub page: Option<i64>,
-    /// Items per page.
+    /// Items per page (`pageSize` in the token style).
+    #[serde(alias = "pageSize")]
     pub page_size: Option<i64>,
     /// URL of the first page.
     pub first_page_url: Option<String>,
@@ -113,4 +117,11 @@ pub struct PageMeta {
     pub next_page_url: Option<String>,
     /// Name of the property holding the items.
     pub key: Option<String>,
+    /// The token of the next page (`nextToken`); `None` on the last page of a list paged by
+    /// token.
+    #[serde(alias = "nextToken")]
+    pub next_token: Option<String>,
+    /// The token of the previous page (`previousToken`).
+    #[serde(alias = "previousToken")]
+    pub previous_token: Option<String>,
 }

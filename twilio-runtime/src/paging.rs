@@ -1,15 +1,25 @@
-//! Lists: the first page of a list request, the page after it (on the client's own host,
-//! within the limit), and every item lazily as a stream.
+//! Lists: the first page of a list request, the page after it (within the limit), and every
+//! item lazily as a stream. A page says where the next one is in one of two ways: a link
+//! (`meta.next_page_url`, followed on the client's own host) or a token (`meta.nextToken`,
+//! sent back in a query parameter of the same request).
 
 use crate::decode::decode_page;
 use crate::error::Error;
-use crate::page::Page;
-use crate::request::{NextPage, Request};
+use crate::page::{Page, PageMeta};
+use crate::request::{NextPage, Paging, Request};
 use crate::send::KeepHeaders;
 use crate::Response;
 use futures::Stream;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
+
+/// The member of a token-paged list's `meta` that holds the next page's token. The generator
+/// is given this name (`codegen::Conventions`): a list whose `meta` has it, and that takes
+/// [`PAGE_TOKEN_PARAMETER`], pages by token.
+pub const PAGE_TOKEN_MEMBER: &str = "nextToken";
+
+/// The query parameter a page token is sent back in.
+pub const PAGE_TOKEN_PARAMETER: &str = "pageToken";
 
 impl Request {
     /// Send and decode the first list page; the page knows how to fetch the next one.
@@ -109,31 +119,73 @@ impl NextPage {
         page.next = if remaining == Some(0) {
             None
         } else {
-            page.meta
-                .next_page_url
-                .as_deref()
-                .filter(|link| !link.trim().is_empty())
-                .map(|link| self.request.rebase(link))
-                .filter(|url| *url != self.url)
-                .map(|url| NextPage {
-                    request: self.request.clone(),
-                    key: self.key,
-                    url,
-                    remaining,
-                })
+            match self.request.paging {
+                Paging::Link => self.after_link(&page.meta, remaining),
+                Paging::Token(parameter) => self.after_token(&page.meta, parameter, remaining),
+            }
         };
         Ok(answer.into_response(page))
     }
 }
 
+impl NextPage {
+    /// The page a `meta.next_page_url` link names, moved onto the client's host; none for a
+    /// blank link or one back to this same page.
+    fn after_link(&self, meta: &PageMeta, remaining: Option<usize>) -> Option<NextPage> {
+        meta.next_page_url
+            .as_deref()
+            .filter(|link| !link.trim().is_empty())
+            .map(|link| self.request.rebase(link))
+            .filter(|url| *url != self.url)
+            .map(|url| NextPage {
+                request: self.request.clone(),
+                key: self.key,
+                url,
+                remaining,
+            })
+    }
+
+    /// The page a `meta.nextToken` names: the same request with the token in `parameter`;
+    /// none for a blank token or the token this page was fetched with (which would loop).
+    fn after_token(
+        &self,
+        meta: &PageMeta,
+        parameter: &'static str,
+        remaining: Option<usize>,
+    ) -> Option<NextPage> {
+        let token = meta
+            .next_token
+            .as_deref()
+            .filter(|t| !t.trim().is_empty())?;
+        let current = self
+            .request
+            .query
+            .iter()
+            .find(|(k, _)| *k == parameter)
+            .map(|(_, v)| v.as_str());
+        if current == Some(token) {
+            return None;
+        }
+        let mut request = self.request.clone();
+        request.query(parameter, token.to_string());
+        Some(NextPage {
+            url: request.url(),
+            request,
+            key: self.key,
+            remaining,
+        })
+    }
+}
+
 impl<T: DeserializeOwned> Page<T> {
     /// Fetch the page after this one, or `Ok(None)` without a request when this is the last
-    /// page (no `meta.next_page_url`, a link back to this same page, or the builder's `limit`
-    /// reached).
+    /// page (no `meta.next_page_url` or `meta.nextToken`, a link or token back to this same
+    /// page, or the builder's `limit` reached).
     ///
     /// The link is followed like `stream()` follows it: its path and query are sent to the
     /// host the client is configured for, never to a host named in the response, with the
     /// client's credentials and retry policy and the headers the list request was built with.
+    /// A token is sent back in the list request itself, every other parameter kept.
     ///
     /// ```no_run
     /// # async fn demo(first: twilio_runtime::Page<serde_json::Value>) -> Result<(), twilio_runtime::Error> {

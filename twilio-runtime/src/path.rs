@@ -192,6 +192,8 @@ impl<C: ApiClient> Node<C> {
             binary: None,
             binary_media_type: None,
             limit: None,
+            paging: crate::request::Paging::Link,
+            idempotency_key_header: None,
             invalid: self.invalid.clone(),
         }
     }

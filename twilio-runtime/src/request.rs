@@ -7,6 +7,11 @@ use crate::form::form_encoded;
 use crate::joined::joined;
 use std::fmt;
 
+/// The request header that carries an idempotency key. The generator is given this name
+/// (`codegen::Conventions`): an operation whose spec declares a header of this name gets a
+/// fresh key per call and is retried like a read.
+pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
+
 /// One HTTP request under construction. Setting a parameter twice keeps the last value.
 #[derive(Clone)]
 pub struct Request {
@@ -26,7 +31,22 @@ pub struct Request {
     /// The media type the spec declares for that body (may be a range such as `image/*`).
     pub(crate) binary_media_type: Option<&'static str>,
     pub(crate) limit: Option<usize>,
+    /// How a list request finds its next page.
+    pub(crate) paging: Paging,
+    /// The header the spec declares for an idempotency key, on an operation that has one: a
+    /// fresh key is sent in it unless the caller set one, and the call is then retried like a
+    /// read (see `retry.rs`).
+    pub(crate) idempotency_key_header: Option<&'static str>,
     pub(crate) invalid: Option<String>,
+}
+
+/// How a list says where its next page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Paging {
+    /// A link in `meta.next_page_url`, followed on the client's host.
+    Link,
+    /// A token in `meta.nextToken`, sent back in this query parameter of the same request.
+    Token(&'static str),
 }
 
 /// A JSON request body under construction.
@@ -59,6 +79,7 @@ impl fmt::Debug for Request {
             )
             .field("binary", &self.binary)
             .field("limit", &self.limit)
+            .field("paging", &self.paging)
             .finish()
     }
 }
@@ -156,6 +177,34 @@ impl Request {
             Some(mt) if !mt.contains('*') => mt.to_string(),
             _ => "application/octet-stream".to_string(),
         }
+    }
+
+    /// This list pages by token: the next page is this same request with `parameter` set to
+    /// the token the page's `meta` names (the member [`PAGE_TOKEN_MEMBER`](crate::PAGE_TOKEN_MEMBER)).
+    pub fn token_paging(&mut self, parameter: &'static str) {
+        self.paging = Paging::Token(parameter);
+    }
+
+    /// This operation takes an idempotency key in `header` (the spec declares it; the name is
+    /// [`IDEMPOTENCY_KEY_HEADER`](crate::IDEMPOTENCY_KEY_HEADER)): each call sends a fresh
+    /// UUID there unless the caller set one, keeps it on every retry, and may therefore be
+    /// retried after a 5xx, a timeout or a dropped connection like a read.
+    pub fn idempotency_key_header(&mut self, header: &'static str) {
+        self.idempotency_key_header = Some(header);
+    }
+
+    /// The idempotency key this call sends, if the operation takes one: the caller's, or a
+    /// fresh UUID (v4). Made once per call, before the first attempt.
+    pub(crate) fn idempotency_key(&self) -> Option<(&'static str, String)> {
+        let header = self.idempotency_key_header?;
+        if self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case(header))
+        {
+            return None;
+        }
+        Some((header, uuid::Uuid::new_v4().to_string()))
     }
 
     /// At most `n` items in all from this list request, whether its pages are read with

@@ -12,6 +12,11 @@
 //!   sending it again could, for example, post a message twice. Twilio says so of 500 and says
 //!   nothing either way of 503, so a 503 is treated like any other 5xx (sources in
 //!   `docs/twilio-facts.md`, "Retries").
+//! * **A write that carries an idempotency key** (an operation whose spec declares the
+//!   `Idempotency-Key` header: a fresh UUID per call unless the caller gave one, the same on
+//!   every attempt) is retried like a read: 5xx, timeouts and broken connections too. The
+//!   server answers a repeated key with the first attempt's result instead of acting again
+//!   (source in `docs/twilio-facts.md`, "Idempotency keys").
 //! * Nothing else is retried (4xx other than 429, decode errors).
 //!
 //! The wait before retry `n` (1-based) is the response's `Retry-After` when it has one (seconds
@@ -143,14 +148,17 @@ fn idempotent(method: &Method) -> bool {
     .contains(method)
 }
 
-/// Whether a failed attempt may be made again (the attempt and time budgets aside).
-pub(crate) fn retryable(method: &Method, failure: Failure) -> bool {
+/// Whether a failed attempt may be made again (the attempt and time budgets aside). `keyed`:
+/// the request carries an idempotency key, the same on every attempt, so the server answers a
+/// repeat with the first attempt's result instead of acting twice.
+pub(crate) fn retryable(method: &Method, failure: Failure, keyed: bool) -> bool {
+    let repeatable = keyed || idempotent(method);
     match failure {
         Failure::Status(429) => true,
-        Failure::Status(s) if (500..600).contains(&s) => idempotent(method),
+        Failure::Status(s) if (500..600).contains(&s) => repeatable,
         Failure::Status(_) => false,
         Failure::Connect => true,
-        Failure::AfterSend => idempotent(method),
+        Failure::AfterSend => repeatable,
         Failure::Invalid => false,
     }
 }
@@ -176,20 +184,34 @@ mod tests {
     #[test]
     fn status_rules() {
         for m in [Method::GET, Method::POST, Method::DELETE] {
-            assert!(retryable(&m, Failure::Status(429)), "{m} 429");
-            assert!(retryable(&m, Failure::Connect), "{m} connect");
-            assert!(!retryable(&m, Failure::Status(400)), "{m} 400");
-            assert!(!retryable(&m, Failure::Status(404)), "{m} 404");
+            assert!(retryable(&m, Failure::Status(429), false), "{m} 429");
+            assert!(retryable(&m, Failure::Connect, false), "{m} connect");
+            assert!(!retryable(&m, Failure::Status(400), false), "{m} 400");
+            assert!(!retryable(&m, Failure::Status(404), false), "{m} 404");
         }
         for s in [500, 502, 503, 504] {
-            assert!(retryable(&Method::GET, Failure::Status(s)));
-            assert!(retryable(&Method::DELETE, Failure::Status(s)));
-            assert!(!retryable(&Method::POST, Failure::Status(s)));
+            assert!(retryable(&Method::GET, Failure::Status(s), false));
+            assert!(retryable(&Method::DELETE, Failure::Status(s), false));
+            assert!(!retryable(&Method::POST, Failure::Status(s), false));
         }
-        assert!(retryable(&Method::GET, Failure::AfterSend));
-        assert!(retryable(&Method::DELETE, Failure::AfterSend));
-        assert!(!retryable(&Method::POST, Failure::AfterSend));
-        assert!(!retryable(&Method::GET, Failure::Invalid));
+        assert!(retryable(&Method::GET, Failure::AfterSend, false));
+        assert!(retryable(&Method::DELETE, Failure::AfterSend, false));
+        assert!(!retryable(&Method::POST, Failure::AfterSend, false));
+        assert!(!retryable(&Method::GET, Failure::Invalid, false));
+    }
+
+    #[test]
+    fn a_keyed_write_is_retried_like_a_read() {
+        for m in [Method::POST, Method::PATCH, Method::PUT] {
+            for s in [500, 502, 503, 504] {
+                assert!(retryable(&m, Failure::Status(s), true), "{m} {s}");
+            }
+            assert!(retryable(&m, Failure::AfterSend, true), "{m} after send");
+            assert!(!retryable(&m, Failure::Status(400), true), "{m} 400");
+            assert!(!retryable(&m, Failure::Status(409), true), "{m} 409");
+            assert!(!retryable(&m, Failure::Invalid, true), "{m} invalid");
+        }
+        assert!(!retryable(&Method::PATCH, Failure::Status(500), false));
     }
 
     #[test]

@@ -28,6 +28,7 @@ impl Request {
         &self,
         url: &str,
         headers: KeepHeaders,
+        idempotency_key: Option<&(&'static str, String)>,
     ) -> Result<Answer, reqwest::Error> {
         let inner = &self.core.inner;
         // Built once per client and marked sensitive (see `Credentials::authorization`).
@@ -39,7 +40,7 @@ impl Request {
                 reqwest::header::ACCEPT,
                 reqwest::header::HeaderValue::from_static("application/json"),
             );
-        for (k, v) in &self.headers {
+        for (k, v) in self.headers.iter().chain(idempotency_key) {
             rb = rb.header(*k, v.as_str());
         }
         if let Some(binary) = &self.binary {
@@ -130,7 +131,10 @@ impl Request {
         }
         // The API crate makes the span (its name is the crate's: `conversations_api.request`).
         let span = (self.core.inner.api.request_span)(&self.method, self.template);
-        let work = self.execute_with_retries(url, headers, &span, redirects);
+        // One key per call, made before the first attempt and sent on every one.
+        let idempotency_key = self.idempotency_key();
+        let work =
+            self.execute_with_retries(url, headers, &span, redirects, idempotency_key.as_ref());
         // With no subscriber listening the span is disabled; entering and leaving it on every
         // poll would still cost a little, so the work is then awaited as it is.
         if span.is_disabled() {
@@ -146,8 +150,12 @@ impl Request {
         headers: KeepHeaders,
         span: &tracing::Span,
         redirects: bool,
+        idempotency_key: Option<&(&'static str, String)>,
     ) -> Result<Answer, Error> {
         let policy = self.core.inner.retry;
+        // The key the caller set counts as much as one made here: either way every attempt
+        // carries the same one.
+        let keyed = self.idempotency_key_header.is_some();
         // A streamed body is gone once sent (even a refused connection may have read some of
         // it), so such a request is made once, whatever the failure.
         let max_attempts = if self.binary.as_ref().is_some_and(BinaryBody::is_stream) {
@@ -160,36 +168,37 @@ impl Request {
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let (failure, error, retry_after) = match self.attempt(url, headers).await {
-                Ok(answer) => {
-                    span.record("status", answer.status);
-                    if let Some(id) = &answer.request_id {
-                        span.record("request_id", id.as_str());
+            let (failure, error, retry_after) =
+                match self.attempt(url, headers, idempotency_key).await {
+                    Ok(answer) => {
+                        span.record("status", answer.status);
+                        if let Some(id) = &answer.request_id {
+                            span.record("request_id", id.as_str());
+                        }
+                        if (200..300).contains(&answer.status)
+                            || (redirects && (300..400).contains(&answer.status))
+                        {
+                            tracing::debug!(attempt, status = answer.status, "response");
+                            return Ok(answer);
+                        }
+                        let error =
+                            Error::from_response(answer.status, answer.request_id, &answer.body);
+                        (Failure::Status(answer.status), error, answer.retry_after)
                     }
-                    if (200..300).contains(&answer.status)
-                        || (redirects && (300..400).contains(&answer.status))
-                    {
-                        tracing::debug!(attempt, status = answer.status, "response");
-                        return Ok(answer);
+                    Err(e) => {
+                        let failure = if e.is_builder() {
+                            Failure::Invalid
+                        } else if e.is_connect() {
+                            Failure::Connect
+                        } else {
+                            Failure::AfterSend
+                        };
+                        (failure, Error::from_reqwest(e), None)
                     }
-                    let error =
-                        Error::from_response(answer.status, answer.request_id, &answer.body);
-                    (Failure::Status(answer.status), error, answer.retry_after)
-                }
-                Err(e) => {
-                    let failure = if e.is_builder() {
-                        Failure::Invalid
-                    } else if e.is_connect() {
-                        Failure::Connect
-                    } else {
-                        Failure::AfterSend
-                    };
-                    (failure, Error::from_reqwest(e), None)
-                }
-            };
+                };
             let status = error.status();
             let kind = error_kind(&error);
-            if !retry::retryable(&self.method, failure) || attempt >= max_attempts {
+            if !retry::retryable(&self.method, failure, keyed) || attempt >= max_attempts {
                 tracing::debug!(attempt, status, error = kind, "request failed");
                 return Err(error);
             }
@@ -308,5 +317,8 @@ fn error_kind(e: &Error) -> &'static str {
         Error::Config(_) => "config",
         Error::InvalidArgument(_) => "invalid-argument",
         Error::NoRedirectTarget { .. } => "no-redirect-target",
+        Error::UnexpectedStatus { .. } => "unexpected-status",
+        Error::OperationPending { .. } => "operation-pending",
+        Error::NoStatusUrl => "no-status-url",
     }
 }

@@ -14,8 +14,9 @@
 //! is not given, else only the one named by `--events`. Without one, `events.rs` only knows
 //! `Unknown`.
 //!
-//! The path parameters the runtime's client supplies itself (`AccountSid`) come from the
-//! runtime crate (`twilio_runtime::CLIENT_PATH_PARAMETERS`), the one place both sides read.
+//! What the runtime handles by itself (the path parameters its client supplies, the
+//! idempotency key header, page tokens, the status URL of accepted operations) comes from the
+//! runtime crate's constants ([`runtime_conventions`]), the one place both sides read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,11 +24,13 @@ use std::process::ExitCode;
 
 const DEFAULT_SPEC: &str = "spec/conversations_v1.yaml";
 const DEFAULT_EVENTS_SPEC: &str = "spec/conversations_webhooks_v1.yaml";
-/// The Media Content Service (its own host): generated into `src/generated/media/` and
-/// reached through `client.media()`, with the checked-in crate only.
-const MEDIA_SPEC: &str = "spec/media_v1.yaml";
-/// Its module (and accessor) name.
-const MEDIA_MODULE: &str = "media";
+/// The APIs generated into modules of the checked-in crate (only), each reached through
+/// `client.<module>()`: `(module and accessor name, spec)`. The Media Content Service has its
+/// own host; Conversations v2 shares the v1 host and its credentials.
+const MODULES: &[(&str, &str)] = &[
+    ("media", "spec/media_v1.yaml"),
+    ("v2", "spec/conversations_v2.yaml"),
+];
 
 struct Args {
     check: bool,
@@ -36,8 +39,8 @@ struct Args {
     out: Option<PathBuf>,
     crate_name: Option<String>,
     workspace_member: bool,
-    /// The media spec, when the checked-in crate is generated (no `--spec`).
-    media: Option<PathBuf>,
+    /// The modules' specs, when the checked-in crate is generated (no `--spec`).
+    modules: Vec<(&'static str, PathBuf)>,
 }
 
 fn parse_args(args: &[String]) -> Result<Args, String> {
@@ -49,7 +52,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         out: None,
         crate_name: None,
         workspace_member: false,
-        media: None,
+        modules: Vec::new(),
     };
     let mut spec_given = false;
     let mut it = args.iter();
@@ -84,7 +87,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         a.events = Some(root.join(DEFAULT_EVENTS_SPEC));
     }
     if !spec_given {
-        a.media = Some(root.join(MEDIA_SPEC));
+        a.modules = MODULES
+            .iter()
+            .map(|(name, spec)| (*name, root.join(spec)))
+            .collect();
     }
     if (a.crate_name.is_some() || a.workspace_member) && a.out.is_none() {
         return Err(
@@ -117,6 +123,18 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
+/// What the runtime handles by itself, by the names a spec uses for it: the runtime's own
+/// constants, so the generator and the runtime read one list.
+pub(crate) fn runtime_conventions() -> codegen::Conventions<'static> {
+    codegen::Conventions::client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS)
+        .idempotency_key_header(twilio_runtime::IDEMPOTENCY_KEY_HEADER)
+        .page_token(
+            twilio_runtime::PAGE_TOKEN_MEMBER,
+            twilio_runtime::PAGE_TOKEN_PARAMETER,
+        )
+        .operation_status_url(twilio_runtime::OPERATION_STATUS_URL_MEMBER)
+}
+
 /// Where each generated file goes, relative to the crate folder.
 fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Summary), String> {
     let spec = args.spec.as_path();
@@ -139,23 +157,21 @@ fn planned_files(args: &Args) -> Result<(BTreeMap<PathBuf, String>, codegen::Sum
         )),
         None => None,
     };
-    let mut input = codegen::Input::new(&text, &source)
-        .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
+    let mut input = codegen::Input::new(&text, &source).conventions(runtime_conventions());
     if let Some((text, source)) = &events {
         input = input.events(codegen::EventsSpec { text, source });
     }
     let mut generated =
         codegen::generate_with(&input).map_err(|e| format!("{}: {e}", spec.display()))?;
-    if let Some(media) = &args.media {
-        let text =
-            std::fs::read_to_string(media).map_err(|e| format!("{}: {e}", media.display()))?;
-        let media_source = source_name(media);
-        let media_input = codegen::Input::new(&text, &media_source)
-            .client_path_parameters(twilio_runtime::CLIENT_PATH_PARAMETERS);
-        let module = codegen::generate_module(&media_input, MEDIA_MODULE)
-            .map_err(|e| format!("{}: {e}", media.display()))?;
+    for (name, spec) in &args.modules {
+        let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+        let module_source = source_name(spec);
+        let module_input =
+            codegen::Input::new(&text, &module_source).conventions(runtime_conventions());
+        let module = codegen::generate_module(&module_input, name)
+            .map_err(|e| format!("{}: {e}", spec.display()))?;
         // Its drift report is not written: one scope only, nothing to pair.
-        generated = generated.with_module(MEDIA_MODULE, &media_source, module);
+        generated = generated.with_module(name, &module_source, module);
     }
     let mut files = BTreeMap::new();
     for (name, body) in generated.files {
@@ -198,7 +214,9 @@ fn regen(args: &Args) -> Result<bool, String> {
             .unwrap_or_default()
     };
     let mut existing = list(&gen_dir);
-    existing.extend(list(&gen_dir.join(MEDIA_MODULE)));
+    for (name, _) in MODULES {
+        existing.extend(list(&gen_dir.join(name)));
+    }
     let stale: Vec<PathBuf> = existing
         .into_iter()
         .filter(|p| {

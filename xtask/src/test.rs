@@ -44,6 +44,7 @@ mod media;
 mod prism;
 mod prism_reference;
 mod steps;
+mod v2;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

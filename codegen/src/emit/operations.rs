@@ -2,12 +2,15 @@
 //! builder it returns ([`builder`]), one per operation.
 
 use super::params::param_value;
-use super::runtime::{ERROR, METHOD, PAGE, REDIRECT, REQUEST, RESPONSE, SCOPE, STREAM};
+use super::runtime::{
+    ANSWERED, ERROR, METHOD, OPERATION, OUTCOME, PAGE, REDIRECT, REQUEST, RESPONSE, SCOPE, STREAM,
+};
 use super::scaffold::{constructor, ctx_for, impl_blocks, struct_def, type_in, Ctx};
 use super::text::{doc, ident};
 use super::types::{param_scope_note, rust_ty};
 use crate::ir::{
-    Method, Operation, Param, RequestBody, ResponseKind, ScopeNames, Scoped, Scopes, Variant,
+    Method, Operation, OutcomeBody, Paging, Param, RequestBody, ResponseKind, ScopeNames, Scoped,
+    Scopes, Variant,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -80,6 +83,16 @@ pub(crate) fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenS
         // A form is sent as its parameters are set.
         RequestBody::None | RequestBody::Form => {}
     }
+    if let ResponseKind::List {
+        paging: Paging::Token { parameter },
+        ..
+    } = &op.response
+    {
+        sets.push(quote!(req.token_paging(#parameter);));
+    }
+    if let Some(header) = &op.idempotency_key {
+        sets.push(quote!(req.idempotency_key_header(#header);));
+    }
     for p in &required {
         let v = ident(&p.rust);
         let (ty, expr, setter) = param_value(p, &v);
@@ -88,6 +101,9 @@ pub(crate) fn op_starter(op: &Operation, ctx: Ctx, names: &ScopeNames) -> TokenS
         sets.push(quote!(req.#setter(#wire, #expr);));
     }
     let mut paragraphs = vec![op_doc(op), op_paths_doc(op)];
+    if let Some(header) = &op.idempotency_key {
+        paragraphs.push(idempotency_doc(header));
+    }
     if !required.is_empty() {
         let list: Vec<String> = required
             .iter()
@@ -148,7 +164,11 @@ pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
         let name = ident(&p.rust);
         let wire = &p.wire;
         let fallback = format!("Sets the `{wire}` {}.", p.location.label());
-        let note = if generic {
+        let note = if op.idempotency_key.as_deref() == Some(wire.as_str()) {
+            "Without it, each call sends a fresh UUID (v4) here, the same on every retry; set it \
+             to make a call of your own repeatable (the same key gets the first call's answer)."
+                .to_string()
+        } else if generic {
             param_scope_note(p.scopes, names)
         } else {
             String::new()
@@ -215,8 +235,56 @@ pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
                 }
             }
         }
-        ResponseKind::List { key, item } => {
+        ResponseKind::Operation(lr) => {
+            let t = long_running_ty(lr);
+            quote! {
+                /// Send the request; the API accepts the work and finishes it later. The
+                /// [`LongRunning`](crate::LongRunning) holds the answer and polls it until done
+                /// (`.wait(within)`).
+                pub async fn send(self) -> Result<#t, #ERROR> {
+                    self.req.send_operation().await
+                }
+
+                /// [`send`](Self::send), also returning the status, request id and headers
+                /// ([`Response`](crate::Response)).
+                pub async fn send_with_metadata(
+                    self,
+                ) -> Result<#RESPONSE<#t>, #ERROR> {
+                    self.req.send_operation_with_metadata().await
+                }
+            }
+        }
+        ResponseKind::Outcomes(_) => {
+            let outcome = ident(&outcome_name(op));
+            let link = format!("[`{}`]", outcome_name(op));
+            let send_doc = doc(&[&format!(
+                "Send the request and decode the answer by its status into {link}."
+            )]);
+            quote! {
+                #send_doc
+                pub async fn send(self) -> Result<#outcome, #ERROR> {
+                    self.req.send_outcome().await
+                }
+
+                /// [`send`](Self::send), also returning the status, request id and headers
+                /// ([`Response`](crate::Response)).
+                pub async fn send_with_metadata(self) -> Result<#RESPONSE<#outcome>, #ERROR> {
+                    self.req.send_outcome_with_metadata().await
+                }
+            }
+        }
+        ResponseKind::List { key, item, paging } => {
             let t = rust_ty(item);
+            let stream_doc = doc(&[&match paging {
+                Paging::Link => "Every item of every page, fetching the next page only when the \
+                    previous one is used up (follows `meta.next_page_url` as `next_page()` does)."
+                    .to_string(),
+                Paging::Token { parameter } => format!(
+                    "Every item of every page, fetching the next page only when the previous one \
+                     is used up (sends the page's `meta` token back in `{parameter}`, as \
+                     `next_page()` does)."
+                ),
+            }]);
             quote! {
                 /// Fetch the first page; [`Page::next_page`](crate::Page::next_page) fetches the
                 /// ones after it.
@@ -240,8 +308,7 @@ pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
                     self
                 }
 
-                /// Every item of every page, fetching the next page only when the previous
-                /// one is used up (follows `meta.next_page_url` as `next_page()` does).
+                #stream_doc
                 pub fn stream(self) -> impl #STREAM<Item = Result<#t, #ERROR>> + Send + 'static {
                     self.req.into_stream(#key)
                 }
@@ -251,5 +318,83 @@ pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
     items.push((if generic { Ctx::Generic } else { Ctx::Plain }, send));
     let ctor = constructor(generic, quote!(req), quote!(req: #REQUEST));
     out.extend(impl_blocks(&op.builder, generic, items, ctor, names));
+    if let ResponseKind::Outcomes(outcomes) = &op.response {
+        out.extend(outcome_enum(op, outcomes));
+    }
     out
+}
+
+/// `LongRunning<Accepted, State>`.
+fn long_running_ty(lr: &crate::ir::LongRunning) -> TokenStream {
+    let (accepted, state) = (rust_ty(&lr.accepted), rust_ty(&lr.state));
+    quote!(#OPERATION<#accepted, #state>)
+}
+
+/// What the docs say of an operation that takes an idempotency key.
+fn idempotency_doc(header: &str) -> String {
+    format!(
+        "Each call carries an idempotency key in `{header}` (a fresh UUID unless you set one), \
+         the same on every attempt, so a failed attempt is retried even after a 5xx, a timeout \
+         or a dropped connection: the API answers a repeated key with the first answer."
+    )
+}
+
+/// The enum of an operation's success answers: `<Builder>Outcome`.
+fn outcome_name(op: &Operation) -> String {
+    format!("{}Outcome", op.builder)
+}
+
+/// One variant per success status, and the [`Outcome`](OUTCOME) impl that picks it.
+fn outcome_enum(op: &Operation, outcomes: &[crate::ir::Outcome]) -> TokenStream {
+    let name = ident(&outcome_name(op));
+    let docs = doc(&[&format!(
+        "The answers of `{}`, by status: {}.",
+        op.builder,
+        outcomes
+            .iter()
+            .map(|o| format!("`{}` {}", o.status, o.variant))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )]);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for o in outcomes {
+        let v = ident(&o.variant);
+        let status = o.status;
+        let variant_doc = doc(&[&format!("HTTP {status}.")]);
+        match &o.body {
+            OutcomeBody::Empty => {
+                variants.push(quote!(#variant_doc #v,));
+                arms.push(quote!(#status => Ok(Self::#v),));
+            }
+            OutcomeBody::One(ty) => {
+                let t = rust_ty(ty);
+                variants.push(quote!(#variant_doc #v(#t),));
+                arms.push(quote!(#status => answer.json().map(Self::#v),));
+            }
+            OutcomeBody::Operation(lr) => {
+                let t = long_running_ty(lr);
+                let variant_doc = doc(&[&format!("HTTP {status}: accepted, finished later.")]);
+                variants.push(quote!(#variant_doc #v(#t),));
+                arms.push(quote!(#status => answer.operation().map(Self::#v),));
+            }
+        }
+    }
+    quote! {
+        #docs
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl #OUTCOME for #name {
+            fn from_answer(answer: #ANSWERED<'_>) -> Result<Self, #ERROR> {
+                match answer.status() {
+                    #(#arms)*
+                    _ => Err(answer.unexpected()),
+                }
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 #[derive(Debug, Clone, Copy)]
 pub enum Part<'a> {
     /// The crate's main API, reached from its `Client`, with `events.rs` for these webhook
-    /// events (without an events spec, a `WebhookEvent` that only knows `Unknown`).
+    /// events (none without an events spec).
     Main { events: Option<&'a Events> },
     /// A second API generated into a module of its own and reached through
     /// `client.<entry>()` (see [`crate::generate_module`]): no `Client`, no scope types and no
@@ -86,8 +86,13 @@ pub(crate) fn plan<'a>(api: &'a Api, part: Part<'a>) -> Plan<'a> {
     let unions: Vec<&Union> = api.unions.values().collect();
     let enums: Vec<&EnumDef> = api.enums.values().collect();
     let mut files: BTreeMap<String, Vec<Piece<'a>>> = BTreeMap::new();
-    if let Part::Main { events } = part {
-        files.insert("events.rs".into(), vec![Piece::Events(events)]);
+    // Webhook events come from an events spec; a crate generated without one (another API's)
+    // has no `events.rs` rather than an enum that only knows `Unknown`.
+    if let Part::Main {
+        events: Some(events),
+    } = part
+    {
+        files.insert("events.rs".into(), vec![Piece::Events(Some(events))]);
     }
     // An empty module would only add an unused `pub use` to the crate.
     if !models.is_empty() || !unions.is_empty() {

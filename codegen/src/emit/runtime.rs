@@ -42,6 +42,11 @@ pub const RESPONSE: RuntimeItem = RuntimeItem("Response");
 pub const REDIRECT: RuntimeItem = RuntimeItem("Redirect");
 /// One list page.
 pub const PAGE: RuntimeItem = RuntimeItem("Page");
+/// Work accepted with `202`, to poll until done.
+pub const OPERATION: RuntimeItem = RuntimeItem("LongRunning");
+/// An enum of an operation's success answers by status, and how it reads one.
+pub const OUTCOME: RuntimeItem = RuntimeItem("Outcome");
+pub const ANSWERED: RuntimeItem = RuntimeItem("Answered");
 /// `futures::Stream`, for `list().stream()`.
 pub const STREAM: RuntimeItem = RuntimeItem("Stream");
 /// Date-times in UTC.
@@ -72,6 +77,9 @@ pub const ALL: &[RuntimeItem] = &[
     RESPONSE,
     REDIRECT,
     PAGE,
+    OPERATION,
+    OUTCOME,
+    ANSWERED,
     STREAM,
     DATE_TIME,
     IMPL_STRING_ENUM,

@@ -453,6 +453,10 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: RequestBody,
     pub response: ResponseKind,
+    /// The header parameter (wire name) that carries an idempotency key, when the operation
+    /// declares the runtime's one (`Conventions::idempotency_key_header`): each call sends a
+    /// fresh key there unless the caller gives one, and is retried like a read.
+    pub idempotency_key: Option<String>,
 }
 
 impl Operation {
@@ -573,10 +577,56 @@ pub enum ResponseKind {
     /// One resource.
     One(Ty),
     /// A list page: `{<key>: [item], meta: {...}}`.
-    List { key: String, item: Ty },
+    List {
+        key: String,
+        item: Ty,
+        paging: Paging,
+    },
     /// Only redirects (3xx): the target is returned, not followed, with the body decoded as
     /// this type when the spec gives the redirect one.
     Redirect(Option<Ty>),
+    /// Work accepted with `202` and finished later: the answer names where to poll it
+    /// (`Conventions::operation_status_url`).
+    Operation(LongRunning),
+    /// Success answers that differ by status: one variant per status, in status order.
+    Outcomes(Vec<Outcome>),
+}
+
+/// How a list says where its next page is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Paging {
+    /// `meta.next_page_url`: a link.
+    Link,
+    /// `meta.<token member>`: a token sent back in this query parameter of the same request.
+    Token { parameter: String },
+}
+
+/// One success status of an operation whose answers differ by status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: u16,
+    /// The enum variant's name (`Ok`, `Created`, `Accepted`, `NoContent`, `Status203`).
+    pub variant: String,
+    pub body: OutcomeBody,
+}
+
+/// What one success status carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutcomeBody {
+    Empty,
+    One(Ty),
+    /// An accepted long-running operation (see [`ResponseKind::Operation`]).
+    Operation(LongRunning),
+}
+
+/// The types of a long-running operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongRunning {
+    /// The `202` answer that accepts the work.
+    pub accepted: Ty,
+    /// What a poll of its status URL answers: the answer of the spec's operation-status
+    /// endpoint (the `GET` whose answer names the status URL member too), else `accepted`.
+    pub state: Ty,
 }
 
 #[derive(Debug, Clone)]

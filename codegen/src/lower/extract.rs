@@ -5,7 +5,8 @@ use super::{first_line, segment_key};
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
-use crate::raw::{RawOp, RawParam, RawResponse, RawTy};
+use crate::raw::{AcceptedBody, RawOp, RawOutcome, RawParam, RawResponse, RawTy};
+use crate::Conventions;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,7 +26,11 @@ pub(super) struct Extracted {
 
 /// Every operation of the spec, in spec order, with what the paths say about the API: the
 /// path prefix they share, the scope pair and the implied parent.
-pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracted> {
+pub(super) fn extract<'a>(
+    api: &'a OpenAPI,
+    r: &Resolver<'a>,
+    conventions: &Conventions<'_>,
+) -> Result<Extracted> {
     let shapes = path_shapes(api)?;
     let prefix = shared_prefix(&shapes);
     let scope_pair = find_scope_pair(&shapes, prefix.is_some());
@@ -39,7 +44,7 @@ pub(super) fn extract<'a>(api: &'a OpenAPI, r: &Resolver<'a>) -> Result<Extracte
             continue; // refused by `path_shapes`
         };
         let place = PathPlace::new(path, shape, prefix.is_some(), scope_pair.as_ref())?;
-        path_operations(r, item, &place, &mut ops)?;
+        path_operations(r, item, &place, conventions, &mut ops)?;
     }
     Ok(Extracted {
         prefix: prefix.unwrap_or_default(),
@@ -117,6 +122,7 @@ fn path_operations<'a>(
     r: &Resolver<'a>,
     item: &'a openapiv3::PathItem,
     place: &PathPlace<'_>,
+    conventions: &Conventions<'_>,
     out: &mut Vec<RawOp>,
 ) -> Result<()> {
     let at = &place.at;
@@ -140,7 +146,15 @@ fn path_operations<'a>(
     ];
     for (name, method, op) in methods {
         if let Some(op) = op {
-            out.push(operation(r, item, method, op, place, &at.join(name))?);
+            out.push(operation(
+                r,
+                item,
+                method,
+                op,
+                place,
+                conventions,
+                &at.join(name),
+            )?);
         }
     }
     Ok(())
@@ -153,6 +167,7 @@ fn operation<'a>(
     method: Method,
     op: &'a openapiv3::Operation,
     place: &PathPlace<'_>,
+    conventions: &Conventions<'_>,
     at: &Ptr,
 ) -> Result<RawOp> {
     let id = op
@@ -171,6 +186,9 @@ fn operation<'a>(
         Some(body) => request_body(r, body, place.side, &at.join("requestBody"), &mut params)?,
         None => RequestBody::None,
     };
+    let response = extract_response(r, op, at, conventions, &params)?;
+    let reports_operation = method == Method::Get
+        && matches!(&response, RawResponse::One(ty) if names_status_url(ty, conventions));
     Ok(RawOp {
         method,
         path: place.path.to_string(),
@@ -179,9 +197,10 @@ fn operation<'a>(
         side: place.side,
         suffix: place.suffix.clone(),
         trailing: place.trailing.to_string(),
+        response,
+        reports_operation,
         params,
         body,
-        response: extract_response(r, op, at)?,
     })
 }
 
@@ -535,6 +554,8 @@ fn extract_response<'a>(
     r: &Resolver<'a>,
     op: &'a openapiv3::Operation,
     optr: &Ptr,
+    conventions: &Conventions<'_>,
+    params: &[RawParam],
 ) -> Result<RawResponse> {
     let in_class = |code: &StatusCode, class: u16| match code {
         StatusCode::Code(c) => (class * 100..class * 100 + 100).contains(c),
@@ -551,7 +572,8 @@ fn extract_response<'a>(
             .join("responses")
             .err("operation has no 2xx or 3xx response"));
     };
-    let mut found: Option<(RawResponse, Ptr)> = None;
+    // Every status of the class, with its JSON body if it has one.
+    let mut answers: Vec<(&StatusCode, Option<RawBody>, Ptr)> = Vec::new();
     for (code, resp) in &op.responses.responses {
         if !in_class(code, class) {
             continue;
@@ -565,54 +587,152 @@ fn extract_response<'a>(
                     .join(ct)
                     .err(format!("response content type `{ct}` is not supported")));
             }
+            answers.push((code, None, rat));
             continue;
         };
         let mat = rat.join("content").join(ct);
-        let ty = match &media.schema {
-            None => RawTy::Json,
+        let body = match &media.schema {
+            None => RawBody {
+                ty: RawTy::Json,
+                component: None,
+            },
             Some(s) => {
+                let component = match s {
+                    ReferenceOr::Reference { reference } => {
+                        reference.rsplit('/').next().map(str::to_string)
+                    }
+                    ReferenceOr::Item(_) => None,
+                };
                 let (s, sat) = r.schema(s, &mat.join("schema"))?;
-                lower_schema(r, s, &sat, 0)?
+                RawBody {
+                    ty: lower_schema(r, s, &sat, 0)?,
+                    component,
+                }
             }
         };
-        let this = if class == 3 {
-            RawResponse::Redirect(Some(ty))
-        } else {
-            as_list(&ty).unwrap_or(RawResponse::One(ty))
-        };
-        match &found {
-            None => found = Some((this, mat)),
-            Some((prev, _)) if *prev == this => {}
-            Some((_, prev_at)) => {
-                return Err(mat.err(format!(
-                    "this {} response has a different schema from the one at #{}; one operation must answer one shape",
-                    if class == 3 { "redirect" } else { "success" },
-                    prev_at.as_str()
-                )))
+        answers.push((code, Some(body), mat));
+    }
+    // The bodies that differ, each with where it was first met.
+    let mut distinct: Vec<(&RawBody, &Ptr)> = Vec::new();
+    for (_, body, at) in &answers {
+        if let Some(body) = body {
+            if !distinct.iter().any(|(b, _)| b.ty == body.ty) {
+                distinct.push((body, at));
             }
         }
     }
-    Ok(match (found, class) {
-        (Some((r, _)), _) => r,
-        (None, 3) => RawResponse::Redirect(None),
-        (None, _) => RawResponse::Empty,
-    })
+    if class == 3 {
+        if let [_, (_, second), ..] = distinct.as_slice() {
+            return Err(second.err(format!(
+                "this redirect response has a different schema from the one at #{}; one \
+                 operation must answer one shape",
+                distinct[0].1.as_str()
+            )));
+        }
+        return Ok(RawResponse::Redirect(
+            distinct.first().map(|(b, _)| b.ty.clone()),
+        ));
+    }
+    let accepted = |code: &StatusCode, body: &RawBody| {
+        *code == StatusCode::Code(202) && names_status_url(&body.ty, conventions)
+    };
+    match distinct.as_slice() {
+        [] => Ok(RawResponse::Empty),
+        [(body, _)] => {
+            let statuses = answers.iter().filter(|(_, b, _)| b.is_some());
+            if statuses.clone().all(|(code, _, _)| accepted(code, body)) {
+                return Ok(RawResponse::Accepted(body.accepted()));
+            }
+            Ok(as_list(&body.ty, conventions, params)
+                .unwrap_or_else(|| RawResponse::One(body.ty.clone())))
+        }
+        _ => {
+            let mut outcomes = Vec::with_capacity(answers.len());
+            for (code, body, at) in &answers {
+                let StatusCode::Code(status) = code else {
+                    return Err(at.err(
+                        "a range of statuses among success answers that differ by status: \
+                         each answer needs its own status to be told apart",
+                    ));
+                };
+                let outcome = match body {
+                    None => RawOutcome::Empty,
+                    Some(body) if accepted(code, body) => RawOutcome::Accepted(body.accepted()),
+                    Some(body) if as_list(&body.ty, conventions, params).is_some() => {
+                        return Err(at.err(
+                            "a list page among success answers that differ by status is not \
+                             supported",
+                        ))
+                    }
+                    Some(body) => RawOutcome::One(body.ty.clone()),
+                };
+                outcomes.push((*status, outcome));
+            }
+            Ok(RawResponse::Outcomes(outcomes))
+        }
+    }
 }
 
-/// `{<key>: [item], meta: {...}}` is a list page.
-fn as_list(ty: &RawTy) -> Option<RawResponse> {
+/// A success answer's body as read: its type and the component it was reached through.
+struct RawBody {
+    ty: RawTy,
+    component: Option<String>,
+}
+
+impl RawBody {
+    fn accepted(&self) -> AcceptedBody {
+        AcceptedBody {
+            ty: self.ty.clone(),
+            component: self.component.clone(),
+        }
+    }
+}
+
+/// Whether an object names where to poll it (the runtime's status URL member).
+fn names_status_url(ty: &RawTy, conventions: &Conventions<'_>) -> bool {
+    let Some(member) = conventions.operation_status_url else {
+        return false;
+    };
+    matches!(ty, RawTy::Object(fields) | RawTy::OpenObject { fields, .. }
+        if fields.iter().any(|f| f.wire == member))
+}
+
+/// `{<key>: [item], meta: {...}}` is a list page. It pages by token when its `meta` has the
+/// runtime's token member and the operation takes the runtime's token parameter in its query;
+/// otherwise by the `next_page_url` link.
+fn as_list(ty: &RawTy, conventions: &Conventions<'_>, params: &[RawParam]) -> Option<RawResponse> {
     let (RawTy::Object(fields) | RawTy::OpenObject { fields, .. }) = ty else {
         return None;
     };
-    if fields.len() != 2 || !fields.iter().any(|f| f.wire == "meta") {
+    if fields.len() != 2 {
         return None;
     }
+    let meta = fields.iter().find(|f| f.wire == "meta")?;
     let items = fields.iter().find(|f| f.wire != "meta")?;
-    match &items.ty {
-        RawTy::Array(item) => Some(RawResponse::List {
-            key: items.wire.clone(),
-            item: (**item).clone(),
-        }),
-        _ => None,
-    }
+    let RawTy::Array(item) = &items.ty else {
+        return None;
+    };
+    let meta_members = match &meta.ty {
+        RawTy::Object(members)
+        | RawTy::OpenObject {
+            fields: members, ..
+        } => members.as_slice(),
+        _ => &[],
+    };
+    let paging = conventions
+        .page_token
+        .filter(|token| meta_members.iter().any(|m| m.wire == token.member))
+        .filter(|token| {
+            params
+                .iter()
+                .any(|p| p.location == Location::Query && p.wire == token.parameter)
+        })
+        .map_or(Paging::Link, |token| Paging::Token {
+            parameter: token.parameter.to_string(),
+        });
+    Some(RawResponse::List {
+        key: items.wire.clone(),
+        item: (**item).clone(),
+        paging,
+    })
 }

@@ -3,8 +3,9 @@
 
 use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
+use crate::names::{camel, singular};
 use crate::prose::{and_list, said_once};
-use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
+use crate::raw::{Payload, RawField, RawOp, RawOutcome, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sides, Sink};
 use std::collections::BTreeMap;
 
@@ -20,6 +21,8 @@ pub(super) struct MergedOp {
     pub(super) resource: String,
     /// Raw path suffix (with param names) of one variant, for naming path params.
     pub(super) suffix: Vec<String>,
+    /// The operation-status endpoint (see [`RawOp::reports_operation`]).
+    pub(super) reports_operation: bool,
 }
 
 impl MergedOp {
@@ -36,6 +39,31 @@ fn variant(op: &RawOp) -> Variant {
     }
 }
 
+/// The resource an operation acts on, from its id without the verb: `ConversationByAccount`
+/// (of `ListConversationByAccount` on `/v2/Conversations`) is `Conversation`, because its path
+/// ends in that collection and a new word follows its name. Ids that only name the resource
+/// (`FetchConversation`), or whose name goes on past it (`ConversationMessage` on `/Messages`,
+/// `ConversationWithParticipants` on `/ConversationWithParticipants`), are kept whole.
+fn resource_name(op: &RawOp) -> String {
+    let (_, rest) = strip_verb(&op.id);
+    let collection = op
+        .suffix
+        .iter()
+        .rev()
+        .find(|s| !s.contains('{'))
+        .map(|s| camel(&singular(s)));
+    match collection {
+        Some(one)
+            if rest
+                .strip_prefix(one.as_str())
+                .is_some_and(|after| after.starts_with(|c: char| c.is_ascii_uppercase())) =>
+        {
+            one
+        }
+        _ => rest,
+    }
+}
+
 fn normalise(suffix: &[String]) -> Vec<String> {
     suffix.iter().map(|s| segment_key(s).into_owned()).collect()
 }
@@ -49,7 +77,7 @@ impl Builder {
             group.get_mut(op.side).push(op);
         }
         for (key, group) in groups {
-            let resource_of = |ops: &[RawOp]| ops.first().map(|o| strip_verb(&o.id).1);
+            let resource_of = |ops: &[RawOp]| ops.first().map(resource_name);
             let overlap = scope::similarity(&group);
             let in_both = !group.top.is_empty() && !group.item.is_empty();
             let paired = in_both && scope::is_pair(overlap);
@@ -121,7 +149,7 @@ impl Builder {
                 }
             } else {
                 for op in group.top.into_iter().chain(group.item) {
-                    let resource = strip_verb(&op.id).1;
+                    let resource = resource_name(&op);
                     merged.push(self.single(&resource, op));
                 }
             }
@@ -156,7 +184,23 @@ impl Builder {
         let side = op.side;
         let answer = format!("answer of `{}`", op.id);
         let earlier = format!("answers read before `{}`", op.id);
-        op.response.clone().map(|ty| match ty {
+        // Of answers that differ by status, only the first with a body is the resource's
+        // model; the others are types of their own (named for their status in `tree`).
+        let mut response = op.response.clone();
+        let mut others = Vec::new();
+        if let RawResponse::Outcomes(outcomes) = &mut response {
+            let mut seen_model = false;
+            for (status, outcome) in outcomes.iter_mut() {
+                if let RawOutcome::One(ty) = outcome {
+                    if seen_model {
+                        others.push((*status, ty.clone()));
+                        *outcome = RawOutcome::Empty;
+                    }
+                    seen_model = true;
+                }
+            }
+        }
+        let mut mapped = response.map(|ty| match ty {
             // A resource's own unknown keys are not kept (only nested objects keep theirs).
             RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => {
                 let fields: Vec<RawField> = fields
@@ -195,7 +239,15 @@ impl Builder {
                 Payload::ResourceModel
             }
             other => Payload::Other(other),
-        })
+        });
+        if let RawResponse::Outcomes(outcomes) = &mut mapped {
+            for (status, ty) in others {
+                if let Some((_, outcome)) = outcomes.iter_mut().find(|(s, _)| *s == status) {
+                    *outcome = RawOutcome::One(Payload::Other(ty));
+                }
+            }
+        }
+        mapped
     }
 
     fn single(&mut self, resource: &str, op: RawOp) -> MergedOp {
@@ -209,6 +261,7 @@ impl Builder {
             response,
             resource: resource.to_string(),
             suffix: op.suffix,
+            reports_operation: op.reports_operation,
         }
     }
 
@@ -268,6 +321,7 @@ impl Builder {
             body: top.body,
             response,
             resource: resource.to_string(),
+            reports_operation: top.reports_operation && item.reports_operation,
             suffix: top.suffix,
         }
     }

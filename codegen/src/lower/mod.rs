@@ -15,39 +15,41 @@ use crate::ir::*;
 use crate::load::Resolver;
 use crate::names::{camel, singular, snake};
 use crate::raw::RawField;
+use crate::Conventions;
 use merge::MergedOp;
 use openapiv3::{OpenAPI, ReferenceOr};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub use events::lower_events;
 
-const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Delete"];
+const VERBS: &[&str] = &["Create", "List", "Fetch", "Update", "Patch", "Delete"];
 
-/// Lower a parsed spec to the IR. `client_path_parameters`: see [`crate::Input`].
-pub fn lower(api: &OpenAPI, client_path_parameters: &[&str]) -> Result<Api> {
-    lower_api(api, client_path_parameters, None)
+/// Lower a parsed spec to the IR, recognising the runtime's [`Conventions`].
+pub fn lower(api: &OpenAPI, conventions: &Conventions<'_>) -> Result<Api> {
+    lower_api(api, conventions, None)
 }
 
 /// Lower the spec of a second API that is generated into a module of the crate and reached
 /// through `client.<entry>()` (see [`crate::generate_module`]): as [`lower`], but its handle
 /// types start with the entry's name in the singular (`MediaServiceHandle` for `media`, where
 /// `MediaList` already does), so that they read apart from the main API's (`ServiceHandle`).
-pub fn lower_module(api: &OpenAPI, client_path_parameters: &[&str], entry: &str) -> Result<Api> {
-    lower_api(api, client_path_parameters, Some(&camel(&singular(entry))))
+pub fn lower_module(api: &OpenAPI, conventions: &Conventions<'_>, entry: &str) -> Result<Api> {
+    lower_api(api, conventions, Some(&camel(&singular(entry))))
 }
 
 fn lower_api(
     api: &OpenAPI,
-    client_path_parameters: &[&str],
+    conventions: &Conventions<'_>,
     handle_prefix: Option<&str>,
 ) -> Result<Api> {
+    let client_path_parameters = conventions.client_path_parameters;
     let resolver = Resolver::new(api);
     let extract::Extracted {
         prefix,
         scope_pair,
         implied_parent,
         ops,
-    } = extract::extract(api, &resolver)?;
+    } = extract::extract(api, &resolver, conventions)?;
     // A parent is implied (its resources reached straight from the client) only when the
     // client can supply its parameter: an accessor must never depend on a value nobody has.
     let implied_parent =
@@ -112,10 +114,14 @@ fn lower_api(
             })
             .unwrap_or_default(),
         handle_prefix: handle_prefix.map(String::from),
+        idempotency_key_header: conventions.idempotency_key_header.map(String::from),
         ..Builder::default()
     };
     b.pair_and_merge(ops);
-    let root = b.build_tree(scope_pair.as_ref().map(|p| p.handle.as_str()));
+    let mut root = b.build_tree(scope_pair.as_ref().map(|p| p.handle.as_str()));
+    if let Some(state) = b.operation_state.clone() {
+        tree::set_operation_state(&mut root, &state);
+    }
     let sorted = |mut d: Vec<Drift>| {
         d.sort();
         d.dedup();
@@ -346,6 +352,10 @@ struct Builder {
     scope_names: ScopeNames,
     /// The words that name a scope in summaries (see [`crate::prose::said_once`]).
     scope_vocabulary: BTreeSet<String>,
+    /// The runtime's idempotency key header (`Conventions::idempotency_key_header`).
+    idempotency_key_header: Option<String>,
+    /// The answer type of the spec's operation-status endpoint, once met.
+    operation_state: Option<Ty>,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

@@ -422,6 +422,11 @@ fn union_ty<'a>(
                     continue;
                 }
                 v.tag_value = one_value_enum(&v.ty, &d.property_name).or(v.component.clone());
+                if v.tag_value.is_none() && alternatives.len() == 1 {
+                    // One alternative whose tag value the spec does not state: there is nothing
+                    // to tell apart, so it is that alternative, its tag an ordinary field.
+                    return Ok(variants.remove(0).ty);
+                }
                 if v.tag_value.is_none() {
                     return Err(at.join(i).err(format!(
                         "an inline alternative needs a one-value enum `{}` to be told apart by the \

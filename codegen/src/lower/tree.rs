@@ -4,7 +4,7 @@ use super::merge::MergedOp;
 use super::{strip_verb, Builder};
 use crate::ir::*;
 use crate::names::{bare, camel, compound, header_words, singular, snake};
-use crate::raw::RawResponse;
+use crate::raw::{AcceptedBody, Payload, RawOutcome, RawResponse};
 
 impl Builder {
     /// A handle type name no other handle has: `base`, in a module's API (see
@@ -225,11 +225,52 @@ impl Builder {
             RawResponse::Redirect(t) => {
                 ResponseKind::Redirect(t.map(|t| self.response_ty(&m.resource, &t)))
             }
-            RawResponse::List { key, item } => ResponseKind::List {
+            RawResponse::List { key, item, paging } => ResponseKind::List {
                 item: self.response_ty(&m.resource, &item),
                 key,
+                paging,
             },
+            RawResponse::Accepted(body) => {
+                ResponseKind::Operation(self.long_running(&m.resource, &body))
+            }
+            RawResponse::Outcomes(outcomes) => ResponseKind::Outcomes(
+                outcomes
+                    .into_iter()
+                    .map(|(status, o)| {
+                        let variant = outcome_variant(status);
+                        let body = match o {
+                            RawOutcome::Empty => OutcomeBody::Empty,
+                            RawOutcome::One(Payload::ResourceModel) => {
+                                OutcomeBody::One(Ty::Model(m.resource.clone()))
+                            }
+                            // Not the resource: a type named for the resource and the status.
+                            RawOutcome::One(Payload::Other(t)) => OutcomeBody::One(self.ty(
+                                &t,
+                                &format!("{}{variant}", m.resource),
+                                "",
+                            )),
+                            RawOutcome::Accepted(body) => {
+                                OutcomeBody::Operation(self.long_running(&m.resource, &body))
+                            }
+                        };
+                        Outcome {
+                            status,
+                            variant,
+                            body,
+                        }
+                    })
+                    .collect(),
+            ),
         };
+        if let (true, ResponseKind::One(ty)) = (m.reports_operation, &response) {
+            self.operation_state.get_or_insert_with(|| ty.clone());
+        }
+        let idempotency_key = self.idempotency_key_header.as_deref().and_then(|header| {
+            params
+                .iter()
+                .find(|p| p.location == Location::Header && p.wire.eq_ignore_ascii_case(header))
+                .map(|p| p.wire.clone())
+        });
         Operation {
             method: m.method,
             name,
@@ -239,6 +280,7 @@ impl Builder {
             params,
             body: m.body,
             response,
+            idempotency_key,
         }
     }
 }
@@ -300,4 +342,61 @@ fn header_name_source<'a>(
 fn starts_with_word(name: &str, prefix: &str) -> bool {
     name.strip_prefix(prefix)
         .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase()))
+}
+
+/// The enum variant of a success status: its reason phrase where it has a common one.
+fn outcome_variant(status: u16) -> String {
+    match status {
+        200 => "Ok".to_string(),
+        201 => "Created".to_string(),
+        202 => "Accepted".to_string(),
+        204 => "NoContent".to_string(),
+        other => format!("Status{other}"),
+    }
+}
+
+impl Builder {
+    /// The type of an accepted operation's answer: named for the component it was reached
+    /// through (its dotted prefix dropped: `conversations.v2.operation_accepted` gives
+    /// `OperationAccepted`), else `<Resource>Accepted`.
+    fn accepted_ty(&mut self, resource: &str, body: &AcceptedBody) -> Ty {
+        let name = body
+            .component
+            .as_deref()
+            .and_then(|c| c.rsplit('.').next())
+            .map(camel)
+            .unwrap_or_else(|| format!("{resource}Accepted"));
+        self.ty(&body.ty, &name, "")
+    }
+
+    /// A long-running operation's types; its state is the accepted type until
+    /// [`set_operation_state`] has seen the whole tree.
+    fn long_running(&mut self, resource: &str, body: &AcceptedBody) -> LongRunning {
+        let accepted = self.accepted_ty(resource, body);
+        LongRunning {
+            state: accepted.clone(),
+            accepted,
+        }
+    }
+}
+
+/// Every long-running operation's state becomes `state`: the answer of the spec's
+/// operation-status endpoint, found once the whole tree is built.
+pub(super) fn set_operation_state(node: &mut Node, state: &Ty) {
+    for op in &mut node.ops {
+        match &mut op.response {
+            ResponseKind::Operation(lr) => lr.state = state.clone(),
+            ResponseKind::Outcomes(outcomes) => {
+                for o in outcomes {
+                    if let OutcomeBody::Operation(lr) = &mut o.body {
+                        lr.state = state.clone();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for child in &mut node.children {
+        set_operation_state(child, state);
+    }
 }

@@ -91,9 +91,26 @@ impl Builder {
 
     /// Register a union (`oneOf` / `anyOf`) under `name`, with a model or type per alternative.
     fn define_union(&mut self, name: &str, doc: &str, raw: &RawUnion) -> String {
-        if self.unions.contains_key(name) {
-            return name.to_string();
+        // A union of this name with other alternatives (a request's `content` beside the
+        // answer's, say) is another type: it takes the first free numbered name.
+        let same = |u: &Union| {
+            u.tag == raw.tag
+                && u.variants.len() == raw.variants.len()
+                && u.variants
+                    .iter()
+                    .zip(&raw.variants)
+                    .all(|(a, b)| a.shape == shape(&b.ty) && a.tag_value == b.tag_value)
+        };
+        let mut owned = name.to_string();
+        let mut n = 2;
+        while let Some(existing) = self.unions.get(&owned) {
+            if same(existing) {
+                return owned;
+            }
+            owned = format!("{name}{n}");
+            n += 1;
         }
+        let name = owned.as_str();
         self.in_progress.push(name.to_string());
         let names = variant_names(name, raw);
         let mut variants = Vec::with_capacity(raw.variants.len());
@@ -121,6 +138,33 @@ impl Builder {
         name.to_string()
     }
 
+    /// The name for an object of `fields` used as `ctx`: `ctx` unless a model of that name
+    /// already has other fields (a request body's `participants` beside the answer's, say),
+    /// then `ctx` with the first number that is free or names a model of these same fields.
+    fn object_name(&self, ctx: &str, fields: &[RawField]) -> String {
+        let same = |model: &Model| {
+            model.fields.len() == fields.len()
+                && model
+                    .fields
+                    .iter()
+                    .zip(fields)
+                    .all(|(m, f)| m.wire == f.wire && m.optional == (f.nullable || !f.required))
+        };
+        let taken = |name: &str| self.unions.contains_key(name) || self.enums.contains_key(name);
+        let mut name = ctx.to_string();
+        let mut n = 2;
+        loop {
+            match self.models.get(&name) {
+                Some(model) if same(model) => return name,
+                // Free, or a model being defined right now: the one asking (a recursive shape).
+                None if !taken(&name) || self.in_progress.contains(&name) => return name,
+                _ => {}
+            }
+            name = format!("{ctx}{n}");
+            n += 1;
+        }
+    }
+
     /// The Rust type of a raw type; enums and nested objects are named `ctx`.
     pub(super) fn ty(&mut self, raw: &RawTy, ctx: &str, doc: &str) -> Ty {
         match raw {
@@ -140,20 +184,24 @@ impl Builder {
             RawTy::Array(item) => Ty::Array(Box::new(self.ty(item, ctx, doc))),
             RawTy::Enum(values) => Ty::Enum(self.define_enum(ctx, doc, values)),
             RawTy::Object(fields) => {
-                if !self.models.contains_key(ctx) {
-                    self.define_model(ctx, doc, fields);
+                let name = self.object_name(ctx, fields);
+                if !self.models.contains_key(&name) {
+                    self.define_model(&name, doc, fields);
                 }
-                Ty::Model(ctx.to_string())
+                Ty::Model(name)
             }
             RawTy::OpenObject { name, fields } => {
-                let ctx = name.as_deref().unwrap_or(ctx);
-                if !self.models.contains_key(ctx) {
-                    self.define_model(ctx, doc, fields);
-                    if let Some(model) = self.models.get_mut(ctx) {
+                let name = match name {
+                    Some(component) => component.clone(),
+                    None => self.object_name(ctx, fields),
+                };
+                if !self.models.contains_key(&name) {
+                    self.define_model(&name, doc, fields);
+                    if let Some(model) = self.models.get_mut(&name) {
                         model.keeps_unknown_keys = true;
                     }
                 }
-                Ty::Model(ctx.to_string())
+                Ty::Model(name)
             }
             RawTy::Union(u) => Ty::Union(self.define_union(ctx, doc, u)),
             RawTy::Named { component, ty } => {

@@ -134,8 +134,8 @@ impl<S: ::twilio_runtime::support::Scope> ListConversationMessage<S> {
         self
     }
 
-    /// Every item of every page, fetching the next page only when the previous
-    /// one is used up (follows `meta.next_page_url` as `next_page()` does).
+    /// Every item of every page, fetching the next page only when the previous one is used up
+    /// (follows `meta.next_page_url` as `next_page()` does).
     pub fn stream(
         self,
     ) -> impl ::twilio_runtime::support::Stream<

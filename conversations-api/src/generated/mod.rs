@@ -153,3 +153,5 @@ pub use self::root::{Client, ClientBuilder};
 pub use self::root::BASE_URL;
 /// Generated from spec/media_v1.yaml: reached through `client.media()`.
 pub mod media;
+/// Generated from spec/conversations_v2.yaml: reached through `client.v2()`.
+pub mod v2;

@@ -2,7 +2,7 @@
 //! own examples against Prism serving `spec/conversations_v1.yaml`; the same suite against the
 //! emulator behind Prism's validating proxy (of `spec/`, and of Twilio's published spec when it
 //! is given); then the JSON bodies of each fixture with a Prism
-//! driver, then the Media Content Service (`media`).
+//! driver, then the Media Content Service (`media`), then Conversations v2 (`v2`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,6 +13,7 @@ use super::fixtures::dependency_profile;
 use super::media::media_conformance;
 use super::prism::{prism_installed, Prism, Server};
 use super::steps::{have, step};
+use super::v2::v2_conformance;
 
 /// Run the conformance suite as a step: its output echoed, and its last summary line
 /// (`conformance: N/103 operations, ...`) repeated on the step's closing line.
@@ -109,6 +110,8 @@ pub(super) fn conformance(root: &Path, cargo: &str, reference: Option<&Path>) ->
             "conformance",
             "--bin",
             "conformance_media",
+            "--bin",
+            "conformance_v2",
         ]),
     ) || !step(
         "build the emulator",
@@ -157,6 +160,7 @@ pub(super) fn conformance(root: &Path, cargo: &str, reference: Option<&Path>) ->
         && reference.is_none_or(|r| against_emulator_on_reference(root, cargo, r))
         && json_fixtures_against_prism(root, cargo)
         && media_conformance(root, cargo)
+        && v2_conformance(root, cargo)
 }
 
 /// Step 5, emulator part: the conformance suite against the emulator, with Prism in front of it
