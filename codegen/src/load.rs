@@ -7,6 +7,15 @@ mod split;
 
 /// Parse spec text. YAML is a superset of JSON, so both are accepted.
 pub fn parse(text: &str) -> Result<OpenAPI> {
+    // A JSON document is read as JSON first: YAML's parser refuses what JSON allows, such as
+    // a character outside the BMP written as a surrogate pair (`\ud83d\udc4d`, in Twilio's
+    // api_v2010 examples). A JSON document that does not parse goes the YAML way below, whose
+    // errors name the pointer of what is wrong.
+    if text.trim_start().starts_with('{') {
+        if let Ok(api) = serde_json::from_str::<OpenAPI>(text) {
+            return check_version(api);
+        }
+    }
     // A large block-style spec is parsed in runs on every core (see `split`); anything else,
     // or a spec that does not parse, the usual way.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -153,7 +153,7 @@ fn one_of_next_to_properties_or_all_of_is_refused() {
         "{$ref: '#/components/schemas/U'}",
         "    U:\n      type: object\n      properties: {sid: {type: string}}\n      oneOf: [{type: object}, {type: string}]\n",
     ));
-    assert_eq!(e.pointer, "/components/schemas/U/properties", "{e}");
+    assert_eq!(e.pointer, "/components/schemas/U/properties/sid", "{e}");
     let e = err(&with_response_schema(
         "{$ref: '#/components/schemas/U'}",
         "    U:\n      type: object\n      allOf: [{type: object}]\n      oneOf: [{type: object}, {type: string}]\n",
@@ -412,4 +412,35 @@ fn property_aliases() {
             && models.contains(r#"#[serde(alias = "fileName")]"#),
         "{models}"
     );
+}
+
+/// JSON allows a character outside the BMP as a surrogate pair escape, which YAML's parser
+/// refuses; a JSON spec is read as JSON (Twilio's api_v2010 examples have such escapes).
+#[test]
+fn a_json_spec_with_surrogate_pair_escapes_is_read_as_json() {
+    let spec = r#"{"openapi": "3.0.1", "info": {"title": "t", "version": "1"},
+        "servers": [{"url": "https://x.test"}],
+        "paths": {"/v1/A": {"get": {"operationId": "FetchA",
+            "description": "Says hello \ud83d\udc4d",
+            "responses": {"204": {"description": "ok"}}}}}}"#;
+    let g = codegen::generate(spec, "a.json").expect("JSON with a surrogate pair generates");
+    assert_eq!(g.summary.operations, 1);
+    // The same escape in a YAML quoted scalar is refused by YAML, naming where.
+    let yaml = format!("{HEAD}paths:\n  /v1/A:\n    get:\n      operationId: FetchA\n      description: \"Says hello \\ud83d\\udc4d\"\n      responses:\n        '204': {{description: ok}}\n");
+    let e = err(&yaml);
+    assert!(e.message.contains("not a valid OpenAPI"), "{e}");
+}
+
+/// A property beside `oneOf` that every alternative declares anyway (the discriminator's, as
+/// Twilio's intelligence_v3 writes it) adds nothing and is accepted; a part of `allOf` that is
+/// only prose constrains nothing, so `allOf: [string, {description}]` is a string.
+#[test]
+fn what_adds_nothing_beside_a_composition_is_accepted() {
+    let ok = with_response_schema(
+        "{$ref: '#/components/schemas/U'}",
+        "    U:\n      type: object\n      properties: {kind: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]\n      discriminator: {propertyName: kind, mapping: {A: '#/components/schemas/A', B: '#/components/schemas/B'}}\n    A: {type: object, properties: {kind: {type: string}, a: {allOf: [{type: string, pattern: '^a'}, {description: the a}]}}}\n    B: {type: object, properties: {kind: {type: string}, b: {type: integer}}}\n",
+    );
+    let g = codegen::generate(&ok, "ok.yaml").expect("generates");
+    let models = &g.files["models.rs"];
+    assert!(models.contains("pub a: Option<String>"), "{models}");
 }

@@ -269,22 +269,64 @@ fn composition<'a>(
             all_of_ty(r, &any.all_of, own, at, depth).map(Some)
         }
         [one] => {
-            if !any.properties.is_empty() {
-                return Err(at.join("properties").err(format!(
-                    "properties next to {one} are not supported (put them into each alternative)"
-                )));
-            }
             let alternatives = if *one == "oneOf" {
                 &any.one_of
             } else {
                 &any.any_of
             };
-            union_ty(r, s, alternatives, at, one, depth).map(Some)
+            let ty = union_ty(r, s, alternatives, at, one, depth)?;
+            // Properties beside the alternatives apply to each of them. When every alternative
+            // declares them already (the discriminator's own property, as Twilio writes it),
+            // they add nothing; otherwise they would have to be merged into each.
+            let declared_by_all = |name: &str| match &ty {
+                RawTy::Union(u) => u.variants.iter().all(|v| declares(&v.ty, name)),
+                other => declares(other, name),
+            };
+            if let Some(name) = any.properties.keys().find(|n| !declared_by_all(n)) {
+                return Err(at.join("properties").join(name).err(format!(
+                    "a property next to {one} that not every alternative declares is not \
+                     supported (put it into each alternative)"
+                )));
+            }
+            Ok(Some(ty))
         }
         several => Err(at.err(format!(
             "{} in one schema are not supported together",
             several.join(" and ")
         ))),
+    }
+}
+
+/// Whether a schema says nothing but prose: no type, no properties, no composition, no
+/// constraint a value could fail.
+fn is_prose_only(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            any.typ.is_none()
+                && any.properties.is_empty()
+                && any.items.is_none()
+                && any.additional_properties.is_none()
+                && any.one_of.is_empty()
+                && any.any_of.is_empty()
+                && any.all_of.is_empty()
+                && any.not.is_none()
+                && any.enumeration.is_empty()
+                && any.format.is_none()
+                && any.pattern.is_none()
+                && any.required.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// Whether an object type declares a property `name`.
+fn declares(ty: &RawTy, name: &str) -> bool {
+    match ty {
+        RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => {
+            fields.iter().any(|f| f.wire == name)
+        }
+        RawTy::Named { ty, .. } => declares(ty, name),
+        _ => false,
     }
 }
 
@@ -305,6 +347,21 @@ fn all_of_ty<'a>(
     if parts.len() == 1 && own.is_none() {
         let (inner, iat) = r.schema(&parts[0], &list_at.join(0))?;
         return lower_schema(r, inner, &iat, depth + 1);
+    }
+    // Parts that only say something in prose (a `description`, an `example`) constrain
+    // nothing; with one part left that does, the schema is that part, whatever its type
+    // (Twilio writes `allOf: [{type: string, pattern: ...}, {description: ...}]`).
+    if own.is_none() {
+        let mut typed = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let (inner, iat) = r.schema(part, &list_at.join(i))?;
+            if !is_prose_only(inner) {
+                typed.push((inner, iat));
+            }
+        }
+        if let [(inner, iat)] = typed.as_slice() {
+            return lower_schema(r, inner, iat, depth + 1);
+        }
     }
     let mut fields: Vec<RawField> = Vec::new();
     let mut add = |part_fields: Vec<RawField>, part_at: &Ptr| -> Result<()> {
