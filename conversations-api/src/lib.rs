@@ -69,6 +69,11 @@
 //! What is Conversations' own is written here: the webhook receiver ([`WebhookReceiver`],
 //! [`webhook_response`], `axum_webhook`), [`AccessToken`]s for the SDKs, and the media helpers
 //! ([`MediaFile`], `client.send_media_message(..)`).
+//!
+//! Conversations v2 (configurations, conversations, participants, communications) is the
+//! [`v2`] module, reached as `client.v2()`: its lists page by token behind the same [`Page`],
+//! its slow writes answer with a [`LongRunning`] operation to [`wait`](LongRunning::wait) for,
+//! and those writes carry an idempotency key, so they are retried like reads.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

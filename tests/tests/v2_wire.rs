@@ -405,3 +405,34 @@ async fn a_write_without_a_key_is_still_never_repeated_after_a_5xx() {
     assert_eq!(server.request_count(), 1);
     assert_eq!(server.requests()[0].header("idempotency-key"), None);
 }
+
+#[tokio::test]
+async fn the_first_poll_waits_for_the_accepted_answers_retry_after() {
+    let server = MockServer::sequence(vec![
+        accepted(OP).header("Retry-After", "1"),
+        operation_state(OP, "COMPLETED"),
+    ])
+    .await;
+    let op = client(&server, RetryPolicy::none())
+        .v2()
+        .conversation("conv_conversation_00000000000000000000000001")
+        .delete()
+        .send()
+        .await
+        .expect("accepted");
+    let started = std::time::Instant::now();
+    let done = op
+        .wait_with(
+            PollPolicy::within(Duration::from_secs(10)).first_interval(Duration::from_millis(1)),
+        )
+        .await
+        .expect("completed");
+    assert_eq!(done.status, Some(OperationStatus::Completed));
+    // Behaviour, not speed: the one-second pause the API asked for was kept.
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.request_count(), 2, "one delete, one poll");
+}

@@ -47,6 +47,9 @@ pub struct LongRunning<A, S> {
     /// answer named no status URL. Boxed: a request is large, and an operation often sits in
     /// an enum of outcomes beside small answers.
     poll: Option<Box<(Request, String)>>,
+    /// The accepted answer's `Retry-After`: how long the API asks to be left alone before the
+    /// first poll.
+    first_pause: Option<Duration>,
     _state: std::marker::PhantomData<fn() -> S>,
 }
 
@@ -112,6 +115,7 @@ impl<A, S> LongRunning<A, S> {
         LongRunning {
             accepted,
             poll: status_url.map(|url| Box::new((origin.status_request(), url))),
+            first_pause: answer.retry_after,
             _state: std::marker::PhantomData,
         }
     }
@@ -135,10 +139,14 @@ impl<A, S: DeserializeOwned> LongRunning<A, S> {
         self.wait_with(PollPolicy::within(within)).await
     }
 
-    /// [`wait`](Self::wait) with the pauses between polls set by `policy`.
+    /// [`wait`](Self::wait) with the pauses between polls set by `policy`. When the accepted
+    /// answer carried a `Retry-After` that fits in the bound, the first poll waits for it.
     pub async fn wait_with(&self, policy: PollPolicy) -> Result<S, Error> {
         let started = Instant::now();
         let mut pause = policy.first_interval;
+        if let Some(first) = self.first_pause.filter(|d| *d <= policy.within) {
+            tokio::time::sleep(first).await;
+        }
         loop {
             let (answer, value) = self.poll_answer().await?;
             let state = state_of(&answer.body);

@@ -35,16 +35,15 @@
 //! See docs/conformance.md.
 //!
 //! This file reads the arguments and runs the steps in order; `steps` runs one command as a
-//! step, `fixtures` is step 4, `conformance` and `media` are step 5, `prism` holds the server
+//! step, `fixtures` is step 4, `conformance` and `own_prism` (media, v2) are step 5, `prism` holds the server
 //! processes they start (Prism, the emulator).
 
 mod conformance;
 pub(crate) mod fixtures;
-mod media;
+mod own_prism;
 mod prism;
 mod prism_reference;
 mod steps;
-mod v2;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};

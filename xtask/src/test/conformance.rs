@@ -10,10 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use super::fixtures::dependency_profile;
-use super::media::media_conformance;
+use super::own_prism;
 use super::prism::{prism_installed, Prism, Server};
 use super::steps::{have, step};
-use super::v2::v2_conformance;
 
 /// Run the conformance suite as a step: its output echoed, and its last summary line
 /// (`conformance: N/103 operations, ...`) repeated on the step's closing line.
@@ -159,8 +158,8 @@ pub(super) fn conformance(root: &Path, cargo: &str, reference: Option<&Path>) ->
     ok && against_emulator(root, cargo, Path::new("spec/conversations_v1.yaml"))
         && reference.is_none_or(|r| against_emulator_on_reference(root, cargo, r))
         && json_fixtures_against_prism(root, cargo)
-        && media_conformance(root, cargo)
-        && v2_conformance(root, cargo)
+        && own_prism::run(root, cargo, &own_prism::MEDIA)
+        && own_prism::run(root, cargo, &own_prism::V2)
 }
 
 /// Step 5, emulator part: the conformance suite against the emulator, with Prism in front of it
