@@ -1,11 +1,12 @@
 //! Spec -> IR in three stages: `extract` reads every operation's facts (with `schema` for
-//! types), `merge` pairs the two scopes of each path (see [`crate::scope`]) and `tree` builds
-//! the resource tree and gives everything its Rust name (`types` for models and enums). An
-//! events spec is lowered by [`lower_events`].
+//! types and `response` for what it answers), `merge` pairs the two scopes of each path (see
+//! [`crate::scope`]) and `tree` builds the resource tree and gives everything its Rust name
+//! (`types` for models and enums). An events spec is lowered by [`lower_events`].
 
 mod events;
 mod extract;
 mod merge;
+mod response;
 mod schema;
 mod tree;
 mod types;
