@@ -219,3 +219,50 @@ fn generated_code_calls_the_runtime_for_each_style() {
         "no events spec, no events.rs"
     );
 }
+
+/// A request body's nested object named like one of the answer's, with other fields, is a type
+/// of its own, `<name>Input`; it does not silently take the answer's type (Prism refused
+/// Conversations v2's `CreateConversationWithConfig` body until this held).
+#[test]
+fn a_request_type_that_differs_from_the_answers_is_named_input() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Things, version: '2'}
+servers: [{url: 'https://things.example.test'}]
+paths:
+  /v2/Things:
+    post:
+      operationId: CreateThing
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                parts: {type: array, items: {type: object, properties: {label: {type: string}}}}
+      responses:
+        '201':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id]
+                properties:
+                  id: {type: string}
+                  parts:
+                    type: array
+                    items: {type: object, required: [id], properties: {id: {type: string}, label: {type: string}}}
+"#;
+    let g = codegen::generate(spec, "things.yaml").unwrap();
+    let all: String = g.files.values().cloned().collect();
+    assert!(all.contains("pub struct ThingParts {"), "the answer's type");
+    assert!(
+        all.contains("pub struct ThingPartsInput {"),
+        "the request's type"
+    );
+    assert!(
+        all.contains("pub fn parts(mut self, value: Vec<ThingPartsInput>)"),
+        "the builder takes the request's type"
+    );
+}

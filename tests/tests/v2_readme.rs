@@ -11,10 +11,11 @@ use conversations_api::v2::{
     CommunicationContent, ConfigurationConversationGroupingType as Grouping, TextContent,
 };
 use conversations_api::v2::{
-    CommunicationRecipients2 as Recipient, CommunicationRecipients2Channel,
+    CommunicationRecipientsInput as Recipient, CommunicationRecipientsInputChannel,
 };
 use conversations_api::v2::{
-    ConversationParticipants2 as NewParticipant, ConversationParticipants2Addresses as NewAddress,
+    ConversationParticipantsInput as NewParticipant,
+    ConversationParticipantsInputAddresses as NewAddress,
 };
 use futures::TryStreamExt;
 use std::time::Duration;
@@ -70,7 +71,7 @@ async fn v2_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
     };
     let to = Recipient {
         address: "+18005550100".into(),
-        channel: Some(CommunicationRecipients2Channel::Sms),
+        channel: Some(CommunicationRecipientsInputChannel::Sms),
         ..Default::default()
     };
     chat.communications()

@@ -357,6 +357,9 @@ struct Builder {
     idempotency_key_header: Option<String>,
     /// The answer type of the spec's operation-status endpoint, once met.
     operation_state: Option<Ty>,
+    /// Types being named are part of a request body: a name an answer's type already holds
+    /// (with other fields) becomes `<name>Input` rather than `<name>2`.
+    naming_input: bool,
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

@@ -205,8 +205,11 @@ impl Builder {
                 // Nothing is defined, so no name is read.
                 _ => (p.wire.as_str(), m.resource.clone()),
             };
+            let in_body = matches!(p.location, Location::Json | Location::JsonWhole);
+            self.naming_input = in_body;
             let ty = self.param_ty(&p.ty, p.location, &ctx, &p.doc);
-            if matches!(p.location, Location::Json | Location::JsonWhole) {
+            self.naming_input = false;
+            if in_body {
                 self.mark_input(&ty);
             }
             params.push(Param {

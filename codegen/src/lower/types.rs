@@ -92,7 +92,7 @@ impl Builder {
     /// Register a union (`oneOf` / `anyOf`) under `name`, with a model or type per alternative.
     fn define_union(&mut self, name: &str, doc: &str, raw: &RawUnion) -> String {
         // A union of this name with other alternatives (a request's `content` beside the
-        // answer's, say) is another type: it takes the first free numbered name.
+        // answer's, say) is another type: it takes the first free name of `other_names`.
         let same = |u: &Union| {
             u.tag == raw.tag
                 && u.variants.len() == raw.variants.len()
@@ -101,14 +101,13 @@ impl Builder {
                     .zip(&raw.variants)
                     .all(|(a, b)| a.shape == shape(&b.ty) && a.tag_value == b.tag_value)
         };
-        let mut owned = name.to_string();
-        let mut n = 2;
-        while let Some(existing) = self.unions.get(&owned) {
-            if same(existing) {
-                return owned;
-            }
-            owned = format!("{name}{n}");
-            n += 1;
+        // `other_names` never ends, so one fits.
+        let owned = self
+            .other_names(name)
+            .find(|candidate| !matches!(self.unions.get(candidate), Some(u) if !same(u)))
+            .unwrap_or_else(|| name.to_string());
+        if self.unions.contains_key(&owned) {
+            return owned;
         }
         let name = owned.as_str();
         self.in_progress.push(name.to_string());
@@ -140,7 +139,8 @@ impl Builder {
 
     /// The name for an object of `fields` used as `ctx`: `ctx` unless a model of that name
     /// already has other fields (a request body's `participants` beside the answer's, say),
-    /// then `ctx` with the first number that is free or names a model of these same fields.
+    /// then the first of [`Builder::other_names`] that is free or names a model of these same
+    /// fields.
     fn object_name(&self, ctx: &str, fields: &[RawField]) -> String {
         let same = |model: &Model| {
             model.fields.len() == fields.len()
@@ -151,18 +151,30 @@ impl Builder {
                     .all(|(m, f)| m.wire == f.wire && m.optional == (f.nullable || !f.required))
         };
         let taken = |name: &str| self.unions.contains_key(name) || self.enums.contains_key(name);
-        let mut name = ctx.to_string();
-        let mut n = 2;
-        loop {
-            match self.models.get(&name) {
-                Some(model) if same(model) => return name,
-                // Free, or a model being defined right now: the one asking (a recursive shape).
-                None if !taken(&name) || self.in_progress.contains(&name) => return name,
-                _ => {}
-            }
-            name = format!("{ctx}{n}");
-            n += 1;
-        }
+        // Free, or a model being defined right now: the one asking (a recursive shape).
+        let fits = |name: &String| match self.models.get(name) {
+            Some(model) => same(model),
+            None => !taken(name) || self.in_progress.contains(name),
+        };
+        // `other_names` never ends, so one fits.
+        self.other_names(ctx)
+            .find(fits)
+            .unwrap_or_else(|| ctx.to_string())
+    }
+
+    /// `ctx`, then the names to try when a type of another shape holds it: `<ctx>Input`,
+    /// `<ctx>Input2`, ... in a request body, `<ctx>2`, `<ctx>3`, ... elsewhere.
+    fn other_names(&self, ctx: &str) -> impl Iterator<Item = String> + '_ {
+        let stem = if self.naming_input {
+            format!("{ctx}Input")
+        } else {
+            ctx.to_string()
+        };
+        let input = self.naming_input.then(|| stem.clone());
+        let numbered = (2..).map(move |n| format!("{stem}{n}"));
+        std::iter::once(ctx.to_string())
+            .chain(input)
+            .chain(numbered)
     }
 
     /// The Rust type of a raw type; enums and nested objects are named `ctx`.

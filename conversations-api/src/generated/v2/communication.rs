@@ -45,7 +45,7 @@ impl V2CommunicationList {
         &self,
         author: CommunicationAuthor,
         content: CommunicationContent,
-        recipients: Vec<CommunicationRecipients2>,
+        recipients: Vec<CommunicationRecipientsInput>,
     ) -> CreateCommunicationInConversation {
         let mut req = self
             .node

@@ -61,57 +61,6 @@ impl CommunicationAuthorChannel {
 /// decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CommunicationRecipients2Channel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl CommunicationRecipients2Channel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(CommunicationRecipients2Channel);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum CommunicationRecipientsChannel {
     /// `VOICE`
     Voice,
@@ -210,6 +159,57 @@ impl CommunicationRecipientsDeliveryStatus {
     }
 }
 ::twilio_runtime::support::impl_string_enum!(CommunicationRecipientsDeliveryStatus);
+
+/// A communication channel.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CommunicationRecipientsInputChannel {
+    /// `VOICE`
+    Voice,
+    /// `SMS`
+    Sms,
+    /// `RCS`
+    Rcs,
+    /// `WHATSAPP`
+    Whatsapp,
+    /// `CHAT`
+    Chat,
+    /// `VIDEO`
+    Video,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl CommunicationRecipientsInputChannel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Voice => "VOICE",
+            Self::Sms => "SMS",
+            Self::Rcs => "RCS",
+            Self::Whatsapp => "WHATSAPP",
+            Self::Chat => "CHAT",
+            Self::Video => "VIDEO",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "VOICE" => Self::Voice,
+            "SMS" => Self::Sms,
+            "RCS" => Self::Rcs,
+            "WHATSAPP" => Self::Whatsapp,
+            "CHAT" => Self::Chat,
+            "VIDEO" => Self::Video,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+::twilio_runtime::support::impl_string_enum!(CommunicationRecipientsInputChannel);
 
 /// How communications are sorted into conversations. `GROUP_BY_PROFILE`: one conversation per
 /// customer profile of the memory store (looked up, or created, for `CUSTOMER` participants),
@@ -436,43 +436,6 @@ impl ConversationActionStatus {
 }
 ::twilio_runtime::support::impl_string_enum!(ConversationActionStatus);
 
-/// HTTP method of the webhook request; `POST` unless set.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationConfiguration3StatusCallbacksMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationConfiguration3StatusCallbacksMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Get => "GET",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POST" => Self::Post,
-            "GET" => Self::Get,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(
-    ConversationConfiguration3StatusCallbacksMethod
-);
-
 /// How communications are sorted into conversations. `GROUP_BY_PROFILE`: one conversation per
 /// customer profile of the memory store (looked up, or created, for `CUSTOMER` participants),
 /// whatever the address or channel. `GROUP_BY_PARTICIPANT_ADDRESSES`: one conversation per set of
@@ -529,6 +492,43 @@ impl ConversationConfigurationConversationGroupingType {
 /// decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+pub enum ConversationConfigurationInput2StatusCallbacksMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl ConversationConfigurationInput2StatusCallbacksMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Post => "POST",
+            Self::Get => "GET",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "POST" => Self::Post,
+            "GET" => Self::Get,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+::twilio_runtime::support::impl_string_enum!(
+    ConversationConfigurationInput2StatusCallbacksMethod
+);
+
+/// HTTP method of the webhook request; `POST` unless set.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ConversationConfigurationStatusCallbacksMethod {
     /// `POST`
     Post,
@@ -559,104 +559,6 @@ impl ConversationConfigurationStatusCallbacksMethod {
 ::twilio_runtime::support::impl_string_enum!(
     ConversationConfigurationStatusCallbacksMethod
 );
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipants2AddressesChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipants2AddressesChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationParticipants2AddressesChannel);
-
-/// The role a participant plays.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipants2Type {
-    /// `HUMAN_AGENT`
-    HumanAgent,
-    /// `CUSTOMER`
-    Customer,
-    /// `AI_AGENT`
-    AiAgent,
-    /// `AGENT`
-    Agent,
-    /// `UNKNOWN`
-    UnknownValue,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipants2Type {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HumanAgent => "HUMAN_AGENT",
-            Self::Customer => "CUSTOMER",
-            Self::AiAgent => "AI_AGENT",
-            Self::Agent => "AGENT",
-            Self::UnknownValue => "UNKNOWN",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HUMAN_AGENT" => Self::HumanAgent,
-            "CUSTOMER" => Self::Customer,
-            "AI_AGENT" => Self::AiAgent,
-            "AGENT" => Self::Agent,
-            "UNKNOWN" => Self::UnknownValue,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationParticipants2Type);
 
 /// A communication channel.
 ///
@@ -708,6 +610,106 @@ impl ConversationParticipantsAddressesChannel {
     }
 }
 ::twilio_runtime::support::impl_string_enum!(ConversationParticipantsAddressesChannel);
+
+/// A communication channel.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationParticipantsInputAddressesChannel {
+    /// `VOICE`
+    Voice,
+    /// `SMS`
+    Sms,
+    /// `RCS`
+    Rcs,
+    /// `WHATSAPP`
+    Whatsapp,
+    /// `CHAT`
+    Chat,
+    /// `VIDEO`
+    Video,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl ConversationParticipantsInputAddressesChannel {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Voice => "VOICE",
+            Self::Sms => "SMS",
+            Self::Rcs => "RCS",
+            Self::Whatsapp => "WHATSAPP",
+            Self::Chat => "CHAT",
+            Self::Video => "VIDEO",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "VOICE" => Self::Voice,
+            "SMS" => Self::Sms,
+            "RCS" => Self::Rcs,
+            "WHATSAPP" => Self::Whatsapp,
+            "CHAT" => Self::Chat,
+            "VIDEO" => Self::Video,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+::twilio_runtime::support::impl_string_enum!(
+    ConversationParticipantsInputAddressesChannel
+);
+
+/// The role a participant plays.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationParticipantsInputType {
+    /// `HUMAN_AGENT`
+    HumanAgent,
+    /// `CUSTOMER`
+    Customer,
+    /// `AI_AGENT`
+    AiAgent,
+    /// `AGENT`
+    Agent,
+    /// `UNKNOWN`
+    UnknownValue,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl ConversationParticipantsInputType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::HumanAgent => "HUMAN_AGENT",
+            Self::Customer => "CUSTOMER",
+            Self::AiAgent => "AI_AGENT",
+            Self::Agent => "AGENT",
+            Self::UnknownValue => "UNKNOWN",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "HUMAN_AGENT" => Self::HumanAgent,
+            "CUSTOMER" => Self::Customer,
+            "AI_AGENT" => Self::AiAgent,
+            "AGENT" => Self::Agent,
+            "UNKNOWN" => Self::UnknownValue,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+::twilio_runtime::support::impl_string_enum!(ConversationParticipantsInputType);
 
 /// The role a participant plays.
 ///

@@ -85,13 +85,13 @@ pub struct CommunicationRecipients {
 
 /// Who the communication went to; at least one.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommunicationRecipients2 {
+pub struct CommunicationRecipientsInput {
     /// The address, written as the channel expects (E.164, `whatsapp:...`, `rcs:...`, or a chat
     /// identifier).
     pub address: String,
     /// A communication channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<CommunicationRecipients2Channel>,
+    pub channel: Option<CommunicationRecipientsInputChannel>,
     /// The participant this address belongs to.
     #[serde(rename = "participantId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,9 +389,19 @@ pub struct ConversationConfiguration {
     pub conversations_v1_bridge: Option<ConversationConfigurationConversationsV1Bridge>,
 }
 
+/// Routes the messaging channels through a Conversations v1 service, for applications built on v1.
+/// A v1 service can back only one configuration.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct ConversationConfigurationConversationsV1Bridge {
+    /// The Conversations v1 service (`IS...`) to route messaging through.
+    #[serde(rename = "serviceId")]
+    pub service_id: String,
+}
+
 /// Settings of the new conversation that differ from its configuration's.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfiguration2 {
+pub struct ConversationConfigurationInput {
     /// Conversational Intelligence configurations to apply, at most 5.
     #[serde(rename = "intelligenceConfigurationIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -406,44 +416,34 @@ pub struct ConversationConfiguration2 {
     pub observation_extraction_strategy_ids: Option<Vec<String>>,
     /// Studio flows attached to this conversation in place of the configuration's, at most 5.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflows: Option<Vec<ConversationConfiguration2Workflows>>,
-}
-
-/// Studio flows attached to this conversation in place of the configuration's, at most 5.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfiguration2Workflows {
-    /// The Studio flow (`FW...`).
-    #[serde(rename = "flowId")]
-    pub flow_id: String,
+    pub workflows: Option<Vec<ConversationConfigurationInputWorkflows>>,
 }
 
 /// Changes to one conversation's own settings; so far only its webhooks.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfiguration3 {
+pub struct ConversationConfigurationInput2 {
     /// The conversation's new webhooks; an empty list removes them all and ends delivery.
     #[serde(rename = "statusCallbacks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_callbacks: Option<Vec<ConversationConfiguration3StatusCallbacks>>,
+    pub status_callbacks: Option<Vec<ConversationConfigurationInput2StatusCallbacks>>,
 }
 
 /// The conversation's new webhooks; an empty list removes them all and ends delivery.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfiguration3StatusCallbacks {
+pub struct ConversationConfigurationInput2StatusCallbacks {
     /// Where the events are sent.
     pub url: String,
     /// HTTP method of the webhook request; `POST` unless set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<ConversationConfiguration3StatusCallbacksMethod>,
+    pub method: Option<ConversationConfigurationInput2StatusCallbacksMethod>,
 }
 
-/// Routes the messaging channels through a Conversations v1 service, for applications built on v1.
-/// A v1 service can back only one configuration.
+/// Studio flows attached to this conversation in place of the configuration's, at most 5.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationConfigurationConversationsV1Bridge {
-    /// The Conversations v1 service (`IS...`) to route messaging through.
-    #[serde(rename = "serviceId")]
-    pub service_id: String,
+pub struct ConversationConfigurationInputWorkflows {
+    /// The Studio flow (`FW...`).
+    #[serde(rename = "flowId")]
+    pub flow_id: String,
 }
 
 /// Webhooks this conversation reports to.
@@ -492,38 +492,6 @@ pub struct ConversationParticipants {
     pub updated_at: Option<::twilio_runtime::support::DateTime>,
 }
 
-/// Participants to add right away, at most 50.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationParticipants2 {
-    /// Name shown for the participant.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The role a participant plays.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ConversationParticipants2Type>,
-    /// Customer profile to link.
-    #[serde(rename = "profileId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
-    /// The participant's channel addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addresses: Option<Vec<ConversationParticipants2Addresses>>,
-}
-
-/// The participant's channel addresses.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationParticipants2Addresses {
-    /// A communication channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ConversationParticipants2AddressesChannel>,
-    /// The address itself, written as the channel expects.
-    pub address: String,
-    /// A channel-side ID that ties communications to this address.
-    #[serde(rename = "channelId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
-}
-
 /// Where the participant is reached, one entry per channel address.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -536,6 +504,38 @@ pub struct ConversationParticipantsAddresses {
     /// A channel-side ID that ties communications to this address.
     #[serde(rename = "channelId")]
     #[serde(default)]
+    pub channel_id: Option<String>,
+}
+
+/// Participants to add right away, at most 50.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConversationParticipantsInput {
+    /// Name shown for the participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The role a participant plays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ConversationParticipantsInputType>,
+    /// Customer profile to link.
+    #[serde(rename = "profileId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// The participant's channel addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<ConversationParticipantsInputAddresses>>,
+}
+
+/// The participant's channel addresses.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ConversationParticipantsInputAddresses {
+    /// A communication channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<ConversationParticipantsInputAddressesChannel>,
+    /// The address itself, written as the channel expects.
+    pub address: String,
+    /// A channel-side ID that ties communications to this address.
+    #[serde(rename = "channelId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
 }
 
