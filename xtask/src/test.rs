@@ -80,6 +80,32 @@ fn reference_arg(args: &[String]) -> Result<Option<PathBuf>, String> {
         })
 }
 
+/// Where `cargo package` builds the packages it checks: a target folder of its own.
+const PACKAGE_TARGET: &str = "target/package-verify";
+
+/// Before `cargo package`: its check build compiles the packaged runtime as a registry crate,
+/// and cargo takes a registry crate of an unchanged version as unchanged, so a runtime built
+/// by an earlier run would be used instead of today's (an API crate that calls something new
+/// in the runtime then fails to build; a fresh clone never has one). The check builds in a
+/// target folder of its own, whose two packaged crates are cleaned first; their dependencies
+/// stay built.
+fn fresh_package_dir(root: &std::path::Path, cargo: &str) -> bool {
+    let _ = std::fs::remove_dir_all(root.join("target/package"));
+    step(
+        "clean the packaged crates' last check build",
+        Command::new(cargo).current_dir(root).args([
+            "clean",
+            "--quiet",
+            "-p",
+            "twilio-runtime",
+            "-p",
+            "conversations-api",
+            "--target-dir",
+            PACKAGE_TARGET,
+        ]),
+    )
+}
+
 pub fn run(args: &[String]) -> ExitCode {
     let reference = match reference_arg(args) {
         Ok(r) => r,
@@ -123,18 +149,21 @@ pub fn run(args: &[String]) -> ExitCode {
                 "--no-deps",
                 "--all-features",
             ]),
-    ) && step(
-        "cargo package twilio-runtime conversations-api",
-        Command::new(&cargo).current_dir(&root).args([
-            "package",
-            "--quiet",
-            "--allow-dirty",
-            "-p",
-            "twilio-runtime",
-            "-p",
-            "conversations-api",
-        ]),
-    );
+    ) && fresh_package_dir(&root, &cargo)
+        && step(
+            "cargo package twilio-runtime conversations-api",
+            Command::new(&cargo).current_dir(&root).args([
+                "package",
+                "--quiet",
+                "--allow-dirty",
+                "-p",
+                "twilio-runtime",
+                "-p",
+                "conversations-api",
+                "--target-dir",
+                PACKAGE_TARGET,
+            ]),
+        );
     if !ok {
         return ExitCode::FAILURE;
     }
