@@ -193,8 +193,9 @@ impl Request {
         self.idempotency_key_header = Some(header);
     }
 
-    /// The idempotency key this call sends, if the operation takes one: the caller's, or a
-    /// fresh UUID (v4). Made once per call, before the first attempt.
+    /// The key to add to this call's headers: a fresh UUID (v4) when the operation takes an
+    /// idempotency key and the caller set none (a key the caller set is among the headers
+    /// already). Made once per call, before the first attempt.
     pub(crate) fn idempotency_key(&self) -> Option<(&'static str, String)> {
         let header = self.idempotency_key_header?;
         if self
