@@ -106,7 +106,7 @@ pub struct Conventions<'a> {
     /// query parameter follows the token instead of a `next_page_url` link.
     pub page_token: Option<PageToken<'a>>,
     /// The member of a `202` answer that names where to poll it (`statusUrl`): such an answer
-    /// is an [`ir::ResponseKind::Operation`] to wait for.
+    /// is an [`ir::ResponseKind::LongRunning`] to wait for.
     pub operation_status_url: Option<&'a str>,
 }
 

@@ -184,7 +184,7 @@ fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
             ResponseKind::One(ty) | ResponseKind::Redirect(Some(ty)) => rename(ty),
             ResponseKind::Redirect(None) => {}
             ResponseKind::List { item, .. } => rename(item),
-            ResponseKind::Operation(lr) => {
+            ResponseKind::LongRunning(lr) => {
                 rename(&mut lr.accepted);
                 rename(&mut lr.state);
             }
@@ -193,7 +193,7 @@ fn rename_in_tree(node: &mut Node, rename: &impl Fn(&mut Ty)) {
                     match &mut o.body {
                         OutcomeBody::Empty => {}
                         OutcomeBody::One(ty) => rename(ty),
-                        OutcomeBody::Operation(lr) => {
+                        OutcomeBody::LongRunning(lr) => {
                             rename(&mut lr.accepted);
                             rename(&mut lr.state);
                         }

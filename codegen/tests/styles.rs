@@ -149,7 +149,7 @@ fn a_202_that_names_its_status_url_is_a_long_running_operation_read_as_the_statu
     };
     assert_eq!(
         op(&api, "DeleteThingAsync").response,
-        ResponseKind::Operation(LongRunning {
+        ResponseKind::LongRunning(LongRunning {
             accepted: Ty::Model("JobAccepted".into()),
             state: state.clone(),
         })
@@ -180,7 +180,7 @@ fn answers_that_differ_by_status_are_one_outcome_each() {
         outcomes[0].body,
         OutcomeBody::One(Ty::Model("Thing".into()))
     );
-    assert!(matches!(&outcomes[1].body, OutcomeBody::Operation(lr)
+    assert!(matches!(&outcomes[1].body, OutcomeBody::LongRunning(lr)
         if lr.accepted == Ty::Model("JobAccepted".into())));
     assert_eq!(outcomes[2].body, OutcomeBody::Empty);
 }

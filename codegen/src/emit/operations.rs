@@ -235,7 +235,7 @@ pub(crate) fn builder(op: &Operation, names: &ScopeNames) -> TokenStream {
                 }
             }
         }
-        ResponseKind::Operation(lr) => {
+        ResponseKind::LongRunning(lr) => {
             let t = long_running_ty(lr);
             quote! {
                 /// Send the request; the API accepts the work and finishes it later. The
@@ -372,7 +372,7 @@ fn outcome_enum(op: &Operation, outcomes: &[crate::ir::Outcome]) -> TokenStream 
                 variants.push(quote!(#variant_doc #v(#t),));
                 arms.push(quote!(#status => answer.json().map(Self::#v),));
             }
-            OutcomeBody::Operation(lr) => {
+            OutcomeBody::LongRunning(lr) => {
                 let t = long_running_ty(lr);
                 let variant_doc = doc(&[&format!("HTTP {status}: accepted, finished later.")]);
                 variants.push(quote!(#variant_doc #v(#t),));

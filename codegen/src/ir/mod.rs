@@ -587,7 +587,7 @@ pub enum ResponseKind {
     Redirect(Option<Ty>),
     /// Work accepted with `202` and finished later: the answer names where to poll it
     /// (`Conventions::operation_status_url`).
-    Operation(LongRunning),
+    LongRunning(LongRunning),
     /// Success answers that differ by status: one variant per status, in status order.
     Outcomes(Vec<Outcome>),
 }
@@ -615,8 +615,8 @@ pub struct Outcome {
 pub enum OutcomeBody {
     Empty,
     One(Ty),
-    /// An accepted long-running operation (see [`ResponseKind::Operation`]).
-    Operation(LongRunning),
+    /// An accepted long-running operation (see [`ResponseKind::LongRunning`]).
+    LongRunning(LongRunning),
 }
 
 /// The types of a long-running operation.

@@ -5,7 +5,7 @@ use super::{end_sentence, same_sentence, segment_key, strip_verb, Builder};
 use crate::ir::*;
 use crate::names::{camel, singular};
 use crate::prose::{and_list, said_once};
-use crate::raw::{Payload, RawField, RawOp, RawOutcome, RawParam, RawResponse, RawTy};
+use crate::raw::{Payload, RawField, RawOp, RawParam, RawResponse, RawTy};
 use crate::scope::{self, Sides, Sink};
 use std::collections::BTreeMap;
 
@@ -185,69 +185,53 @@ impl Builder {
         let answer = format!("answer of `{}`", op.id);
         let earlier = format!("answers read before `{}`", op.id);
         // Of answers that differ by status, only the first with a body is the resource's
-        // model; the others are types of their own (named for their status in `tree`).
-        let mut response = op.response.clone();
-        let mut others = Vec::new();
-        if let RawResponse::Outcomes(outcomes) = &mut response {
-            let mut seen_model = false;
-            for (status, outcome) in outcomes.iter_mut() {
-                if let RawOutcome::One(ty) = outcome {
-                    if seen_model {
-                        others.push((*status, ty.clone()));
-                        *outcome = RawOutcome::Empty;
-                    }
-                    seen_model = true;
+        // model; the others are types of their own (named for their status in `tree`). Every
+        // other kind of response has one body, which is the model.
+        let by_status = matches!(op.response, RawResponse::Outcomes(_));
+        let mut first = true;
+        op.response.clone().map(|ty| {
+            let model = !by_status || std::mem::take(&mut first);
+            match ty {
+                // A resource's own unknown keys are not kept (only nested objects keep theirs).
+                RawTy::Object(fields) | RawTy::OpenObject { fields, .. } if model => {
+                    let fields: Vec<RawField> = fields
+                        .into_iter()
+                        .map(|f| RawField {
+                            scopes: side.into(),
+                            ..f
+                        })
+                        .collect();
+                    let mut sink = Sink {
+                        resource,
+                        sides: Sides {
+                            first: &earlier,
+                            second: &answer,
+                        },
+                        out: &mut self.shape_differences,
+                    };
+                    let mut merge = |earlier: &[RawField]| {
+                        scope::merge_fields(earlier, &fields, "model", &mut sink)
+                    };
+                    let shapes = match self.model_sides.remove(resource) {
+                        None => Scoped::one(side, fields),
+                        Some(prev) => match (prev, side) {
+                            (Scoped::Top(top), Side::Top) => Scoped::Top(merge(&top)),
+                            (Scoped::Item(item), Side::Item) => Scoped::Item(merge(&item)),
+                            (Scoped::Top(top), Side::Item) => Scoped::both(top, fields),
+                            (Scoped::Item(item), Side::Top) => Scoped::both(fields, item),
+                            (Scoped::Both(mut both), side) => {
+                                let merged = merge(both.get(side));
+                                *both.get_mut(side) = merged;
+                                Scoped::Both(both)
+                            }
+                        },
+                    };
+                    self.model_sides.insert(resource.to_string(), shapes);
+                    Payload::ResourceModel
                 }
+                other => Payload::Other(other),
             }
-        }
-        let mut mapped = response.map(|ty| match ty {
-            // A resource's own unknown keys are not kept (only nested objects keep theirs).
-            RawTy::Object(fields) | RawTy::OpenObject { fields, .. } => {
-                let fields: Vec<RawField> = fields
-                    .into_iter()
-                    .map(|f| RawField {
-                        scopes: side.into(),
-                        ..f
-                    })
-                    .collect();
-                let mut sink = Sink {
-                    resource,
-                    sides: Sides {
-                        first: &earlier,
-                        second: &answer,
-                    },
-                    out: &mut self.shape_differences,
-                };
-                let mut merge = |earlier: &[RawField]| {
-                    scope::merge_fields(earlier, &fields, "model", &mut sink)
-                };
-                let shapes = match self.model_sides.remove(resource) {
-                    None => Scoped::one(side, fields),
-                    Some(prev) => match (prev, side) {
-                        (Scoped::Top(top), Side::Top) => Scoped::Top(merge(&top)),
-                        (Scoped::Item(item), Side::Item) => Scoped::Item(merge(&item)),
-                        (Scoped::Top(top), Side::Item) => Scoped::both(top, fields),
-                        (Scoped::Item(item), Side::Top) => Scoped::both(fields, item),
-                        (Scoped::Both(mut both), side) => {
-                            let merged = merge(both.get(side));
-                            *both.get_mut(side) = merged;
-                            Scoped::Both(both)
-                        }
-                    },
-                };
-                self.model_sides.insert(resource.to_string(), shapes);
-                Payload::ResourceModel
-            }
-            other => Payload::Other(other),
-        });
-        if let RawResponse::Outcomes(outcomes) = &mut mapped {
-            for (status, ty) in others {
-                if let Some((_, outcome)) = outcomes.iter_mut().find(|(s, _)| *s == status) {
-                    *outcome = RawOutcome::One(Payload::Other(ty));
-                }
-            }
-        }
-        mapped
+        })
     }
 
     fn single(&mut self, resource: &str, op: RawOp) -> MergedOp {

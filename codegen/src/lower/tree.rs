@@ -234,7 +234,7 @@ impl Builder {
                 paging,
             },
             RawResponse::Accepted(body) => {
-                ResponseKind::Operation(self.long_running(&m.resource, &body))
+                ResponseKind::LongRunning(self.long_running(&m.resource, &body))
             }
             RawResponse::Outcomes(outcomes) => ResponseKind::Outcomes(
                 outcomes
@@ -253,7 +253,7 @@ impl Builder {
                                 "",
                             )),
                             RawOutcome::Accepted(body) => {
-                                OutcomeBody::Operation(self.long_running(&m.resource, &body))
+                                OutcomeBody::LongRunning(self.long_running(&m.resource, &body))
                             }
                         };
                         Outcome {
@@ -388,10 +388,10 @@ impl Builder {
 pub(super) fn set_operation_state(node: &mut Node, state: &Ty) {
     for op in &mut node.ops {
         match &mut op.response {
-            ResponseKind::Operation(lr) => lr.state = state.clone(),
+            ResponseKind::LongRunning(lr) => lr.state = state.clone(),
             ResponseKind::Outcomes(outcomes) => {
                 for o in outcomes {
-                    if let OutcomeBody::Operation(lr) = &mut o.body {
+                    if let OutcomeBody::LongRunning(lr) = &mut o.body {
                         lr.state = state.clone();
                     }
                 }
