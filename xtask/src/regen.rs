@@ -123,6 +123,12 @@ pub fn run(args: &[String]) -> ExitCode {
     }
 }
 
+/// `regen --check` of the checked-in crate, for `cargo xtask test`, which runs it in its own
+/// process: the binary running the tests is the one built from today's generator.
+pub(crate) fn check() -> Result<bool, String> {
+    regen(&parse_args(&["--check".to_owned()])?)
+}
+
 /// What the runtime handles by itself, by the names a spec uses for it: the runtime's own
 /// constants, so the generator and the runtime read one list.
 pub(crate) fn runtime_conventions() -> codegen::Conventions<'static> {

@@ -29,6 +29,30 @@ pub(super) fn step(name: &str, cmd: &mut Command) -> bool {
     }
 }
 
+/// A step that runs in this process: `Ok(true)` passes, `Ok(false)` fails (the function has
+/// said why), `Err` fails with its message.
+pub(super) fn step_in_process(name: &str, run: impl FnOnce() -> Result<bool, String>) -> bool {
+    println!("== xtask test: {name}");
+    let started = Instant::now();
+    match run() {
+        Ok(true) => {
+            println!(
+                "== xtask test: {name}: ok ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+            true
+        }
+        Ok(false) => {
+            eprintln!("== xtask test: {name} failed");
+            false
+        }
+        Err(e) => {
+            eprintln!("== xtask test: {name} failed: {e}");
+            false
+        }
+    }
+}
+
 /// `cargo test --workspace <extra>`, echoing its output and adding up its `test result:` lines.
 pub(super) fn cargo_test(
     name: &str,
