@@ -195,7 +195,7 @@ impl CreateConfigurationAddress {
         self
     }
 
-    /// HTTP verb, spelled in lower case.
+    /// HTTP verb, in lower case, of the webhook an address configuration calls.
     pub fn auto_creation_webhook_method(
         mut self,
         value: ConfigurationAddressAutoCreationWebhookMethod,
@@ -408,7 +408,7 @@ impl UpdateConfigurationAddress {
         self
     }
 
-    /// HTTP verb, spelled in lower case.
+    /// HTTP verb, in lower case, of the webhook an address configuration calls.
     pub fn auto_creation_webhook_method(
         mut self,
         value: ConfigurationAddressAutoCreationWebhookMethod,

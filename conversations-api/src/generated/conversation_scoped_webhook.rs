@@ -172,7 +172,7 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationScopedWebhook<S> {
         self
     }
 
-    /// HTTP verb, spelled in lower case.
+    /// HTTP verb, in lower case, of a conversation's own webhook.
     pub fn configuration_method(
         mut self,
         value: ConversationScopedWebhookConfigurationMethod,
@@ -386,7 +386,7 @@ impl<S: ::twilio_runtime::support::Scope> UpdateConversationScopedWebhook<S> {
         self
     }
 
-    /// HTTP verb, spelled in lower case.
+    /// HTTP verb, in lower case, of a conversation's own webhook.
     pub fn configuration_method(
         mut self,
         value: ConversationScopedWebhookConfigurationMethod,

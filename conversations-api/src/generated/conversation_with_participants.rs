@@ -109,7 +109,7 @@ impl<S: ::twilio_runtime::support::Scope> CreateConversationWithParticipants<S> 
         self
     }
 
-    /// Lifecycle state of a conversation.
+    /// Lifecycle state of a conversation created together with its participants.
     pub fn state(mut self, value: ConversationWithParticipantsState) -> Self {
         self.req.form("State", ::twilio_runtime::support::ToParam::to_param(&value));
         self

@@ -43,7 +43,7 @@ impl ConfigurationAddressAutoCreationType {
 }
 ::twilio_runtime::support::impl_string_enum!(ConfigurationAddressAutoCreationType);
 
-/// HTTP verb, spelled in lower case.
+/// HTTP verb, in lower case, of the webhook an address configuration calls.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.
@@ -291,7 +291,7 @@ impl ConversationMessageReceiptStatus {
 }
 ::twilio_runtime::support::impl_string_enum!(ConversationMessageReceiptStatus);
 
-/// HTTP verb, spelled in lower case.
+/// HTTP verb, in lower case, of a conversation's own webhook.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.
@@ -410,7 +410,7 @@ impl ConversationState {
 }
 ::twilio_runtime::support::impl_string_enum!(ConversationState);
 
-/// Lifecycle state of a conversation.
+/// Lifecycle state of a conversation created together with its participants.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.
@@ -492,7 +492,7 @@ impl CredentialType {
 }
 ::twilio_runtime::support::impl_string_enum!(CredentialType);
 
-/// State of a conversation as reported in participant and user listings.
+/// State of a conversation as a participant listing reports it.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.
@@ -644,7 +644,7 @@ impl UserConversationNotificationLevel {
 }
 ::twilio_runtime::support::impl_string_enum!(UserConversationNotificationLevel);
 
-/// State of a conversation as reported in participant and user listings.
+/// State of a conversation as a user's listing reports it.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
 /// decoding.

@@ -542,7 +542,7 @@ pub struct ConversationWithParticipants {
     /// Free-form JSON kept as a string; `{}` when nothing was set.
     #[serde(default)]
     pub attributes: Option<String>,
-    /// Lifecycle state of a conversation.
+    /// Lifecycle state of a conversation created together with its participants.
     #[serde(default)]
     pub state: Option<ConversationWithParticipantsState>,
     /// Time this conversation was created, ISO 8601 in UTC (e.g. `2023-01-02T22:13:11Z`).
@@ -672,7 +672,7 @@ pub struct ParticipantConversation {
     /// Creator of the conversation, as an identity.
     #[serde(default)]
     pub conversation_created_by: Option<String>,
-    /// State of a conversation as reported in participant and user listings.
+    /// State of a conversation as a participant listing reports it.
     #[serde(default)]
     pub conversation_state: Option<ParticipantConversationState>,
     /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
@@ -1026,7 +1026,7 @@ pub struct UserConversation {
     /// Display name of the conversation (up to 256 characters); null when none was set.
     #[serde(default)]
     pub friendly_name: Option<String>,
-    /// State of a conversation as reported in participant and user listings.
+    /// State of a conversation as a user's listing reports it.
     #[serde(default)]
     pub conversation_state: Option<UserConversationState>,
     /// When an idle conversation is due to change state (`date_inactive`, `date_closed`); empty
