@@ -105,12 +105,27 @@ impl RawTy {
     }
 }
 
+/// The component schema (`#/components/schemas/<name>`) a field's or parameter's type was
+/// reached through by `$ref`, or its array items' type was; `None` for a type written in place.
+/// Naming reads it (a component used under several names is named after itself, see
+/// `lower::lower_api`). Where a type came from is not a fact about the type: values that differ
+/// only here are equal, so the scope merge and the drift report never see it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Origin(pub Option<String>);
+
+impl PartialEq for Origin {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RawField {
     pub wire: String,
     /// Other names the same value arrives under (the property's `x-aliases`).
     pub aliases: Vec<String>,
     pub ty: RawTy,
+    pub origin: Origin,
     pub nullable: bool,
     pub required: bool,
     pub doc: String,
@@ -122,6 +137,7 @@ pub(crate) struct RawParam {
     pub wire: String,
     pub location: Location,
     pub ty: RawTy,
+    pub origin: Origin,
     pub required: bool,
     pub doc: String,
     pub scopes: Scopes,

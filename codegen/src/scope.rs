@@ -240,6 +240,8 @@ pub(crate) fn merge_fields(
                     wire: fa.wire.clone(),
                     aliases,
                     ty: merge_ty(&fa.ty, &fb.ty, &location, sink),
+                    // The first side's component names the merged type.
+                    origin: fa.origin.clone(),
                     nullable: fa.nullable || fb.nullable,
                     required: fa.required && fb.required,
                     doc: if fa.doc.is_empty() {

@@ -6,17 +6,8 @@ use conversations_api::Client;
 use conversations_tests::{MockServer, Recorded, Reply};
 
 // README: begin
-use conversations_api::v2::{CommunicationAuthor, CommunicationAuthorChannel};
-use conversations_api::v2::{
-    CommunicationContent, ConfigurationConversationGroupingType as Grouping, TextContent,
-};
-use conversations_api::v2::{
-    CommunicationRecipientsInput as Recipient, CommunicationRecipientsInputChannel,
-};
-use conversations_api::v2::{
-    ConversationParticipantsInput as NewParticipant,
-    ConversationParticipantsInputAddresses as NewAddress,
-};
+use conversations_api::v2::{Address, Channel, ParticipantAddress, ParticipantInput};
+use conversations_api::v2::{CommunicationContent, ConversationGroupingType, TextContent};
 use futures::TryStreamExt;
 use std::time::Duration;
 
@@ -30,7 +21,7 @@ async fn v2_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .create(
             "Support",
             "Inbound support",
-            Grouping::GroupByProfile,
+            ConversationGroupingType::GroupByProfile,
             "mem_store_01k1etk2y5f1y9fpe2epfdtvv2",
         )
         .send()
@@ -42,10 +33,11 @@ async fn v2_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("no configuration id")?;
 
     // A conversation with its first participant.
-    let customer = NewParticipant {
+    let customer = ParticipantInput {
         name: Some("Dana".into()),
-        addresses: Some(vec![NewAddress {
+        addresses: Some(vec![Address {
             address: "+18005550100".into(),
+            channel: Some(Channel::Sms),
             ..Default::default()
         }]),
         ..Default::default()
@@ -64,14 +56,14 @@ async fn v2_tour(client: &Client) -> Result<(), Box<dyn std::error::Error>> {
         text: "Your order shipped.".into(),
         ..Default::default()
     });
-    let author = CommunicationAuthor {
+    let author = ParticipantAddress {
         address: "+18005550199".into(),
-        channel: Some(CommunicationAuthorChannel::Sms),
+        channel: Some(Channel::Sms),
         ..Default::default()
     };
-    let to = Recipient {
+    let to = ParticipantAddress {
         address: "+18005550100".into(),
-        channel: Some(CommunicationRecipientsInputChannel::Sms),
+        channel: Some(Channel::Sms),
         ..Default::default()
     };
     chat.communications()
@@ -195,10 +187,9 @@ async fn the_readme_tour_runs() {
     let requests = server.requests();
     let created: serde_json::Value = serde_json::from_slice(&requests[2].body).unwrap();
     assert_eq!(created["configurationId"], CONFIGURATION);
-    assert_eq!(
-        created["participants"][0]["addresses"][0]["address"],
-        "+18005550100"
-    );
+    let address = &created["participants"][0]["addresses"][0];
+    assert_eq!(address["address"], "+18005550100");
+    assert_eq!(address["channel"], "SMS");
     let sent: serde_json::Value = serde_json::from_slice(&requests[3].body).unwrap();
     assert_eq!(sent["content"]["text"], "Your order shipped.");
     assert!(requests[0].header("idempotency-key").is_some());

@@ -368,7 +368,7 @@ async fn a_keyed_post_is_retried_after_a_dropped_connection_and_a_given_key_is_k
         .create(
             "Support",
             "Inbound support",
-            conversations_api::v2::ConfigurationConversationGroupingType::GroupByProfile,
+            conversations_api::v2::ConversationGroupingType::GroupByProfile,
             "mem_store_00000000000000000000000001",
         )
         .idempotency_key("01890a5d-aa0f-7c80-b8e6-0242ac140004")

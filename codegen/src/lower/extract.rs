@@ -1,12 +1,12 @@
 //! Read every operation's facts from the spec: path, scope, parameters, body and response.
 
 use super::response::{extract_response, names_status_url};
-use super::schema::lower_schema;
+use super::schema::{lower_schema, origin_of};
 use super::{first_line, segment_key};
 use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
-use crate::raw::{RawOp, RawParam, RawResponse, RawTy};
+use crate::raw::{Origin, RawOp, RawParam, RawResponse, RawTy};
 use crate::Conventions;
 use openapiv3::{OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr};
 use std::borrow::Cow;
@@ -241,10 +241,10 @@ fn parameters<'a>(
             }
             Parameter::Cookie { .. } => return Err(at.err("cookie parameters are not supported")),
         };
-        let ty = match &data.format {
+        let (ty, origin) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
                 let (s, sat) = r.schema(s, &at.join("schema"))?;
-                lower_schema(r, s, &sat, 0)?
+                (lower_schema(r, s, &sat, 0)?, origin_of(r, s, &sat))
             }
             ParameterSchemaOrContent::Content(_) => {
                 return Err(at
@@ -257,6 +257,7 @@ fn parameters<'a>(
             wire: data.name.clone(),
             location,
             ty,
+            origin,
             required: data.required,
             doc: first_line(data.description.as_deref().unwrap_or("")),
             scopes: place.side.into(),
@@ -286,6 +287,8 @@ fn request_body<'a>(
         wire: "body".to_string(),
         location,
         ty,
+        // A whole body is named after its operation.
+        origin: Origin::default(),
         required: body.required,
         doc: first_line(body.description.as_deref().unwrap_or("")),
         scopes: side.into(),
@@ -323,6 +326,7 @@ fn request_body<'a>(
                 wire: f.wire,
                 location,
                 ty: f.ty,
+                origin: f.origin,
                 required: f.required,
                 doc: f.doc,
                 scopes: side.into(),

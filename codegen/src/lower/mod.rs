@@ -15,7 +15,7 @@ use crate::error::{Ptr, Result};
 use crate::ir::*;
 use crate::load::Resolver;
 use crate::names::{camel, singular, snake};
-use crate::raw::RawField;
+use crate::raw::{RawField, RawOp};
 use crate::Conventions;
 use merge::MergedOp;
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -97,7 +97,7 @@ fn lower_api(
         }
         (None, None) => None,
     };
-    let mut b = Builder {
+    let new_builder = || Builder {
         vendor: crate::names::vendor_word(&base_url),
         scope_names: scope_pair
             .as_ref()
@@ -116,12 +116,24 @@ fn lower_api(
             .unwrap_or_default(),
         handle_prefix: handle_prefix.map(String::from),
         idempotency_key_header: conventions.idempotency_key_header.map(String::from),
+        component_namespace: component_namespace(api),
         ..Builder::default()
     };
-    b.pair_and_merge(ops);
-    let mut root = b.build_tree(scope_pair.as_ref().map(|p| p.handle.as_str()));
-    if let Some(state) = b.operation_state.clone() {
-        tree::set_operation_state(&mut root, &state);
+    let handle = scope_pair.as_ref().map(|p| p.handle.as_str());
+    // Types are named after where they are used (`ConversationState` for a conversation's
+    // `state`). A component the spec uses in several places may get several names that way (an
+    // address's `channel` and a recipient's `channel`: one enum written twice), or a place's
+    // name may be taken (`..Input2`). Such a component is one type named after itself, so a
+    // second naming pass runs with those components set apart. A component used under one name
+    // keeps it.
+    let (mut b, mut root) = new_builder().name_everything(ops.clone(), handle);
+    let apart = b.components_named_after_themselves();
+    if !apart.is_empty() {
+        let second = Builder {
+            component_names: apart,
+            ..new_builder()
+        };
+        (b, root) = second.name_everything(ops, handle);
     }
     let sorted = |mut d: Vec<Drift>| {
         d.sort();
@@ -360,6 +372,60 @@ struct Builder {
     /// Types being named are part of a request body: a name an answer's type already holds
     /// (with other fields) becomes `<name>Input` rather than `<name>2`.
     naming_input: bool,
+    /// The components whose types are named after the component wherever they are used (see
+    /// [`lower_api`]); empty in the first naming pass.
+    component_names: BTreeSet<String>,
+    /// Each component's uses met so far: the name its place offered, and the name its type got.
+    component_uses: BTreeMap<String, BTreeSet<(String, String)>>,
+    /// What every component name starts with, up to a dot (`things.v2.`), or nothing.
+    component_namespace: String,
+}
+
+/// The text up to and with the last dot that every component schema's name starts with
+/// (`things.v2.` when they are `things.v2.address`, `things.v2.channel`, ...), or nothing.
+fn component_namespace(api: &OpenAPI) -> String {
+    let mut names = api.components.iter().flat_map(|c| c.schemas.keys());
+    let Some(first) = names.next() else {
+        return String::new();
+    };
+    let mut shared = first.as_str();
+    for name in names {
+        let common = shared
+            .char_indices()
+            .zip(name.chars())
+            .find(|((_, a), b)| a != b)
+            .map_or(shared.len().min(name.len()), |((i, _), _)| i);
+        shared = &shared[..common];
+    }
+    match shared.rfind('.') {
+        Some(dot) => shared[..=dot].to_string(),
+        None => String::new(),
+    }
+}
+
+impl Builder {
+    /// Pair the scopes, then build the resource tree, naming every type on the way.
+    fn name_everything(mut self, ops: Vec<RawOp>, handle: Option<&str>) -> (Self, Node) {
+        self.pair_and_merge(ops);
+        let mut root = self.build_tree(handle);
+        if let Some(state) = self.operation_state.clone() {
+            tree::set_operation_state(&mut root, &state);
+        }
+        (self, root)
+    }
+
+    /// The components this naming met under more than one name, or under a name that was not
+    /// the one their place offered (it was taken by another type).
+    fn components_named_after_themselves(&self) -> BTreeSet<String> {
+        self.component_uses
+            .iter()
+            .filter(|(_, uses)| {
+                let got: BTreeSet<&str> = uses.iter().map(|(_, got)| got.as_str()).collect();
+                got.len() > 1 || uses.iter().any(|(offered, got)| offered != got)
+            })
+            .map(|(component, _)| component.clone())
+            .collect()
+    }
 }
 
 fn strip_verb(id: &str) -> (&'static str, String) {

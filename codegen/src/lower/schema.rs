@@ -4,7 +4,7 @@ use super::first_line;
 use crate::error::{Ptr, Result};
 use crate::ir::Scopes;
 use crate::load::Resolver;
-use crate::raw::{RawField, RawTy, RawUnion, RawVariant};
+use crate::raw::{Origin, RawField, RawTy, RawUnion, RawVariant};
 use openapiv3::{
     AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
@@ -33,6 +33,32 @@ fn component_at(at: &Ptr) -> Option<String> {
         return None;
     }
     Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+/// The component a value's type comes from: the schema at `at` (where the resolver left a
+/// `$ref`), or, for an array, its items' schema.
+pub(super) fn origin_of<'a>(r: &Resolver<'a>, schema: &'a Schema, at: &Ptr) -> Origin {
+    if let Some(component) = component_at(at) {
+        return Origin(Some(component));
+    }
+    // `allOf` of one `$ref` is how OpenAPI 3.0 writes a reference with `nullable` or a
+    // description of its own beside it: the type is still the component's.
+    if let SchemaKind::AllOf { all_of } = &schema.schema_kind {
+        if let [part] = all_of.as_slice() {
+            return match r.schema(part, &at.join("allOf").join(0)) {
+                Ok((part, part_at)) => origin_of(r, part, &part_at),
+                Err(_) => Origin::default(),
+            };
+        }
+    }
+    let items = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(a)) => a.items.as_ref(),
+        SchemaKind::Any(any) if any.typ.as_deref() == Some("array") => any.items.as_ref(),
+        _ => None,
+    };
+    // A reference that does not resolve is lowering's error to report, with its pointer.
+    let item_at = items.and_then(|item| r.boxed_schema(item, &at.join("items")).ok());
+    Origin(item_at.and_then(|(_, at)| component_at(&at)))
 }
 
 /// The raw type of a schema. A component schema met again while it is still being lowered
@@ -231,6 +257,7 @@ fn lower_fields<'a>(
             wire: name.clone(),
             aliases: aliases(schema, &pat)?,
             ty,
+            origin: origin_of(r, schema, &pat),
             nullable: schema.schema_data.nullable,
             required: required.contains(name),
             doc: first_line(schema.schema_data.description.as_deref().unwrap_or("")),

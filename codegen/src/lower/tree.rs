@@ -199,9 +199,10 @@ impl Builder {
                     let words = header_name_source(p, &m.params, self.vendor.as_deref());
                     (words, camel(words))
                 }
-                _ if p.ty.takes_its_name_from_its_use() => {
-                    (p.wire.as_str(), compound(&m.resource, &p.wire))
-                }
+                _ if p.ty.takes_its_name_from_its_use() => (
+                    p.wire.as_str(),
+                    self.offered_name(&p.origin, compound(&m.resource, &p.wire)),
+                ),
                 // Nothing is defined, so no name is read.
                 _ => (p.wire.as_str(), m.resource.clone()),
             };
@@ -209,6 +210,9 @@ impl Builder {
             self.naming_input = in_body;
             let ty = self.param_ty(&p.ty, p.location, &ctx, &p.doc);
             self.naming_input = false;
+            if p.location != Location::Header {
+                self.note_use(&p.origin, &ctx, &ty);
+            }
             if in_body {
                 self.mark_input(&ty);
             }

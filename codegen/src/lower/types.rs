@@ -3,7 +3,7 @@
 use super::Builder;
 use crate::ir::*;
 use crate::names::{camel, compound, snake};
-use crate::raw::{Payload, RawField, RawTy, RawUnion};
+use crate::raw::{Origin, Payload, RawField, RawTy, RawUnion};
 
 impl Builder {
     /// Register a model (and nested models/enums) under `name`.
@@ -14,11 +14,13 @@ impl Builder {
             // A field named like the end of its model (`status` of `ProvisioningStatus`) would
             // give its enum or nested model the model's own name: a type containing itself.
             let ty = if f.ty.takes_its_name_from_its_use() {
-                let mut ctx = compound(name, &f.wire);
+                let mut ctx = self.offered_name(&f.origin, compound(name, &f.wire));
                 if ctx == name {
                     ctx = format!("{name}{}", camel(&f.wire));
                 }
-                self.ty(&f.ty, &ctx, &f.doc)
+                let ty = self.ty(&f.ty, &ctx, &f.doc);
+                self.note_use(&f.origin, &ctx, &ty);
+                ty
             } else {
                 // Nothing is defined, so no name is read.
                 self.ty(&f.ty, name, &f.doc)
@@ -48,6 +50,37 @@ impl Builder {
         self.in_progress.pop();
     }
 
+    /// The name offered to a type reached through `origin` where its place offers `ctx`: the
+    /// component's own name when this naming sets the component apart (see `lower_api`).
+    pub(super) fn offered_name(&self, origin: &Origin, ctx: String) -> String {
+        match &origin.0 {
+            Some(component) if self.component_names.contains(component) => {
+                camel(self.without_namespace(component))
+            }
+            _ => ctx,
+        }
+    }
+
+    /// A component's name without the namespace every component name of the spec starts with
+    /// (`things.v2.` of `things.v2.address`), which would only repeat the API in every type.
+    fn without_namespace<'c>(&self, component: &'c str) -> &'c str {
+        component
+            .strip_prefix(self.component_namespace.as_str())
+            .filter(|rest| !rest.is_empty())
+            .unwrap_or(component)
+    }
+
+    /// Notes that the type `origin` names was offered `offered` and named as `ty` says.
+    pub(super) fn note_use(&mut self, origin: &Origin, offered: &str, ty: &Ty) {
+        let (Some(component), Some(got)) = (&origin.0, defined_name(ty)) else {
+            return;
+        };
+        self.component_uses
+            .entry(component.clone())
+            .or_default()
+            .insert((offered.to_string(), got.to_string()));
+    }
+
     /// `Box<ty>` when `ty` is a model or union still being defined (a field on a cycle of
     /// recursive schemas), so the type that holds it has a finite size; `Vec` needs no box.
     fn box_if_cyclic(&self, ty: Ty) -> (Ty, bool) {
@@ -65,7 +98,7 @@ impl Builder {
         if let Some(ty) = self.named.get(component) {
             return ty.clone();
         }
-        let base = camel(component);
+        let base = camel(self.without_namespace(component));
         let taken = |n: &str, b: &Self| {
             b.models.contains_key(n)
                 || b.unions.contains_key(n)
@@ -144,11 +177,11 @@ impl Builder {
     fn object_name(&self, ctx: &str, fields: &[RawField]) -> String {
         let same = |model: &Model| {
             model.fields.len() == fields.len()
-                && model
-                    .fields
-                    .iter()
-                    .zip(fields)
-                    .all(|(m, f)| m.wire == f.wire && m.optional == (f.nullable || !f.required))
+                && model.fields.iter().zip(fields).all(|(m, f)| {
+                    // A boxed field (one on a cycle) was made optional when it was defined.
+                    let boxed = matches!(m.ty, Ty::Boxed(_));
+                    m.wire == f.wire && m.optional == (f.nullable || !f.required || boxed)
+                })
         };
         let taken = |name: &str| self.unions.contains_key(name) || self.enums.contains_key(name);
         // Free, or a model being defined right now: the one asking (a recursive shape).
@@ -319,6 +352,15 @@ impl Builder {
 }
 
 /// Whether an enum's values are the two words of a boolean, each present, nothing else.
+/// The name of the type `ty` defines (an enum, model or union, or one in an array or box).
+fn defined_name(ty: &Ty) -> Option<&str> {
+    match ty {
+        Ty::Enum(name) | Ty::Model(name) | Ty::Union(name) => Some(name),
+        Ty::Array(item) | Ty::Boxed(item) => defined_name(item),
+        _ => None,
+    }
+}
+
 fn is_true_false(values: &[String]) -> bool {
     let has = |w: &str| values.iter().any(|v| v == w);
     has("true") && has("false") && values.iter().all(|v| v == "true" || v == "false")

@@ -13,9 +13,7 @@
 //! its status URL. Then requests Prism must refuse prove that it validates at all.
 //! Last line: `conformance (v2): N/22 operations, R refused as expected of K`.
 
-use conversations_api::v2::{
-    ConfigurationConversationGroupingType, ConversationStatus, OperationAccepted,
-};
+use conversations_api::v2::{ConversationGroupingType, ConversationStatus, OperationAccepted};
 use conversations_api::{Client, Error, LongRunning, RetryPolicy};
 use futures::TryStreamExt;
 use serde_json::json;
@@ -121,7 +119,7 @@ async fn main() -> ExitCode {
             .create(
                 "Support",
                 "Inbound support conversations",
-                ConfigurationConversationGroupingType::GroupByParticipantAddresses,
+                ConversationGroupingType::GroupByParticipantAddresses,
                 MEMORY_STORE,
             )
             .send()
@@ -135,7 +133,7 @@ async fn main() -> ExitCode {
         configuration
             .update(
                 "Inbound support conversations",
-                ConfigurationConversationGroupingType::GroupByProfile,
+                ConversationGroupingType::GroupByProfile,
                 MEMORY_STORE,
                 json!({}),
             )

@@ -43,9 +43,9 @@ impl V2CommunicationList {
     /// field.); `recipients` (Who the communication went to; at least one.).
     pub fn create(
         &self,
-        author: CommunicationAuthor,
+        author: ParticipantAddress,
         content: CommunicationContent,
-        recipients: Vec<CommunicationRecipientsInput>,
+        recipients: Vec<ParticipantAddress>,
     ) -> CreateCommunicationInConversation {
         let mut req = self
             .node

@@ -55,7 +55,7 @@ impl V2ConfigurationList {
         &self,
         display_name: impl Into<String>,
         description: impl Into<String>,
-        conversation_grouping_type: ConfigurationConversationGroupingType,
+        conversation_grouping_type: ConversationGroupingType,
         memory_store_id: impl Into<String>,
     ) -> CreateConfiguration {
         let mut req = self
@@ -184,7 +184,7 @@ impl CreateConfiguration {
     }
 
     /// Webhooks for the conversations under this configuration, at most 2 here.
-    pub fn status_callbacks(mut self, value: Vec<ConfigurationStatusCallbacks>) -> Self {
+    pub fn status_callbacks(mut self, value: Vec<StatusCallback>) -> Self {
         self.req.json("statusCallbacks", value);
         self
     }
@@ -210,10 +210,7 @@ impl CreateConfiguration {
 
     /// Routes the messaging channels through a Conversations v1 service, for applications built on
     /// v1. A v1 service can back only one configuration.
-    pub fn conversations_v1_bridge(
-        mut self,
-        value: ConfigurationConversationsV1Bridge,
-    ) -> Self {
+    pub fn conversations_v1_bridge(mut self, value: ConversationsV1Bridge) -> Self {
         self.req.json("conversationsV1Bridge", value);
         self
     }
@@ -291,7 +288,7 @@ impl V2ConfigurationHandle {
     pub fn update(
         &self,
         description: impl Into<String>,
-        conversation_grouping_type: ConfigurationConversationGroupingType,
+        conversation_grouping_type: ConversationGroupingType,
         memory_store_id: impl Into<String>,
         channel_settings: serde_json::Value,
     ) -> UpdateConfiguration {
@@ -415,7 +412,7 @@ impl UpdateConfiguration {
     }
 
     /// Webhooks for the conversations under this configuration, at most 2 here.
-    pub fn status_callbacks(mut self, value: Vec<ConfigurationStatusCallbacks>) -> Self {
+    pub fn status_callbacks(mut self, value: Vec<StatusCallback>) -> Self {
         self.req.json("statusCallbacks", value);
         self
     }
@@ -441,10 +438,7 @@ impl UpdateConfiguration {
 
     /// Routes the messaging channels through a Conversations v1 service, for applications built on
     /// v1. A v1 service can back only one configuration.
-    pub fn conversations_v1_bridge(
-        mut self,
-        value: ConfigurationConversationsV1Bridge,
-    ) -> Self {
+    pub fn conversations_v1_bridge(mut self, value: ConversationsV1Bridge) -> Self {
         self.req.json("conversationsV1Bridge", value);
         self
     }
@@ -521,7 +515,7 @@ impl PatchConfiguration {
     /// addresses and channel, so the same number on SMS and on voice makes two conversations.
     pub fn conversation_grouping_type(
         mut self,
-        value: ConfigurationConversationGroupingType,
+        value: ConversationGroupingType,
     ) -> Self {
         self.req.json("conversationGroupingType", value);
         self
@@ -541,7 +535,7 @@ impl PatchConfiguration {
     }
 
     /// New list of webhooks, at most 2.
-    pub fn status_callbacks(mut self, value: Vec<ConfigurationStatusCallbacks>) -> Self {
+    pub fn status_callbacks(mut self, value: Vec<StatusCallback>) -> Self {
         self.req.json("statusCallbacks", value);
         self
     }
@@ -566,10 +560,7 @@ impl PatchConfiguration {
     }
 
     /// New Conversations v1 bridge.
-    pub fn conversations_v1_bridge(
-        mut self,
-        value: ConfigurationConversationsV1Bridge,
-    ) -> Self {
+    pub fn conversations_v1_bridge(mut self, value: ConversationsV1Bridge) -> Self {
         self.req.json("conversationsV1Bridge", value);
         self
     }

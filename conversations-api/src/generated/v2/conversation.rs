@@ -163,13 +163,13 @@ impl CreateConversationWithConfig {
     }
 
     /// Settings of the new conversation that differ from its configuration's.
-    pub fn configuration(mut self, value: ConversationConfigurationInput) -> Self {
+    pub fn configuration(mut self, value: NewConversationConfiguration) -> Self {
         self.req.json("configuration", value);
         self
     }
 
     /// Participants to add right away, at most 50.
-    pub fn participants(mut self, value: Vec<ConversationParticipantsInput>) -> Self {
+    pub fn participants(mut self, value: Vec<ParticipantInput>) -> Self {
         self.req.json("participants", value);
         self
     }
@@ -403,7 +403,7 @@ impl PatchConversationById {
     }
 
     /// Changes to one conversation's own settings; so far only its webhooks.
-    pub fn configuration(mut self, value: ConversationConfigurationInput2) -> Self {
+    pub fn configuration(mut self, value: ConversationConfigurationPatch) -> Self {
         self.req.json("configuration", value);
         self
     }

@@ -10,7 +10,7 @@ use super::*;
 /// decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CommunicationAuthorChannel {
+pub enum Channel {
     /// `VOICE`
     Voice,
     /// `SMS`
@@ -27,7 +27,7 @@ pub enum CommunicationAuthorChannel {
     Unknown(String),
 }
 
-impl CommunicationAuthorChannel {
+impl Channel {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -53,58 +53,7 @@ impl CommunicationAuthorChannel {
         }
     }
 }
-::twilio_runtime::support::impl_string_enum!(CommunicationAuthorChannel);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CommunicationRecipientsChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl CommunicationRecipientsChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(CommunicationRecipientsChannel);
+::twilio_runtime::support::impl_string_enum!(Channel);
 
 /// How far a communication got to one recipient: `INITIATED` (set up to go out later),
 /// `IN_PROGRESS` (being sent), `DELIVERED` (the provider confirmed delivery), `READ` (opened, on
@@ -160,242 +109,6 @@ impl CommunicationRecipientsDeliveryStatus {
 }
 ::twilio_runtime::support::impl_string_enum!(CommunicationRecipientsDeliveryStatus);
 
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum CommunicationRecipientsInputChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl CommunicationRecipientsInputChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(CommunicationRecipientsInputChannel);
-
-/// How communications are sorted into conversations. `GROUP_BY_PROFILE`: one conversation per
-/// customer profile of the memory store (looked up, or created, for `CUSTOMER` participants),
-/// whatever the address or channel. `GROUP_BY_PARTICIPANT_ADDRESSES`: one conversation per set of
-/// participant addresses, so one phone number texting and then using WhatsApp stays in one
-/// conversation. `GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`: one conversation per set of
-/// addresses and channel, so the same number on SMS and on voice makes two conversations.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConfigurationConversationGroupingType {
-    /// `GROUP_BY_PROFILE`
-    GroupByProfile,
-    /// `GROUP_BY_PARTICIPANT_ADDRESSES`
-    GroupByParticipantAddresses,
-    /// `GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE`
-    GroupByParticipantAddressesAndChannelType,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConfigurationConversationGroupingType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupByProfile => "GROUP_BY_PROFILE",
-            Self::GroupByParticipantAddresses => "GROUP_BY_PARTICIPANT_ADDRESSES",
-            Self::GroupByParticipantAddressesAndChannelType => {
-                "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE"
-            }
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GROUP_BY_PROFILE" => Self::GroupByProfile,
-            "GROUP_BY_PARTICIPANT_ADDRESSES" => Self::GroupByParticipantAddresses,
-            "GROUP_BY_PARTICIPANT_ADDRESSES_AND_CHANNEL_TYPE" => {
-                Self::GroupByParticipantAddressesAndChannelType
-            }
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConfigurationConversationGroupingType);
-
-/// HTTP method of the webhook request; `POST` unless set.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConfigurationStatusCallbacksMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConfigurationStatusCallbacksMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Get => "GET",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POST" => Self::Post,
-            "GET" => Self::Get,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConfigurationStatusCallbacksMethod);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationActionPayloadFromChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationActionPayloadFromChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationActionPayloadFromChannel);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationActionPayloadToChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationActionPayloadToChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationActionPayloadToChannel);
-
 /// Where an action stands: `PENDING` (accepted, not yet confirmed downstream), `COMPLETED`
 /// (confirmed; for a flow, the flow started), `FAILED` (the downstream service reported an error).
 ///
@@ -447,7 +160,7 @@ impl ConversationActionStatus {
 /// decoding.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ConversationConfigurationConversationGroupingType {
+pub enum ConversationGroupingType {
     /// `GROUP_BY_PROFILE`
     GroupByProfile,
     /// `GROUP_BY_PARTICIPANT_ADDRESSES`
@@ -458,7 +171,7 @@ pub enum ConversationConfigurationConversationGroupingType {
     Unknown(String),
 }
 
-impl ConversationConfigurationConversationGroupingType {
+impl ConversationGroupingType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -482,281 +195,7 @@ impl ConversationConfigurationConversationGroupingType {
         }
     }
 }
-::twilio_runtime::support::impl_string_enum!(
-    ConversationConfigurationConversationGroupingType
-);
-
-/// HTTP method of the webhook request; `POST` unless set.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationConfigurationInput2StatusCallbacksMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationConfigurationInput2StatusCallbacksMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Get => "GET",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POST" => Self::Post,
-            "GET" => Self::Get,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(
-    ConversationConfigurationInput2StatusCallbacksMethod
-);
-
-/// HTTP method of the webhook request; `POST` unless set.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationConfigurationStatusCallbacksMethod {
-    /// `POST`
-    Post,
-    /// `GET`
-    Get,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationConfigurationStatusCallbacksMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Get => "GET",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POST" => Self::Post,
-            "GET" => Self::Get,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(
-    ConversationConfigurationStatusCallbacksMethod
-);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipantsAddressesChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipantsAddressesChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationParticipantsAddressesChannel);
-
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipantsInputAddressesChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipantsInputAddressesChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(
-    ConversationParticipantsInputAddressesChannel
-);
-
-/// The role a participant plays.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipantsInputType {
-    /// `HUMAN_AGENT`
-    HumanAgent,
-    /// `CUSTOMER`
-    Customer,
-    /// `AI_AGENT`
-    AiAgent,
-    /// `AGENT`
-    Agent,
-    /// `UNKNOWN`
-    UnknownValue,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipantsInputType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HumanAgent => "HUMAN_AGENT",
-            Self::Customer => "CUSTOMER",
-            Self::AiAgent => "AI_AGENT",
-            Self::Agent => "AGENT",
-            Self::UnknownValue => "UNKNOWN",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HUMAN_AGENT" => Self::HumanAgent,
-            "CUSTOMER" => Self::Customer,
-            "AI_AGENT" => Self::AiAgent,
-            "AGENT" => Self::Agent,
-            "UNKNOWN" => Self::UnknownValue,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationParticipantsInputType);
-
-/// The role a participant plays.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConversationParticipantsType {
-    /// `HUMAN_AGENT`
-    HumanAgent,
-    /// `CUSTOMER`
-    Customer,
-    /// `AI_AGENT`
-    AiAgent,
-    /// `AGENT`
-    Agent,
-    /// `UNKNOWN`
-    UnknownValue,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ConversationParticipantsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HumanAgent => "HUMAN_AGENT",
-            Self::Customer => "CUSTOMER",
-            Self::AiAgent => "AI_AGENT",
-            Self::Agent => "AGENT",
-            Self::UnknownValue => "UNKNOWN",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HUMAN_AGENT" => Self::HumanAgent,
-            "CUSTOMER" => Self::Customer,
-            "AI_AGENT" => Self::AiAgent,
-            "AGENT" => Self::Agent,
-            "UNKNOWN" => Self::UnknownValue,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ConversationParticipantsType);
+::twilio_runtime::support::impl_string_enum!(ConversationGroupingType);
 
 /// Where a conversation is in its life.
 ///
@@ -836,57 +275,6 @@ impl OperationStatus {
 }
 ::twilio_runtime::support::impl_string_enum!(OperationStatus);
 
-/// A communication channel.
-///
-/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
-/// decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ParticipantAddressesChannel {
-    /// `VOICE`
-    Voice,
-    /// `SMS`
-    Sms,
-    /// `RCS`
-    Rcs,
-    /// `WHATSAPP`
-    Whatsapp,
-    /// `CHAT`
-    Chat,
-    /// `VIDEO`
-    Video,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-
-impl ParticipantAddressesChannel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Voice => "VOICE",
-            Self::Sms => "SMS",
-            Self::Rcs => "RCS",
-            Self::Whatsapp => "WHATSAPP",
-            Self::Chat => "CHAT",
-            Self::Video => "VIDEO",
-            Self::Unknown(other) => other,
-        }
-    }
-
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VOICE" => Self::Voice,
-            "SMS" => Self::Sms,
-            "RCS" => Self::Rcs,
-            "WHATSAPP" => Self::Whatsapp,
-            "CHAT" => Self::Chat,
-            "VIDEO" => Self::Video,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-::twilio_runtime::support::impl_string_enum!(ParticipantAddressesChannel);
-
 /// The role a participant plays.
 ///
 /// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
@@ -933,6 +321,41 @@ impl ParticipantType {
     }
 }
 ::twilio_runtime::support::impl_string_enum!(ParticipantType);
+
+/// HTTP method of the webhook request; `POST` unless set.
+///
+/// Values this crate does not know yet decode as `Unknown`, so a new value on the wire never breaks
+/// decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatusCallbackMethod {
+    /// `POST`
+    Post,
+    /// `GET`
+    Get,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+
+impl StatusCallbackMethod {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Post => "POST",
+            Self::Get => "GET",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    fn from_wire(value: &str) -> Self {
+        match value {
+            "POST" => Self::Post,
+            "GET" => Self::Get,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+::twilio_runtime::support::impl_string_enum!(StatusCallbackMethod);
 
 /// Always `TEXT`.
 ///

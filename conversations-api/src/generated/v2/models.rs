@@ -4,6 +4,20 @@
 #[allow(unused_imports)]
 use super::*;
 
+/// Where the participant is reached, one entry per channel address.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Address {
+    /// A communication channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// The address itself, written as the channel expects.
+    pub address: String,
+    /// A channel-side ID that ties communications to this address.
+    #[serde(rename = "channelId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel_id: Option<String>,
+}
+
 /// The `Communication` resource as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -17,7 +31,7 @@ pub struct Communication {
     #[serde(rename = "accountId")]
     pub account_id: String,
     /// A participant's address on one channel, as the author or a recipient of a communication.
-    pub author: CommunicationAuthor,
+    pub author: ParticipantAddress,
     /// What a communication says, told apart by its `type` field.
     pub content: CommunicationContent,
     /// The channel's own reference for the communication.
@@ -45,21 +59,6 @@ pub struct Communication {
     pub occurred_at: Option<::twilio_runtime::support::DateTime>,
 }
 
-/// A participant's address on one channel, as the author or a recipient of a communication.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommunicationAuthor {
-    /// The address, written as the channel expects (E.164, `whatsapp:...`, `rcs:...`, or a chat
-    /// identifier).
-    pub address: String,
-    /// A communication channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<CommunicationAuthorChannel>,
-    /// The participant this address belongs to.
-    #[serde(rename = "participantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant_id: Option<String>,
-}
-
 /// Who the communication went to, with how far it got to each.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -69,7 +68,7 @@ pub struct CommunicationRecipients {
     pub address: String,
     /// A communication channel.
     #[serde(default)]
-    pub channel: Option<CommunicationRecipientsChannel>,
+    pub channel: Option<Channel>,
     /// The participant this address belongs to.
     #[serde(rename = "participantId")]
     #[serde(default)]
@@ -81,21 +80,6 @@ pub struct CommunicationRecipients {
     #[serde(rename = "deliveryStatus")]
     #[serde(default)]
     pub delivery_status: Option<CommunicationRecipientsDeliveryStatus>,
-}
-
-/// Who the communication went to; at least one.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CommunicationRecipientsInput {
-    /// The address, written as the channel expects (E.164, `whatsapp:...`, `rcs:...`, or a chat
-    /// identifier).
-    pub address: String,
-    /// A communication channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<CommunicationRecipientsInputChannel>,
-    /// The participant this address belongs to.
-    #[serde(rename = "participantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant_id: Option<String>,
 }
 
 /// The `Configuration` resource as the API returns it.
@@ -117,7 +101,7 @@ pub struct Configuration {
     /// addresses and channel, so the same number on SMS and on voice makes two conversations.
     #[serde(rename = "conversationGroupingType")]
     #[serde(default)]
-    pub conversation_grouping_type: Option<ConfigurationConversationGroupingType>,
+    pub conversation_grouping_type: Option<ConversationGroupingType>,
     /// Memory store in which customer profiles are looked up.
     #[serde(rename = "memoryStoreId")]
     pub memory_store_id: String,
@@ -128,7 +112,7 @@ pub struct Configuration {
     /// Webhooks every conversation under this configuration reports to.
     #[serde(rename = "statusCallbacks")]
     #[serde(default)]
-    pub status_callbacks: Option<Vec<ConfigurationStatusCallbacks>>,
+    pub status_callbacks: Option<Vec<StatusCallback>>,
     /// Conversational Intelligence configurations applied, at most 5.
     #[serde(rename = "intelligenceConfigurationIds")]
     #[serde(default)]
@@ -149,7 +133,7 @@ pub struct Configuration {
     /// v1. A v1 service can back only one configuration.
     #[serde(rename = "conversationsV1Bridge")]
     #[serde(default)]
-    pub conversations_v1_bridge: Option<ConfigurationConversationsV1Bridge>,
+    pub conversations_v1_bridge: Option<ConversationsV1Bridge>,
     /// When the configuration was created.
     #[serde(rename = "createdAt")]
     #[serde(default)]
@@ -161,25 +145,6 @@ pub struct Configuration {
     /// Revision number, raised by each change (optimistic locking).
     #[serde(default)]
     pub version: Option<i64>,
-}
-
-/// Routes the messaging channels through a Conversations v1 service, for applications built on v1.
-/// A v1 service can back only one configuration.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConfigurationConversationsV1Bridge {
-    /// The Conversations v1 service (`IS...`) to route messaging through.
-    #[serde(rename = "serviceId")]
-    pub service_id: String,
-}
-
-/// Webhooks every conversation under this configuration reports to.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConfigurationStatusCallbacks {
-    /// Where the events are sent.
-    pub url: String,
-    /// HTTP method of the webhook request; `POST` unless set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<ConfigurationStatusCallbacksMethod>,
 }
 
 /// The `Conversation` resource as the API returns it.
@@ -268,9 +233,9 @@ pub struct ConversationActionPayload {
     /// The sender or a recipient of a message, given one of three ways: a participant and a channel
     /// (the participant's address on that channel is used), a participant alone (only if it has
     /// exactly one address), or an address and a channel.
-    pub from: ConversationActionPayloadFrom,
+    pub from: MessageEndpoint,
     /// The recipients, at least one.
-    pub to: Vec<ConversationActionPayloadTo>,
+    pub to: Vec<MessageEndpoint>,
     /// What a sent message says; text, a content template, media, or a mix.
     pub content: ConversationActionPayloadContent,
     /// Free-form channel parameters, handed unchanged to the service that does the sending (for
@@ -299,38 +264,6 @@ pub struct ConversationActionPayloadContent {
     pub media_urls: Option<Vec<String>>,
 }
 
-/// The sender or a recipient of a message, given one of three ways: a participant and a channel
-/// (the participant's address on that channel is used), a participant alone (only if it has exactly
-/// one address), or an address and a channel.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationActionPayloadFrom {
-    /// The participant whose address is used.
-    #[serde(rename = "participantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant_id: Option<String>,
-    /// An address given outright, written as the channel expects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// A communication channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ConversationActionPayloadFromChannel>,
-}
-
-/// The recipients, at least one.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationActionPayloadTo {
-    /// The participant whose address is used.
-    #[serde(rename = "participantId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participant_id: Option<String>,
-    /// An address given outright, written as the channel expects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
-    /// A communication channel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ConversationActionPayloadToChannel>,
-}
-
 /// The settings in force for one conversation.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -350,9 +283,7 @@ pub struct ConversationConfiguration {
     /// addresses and channel, so the same number on SMS and on voice makes two conversations.
     #[serde(rename = "conversationGroupingType")]
     #[serde(default)]
-    pub conversation_grouping_type: Option<
-        ConversationConfigurationConversationGroupingType,
-    >,
+    pub conversation_grouping_type: Option<ConversationGroupingType>,
     /// Memory store in which customer profiles are looked up.
     #[serde(rename = "memoryStoreId")]
     #[serde(default)]
@@ -365,7 +296,7 @@ pub struct ConversationConfiguration {
     /// Webhooks this conversation reports to.
     #[serde(rename = "statusCallbacks")]
     #[serde(default)]
-    pub status_callbacks: Option<Vec<ConversationConfigurationStatusCallbacks>>,
+    pub status_callbacks: Option<Vec<StatusCallback>>,
     /// Conversational Intelligence configurations applied.
     #[serde(rename = "intelligenceConfigurationIds")]
     #[serde(default)]
@@ -386,75 +317,16 @@ pub struct ConversationConfiguration {
     /// v1. A v1 service can back only one configuration.
     #[serde(rename = "conversationsV1Bridge")]
     #[serde(default)]
-    pub conversations_v1_bridge: Option<ConversationConfigurationConversationsV1Bridge>,
-}
-
-/// Routes the messaging channels through a Conversations v1 service, for applications built on v1.
-/// A v1 service can back only one configuration.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationConfigurationConversationsV1Bridge {
-    /// The Conversations v1 service (`IS...`) to route messaging through.
-    #[serde(rename = "serviceId")]
-    pub service_id: String,
-}
-
-/// Settings of the new conversation that differ from its configuration's.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfigurationInput {
-    /// Conversational Intelligence configurations to apply, at most 5.
-    #[serde(rename = "intelligenceConfigurationIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub intelligence_configuration_ids: Option<Vec<String>>,
-    /// Trait extraction strategy to use (at most one).
-    #[serde(rename = "traitExtractionStrategyIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trait_extraction_strategy_ids: Option<Vec<String>>,
-    /// Observation extraction strategy to use (at most one).
-    #[serde(rename = "observationExtractionStrategyIds")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observation_extraction_strategy_ids: Option<Vec<String>>,
-    /// Studio flows attached to this conversation in place of the configuration's, at most 5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workflows: Option<Vec<ConversationConfigurationInputWorkflows>>,
+    pub conversations_v1_bridge: Option<ConversationsV1Bridge>,
 }
 
 /// Changes to one conversation's own settings; so far only its webhooks.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfigurationInput2 {
+pub struct ConversationConfigurationPatch {
     /// The conversation's new webhooks; an empty list removes them all and ends delivery.
     #[serde(rename = "statusCallbacks")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status_callbacks: Option<Vec<ConversationConfigurationInput2StatusCallbacks>>,
-}
-
-/// The conversation's new webhooks; an empty list removes them all and ends delivery.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfigurationInput2StatusCallbacks {
-    /// Where the events are sent.
-    pub url: String,
-    /// HTTP method of the webhook request; `POST` unless set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub method: Option<ConversationConfigurationInput2StatusCallbacksMethod>,
-}
-
-/// Studio flows attached to this conversation in place of the configuration's, at most 5.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationConfigurationInputWorkflows {
-    /// The Studio flow (`FW...`).
-    #[serde(rename = "flowId")]
-    pub flow_id: String,
-}
-
-/// Webhooks this conversation reports to.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationConfigurationStatusCallbacks {
-    /// Where the events are sent.
-    pub url: String,
-    /// HTTP method of the webhook request; `POST` unless set.
-    #[serde(default)]
-    pub method: Option<ConversationConfigurationStatusCallbacksMethod>,
+    pub status_callbacks: Option<Vec<StatusCallback>>,
 }
 
 /// The conversation's participants.
@@ -474,14 +346,14 @@ pub struct ConversationParticipants {
     pub name: Option<String>,
     /// The role a participant plays.
     #[serde(default)]
-    pub r#type: Option<ConversationParticipantsType>,
+    pub r#type: Option<ParticipantType>,
     /// Customer profile of the memory store; filled in for `CUSTOMER` participants only.
     #[serde(rename = "profileId")]
     #[serde(default)]
     pub profile_id: Option<String>,
     /// Where the participant is reached, one entry per channel address.
     #[serde(default)]
-    pub addresses: Option<Vec<ConversationParticipantsAddresses>>,
+    pub addresses: Option<Vec<Address>>,
     /// When the participant was added.
     #[serde(rename = "createdAt")]
     #[serde(default)]
@@ -492,51 +364,58 @@ pub struct ConversationParticipants {
     pub updated_at: Option<::twilio_runtime::support::DateTime>,
 }
 
-/// Where the participant is reached, one entry per channel address.
+/// Routes the messaging channels through a Conversations v1 service, for applications built on v1.
+/// A v1 service can back only one configuration.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct ConversationParticipantsAddresses {
-    /// A communication channel.
-    #[serde(default)]
-    pub channel: Option<ConversationParticipantsAddressesChannel>,
-    /// The address itself, written as the channel expects.
-    pub address: String,
-    /// A channel-side ID that ties communications to this address.
-    #[serde(rename = "channelId")]
-    #[serde(default)]
-    pub channel_id: Option<String>,
+pub struct ConversationsV1Bridge {
+    /// The Conversations v1 service (`IS...`) to route messaging through.
+    #[serde(rename = "serviceId")]
+    pub service_id: String,
 }
 
-/// Participants to add right away, at most 50.
+/// The sender or a recipient of a message, given one of three ways: a participant and a channel
+/// (the participant's address on that channel is used), a participant alone (only if it has exactly
+/// one address), or an address and a channel.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationParticipantsInput {
-    /// Name shown for the participant.
+pub struct MessageEndpoint {
+    /// The participant whose address is used.
+    #[serde(rename = "participantId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The role a participant plays.
+    pub participant_id: Option<String>,
+    /// An address given outright, written as the channel expects.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<ConversationParticipantsInputType>,
-    /// Customer profile to link.
-    #[serde(rename = "profileId")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_id: Option<String>,
-    /// The participant's channel addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addresses: Option<Vec<ConversationParticipantsInputAddresses>>,
-}
-
-/// The participant's channel addresses.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ConversationParticipantsInputAddresses {
+    pub address: Option<String>,
     /// A communication channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ConversationParticipantsInputAddressesChannel>,
-    /// The address itself, written as the channel expects.
-    pub address: String,
-    /// A channel-side ID that ties communications to this address.
-    #[serde(rename = "channelId")]
+    pub channel: Option<Channel>,
+}
+
+/// Settings of the new conversation that differ from its configuration's.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NewConversationConfiguration {
+    /// Conversational Intelligence configurations to apply, at most 5.
+    #[serde(rename = "intelligenceConfigurationIds")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
+    pub intelligence_configuration_ids: Option<Vec<String>>,
+    /// Trait extraction strategy to use (at most one).
+    #[serde(rename = "traitExtractionStrategyIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trait_extraction_strategy_ids: Option<Vec<String>>,
+    /// Observation extraction strategy to use (at most one).
+    #[serde(rename = "observationExtractionStrategyIds")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observation_extraction_strategy_ids: Option<Vec<String>>,
+    /// Studio flows attached to this conversation in place of the configuration's, at most 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflows: Option<Vec<NewConversationConfigurationWorkflows>>,
+}
+
+/// Studio flows attached to this conversation in place of the configuration's, at most 5.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NewConversationConfigurationWorkflows {
+    /// The Studio flow (`FW...`).
+    #[serde(rename = "flowId")]
+    pub flow_id: String,
 }
 
 /// The `Operation` resource as the API returns it.
@@ -630,7 +509,7 @@ pub struct Participant {
     pub profile_id: Option<String>,
     /// Where the participant is reached, one entry per channel address.
     #[serde(default)]
-    pub addresses: Option<Vec<ParticipantAddresses>>,
+    pub addresses: Option<Vec<Address>>,
     /// When the participant was added.
     #[serde(rename = "createdAt")]
     #[serde(default)]
@@ -641,18 +520,47 @@ pub struct Participant {
     pub updated_at: Option<::twilio_runtime::support::DateTime>,
 }
 
-/// Where the participant is reached, one entry per channel address.
+/// A participant's address on one channel, as the author or a recipient of a communication.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ParticipantAddresses {
+pub struct ParticipantAddress {
+    /// The address, written as the channel expects (E.164, `whatsapp:...`, `rcs:...`, or a chat
+    /// identifier).
+    pub address: String,
     /// A communication channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel: Option<ParticipantAddressesChannel>,
-    /// The address itself, written as the channel expects.
-    pub address: String,
-    /// A channel-side ID that ties communications to this address.
-    #[serde(rename = "channelId")]
+    pub channel: Option<Channel>,
+    /// The participant this address belongs to.
+    #[serde(rename = "participantId")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_id: Option<String>,
+    pub participant_id: Option<String>,
+}
+
+/// Participants to add right away, at most 50.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ParticipantInput {
+    /// Name shown for the participant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The role a participant plays.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<ParticipantType>,
+    /// Customer profile to link.
+    #[serde(rename = "profileId")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_id: Option<String>,
+    /// The participant's channel addresses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addresses: Option<Vec<Address>>,
+}
+
+/// Webhooks every conversation under this configuration reports to.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StatusCallback {
+    /// Where the events are sent.
+    pub url: String,
+    /// HTTP method of the webhook request; `POST` unless set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<StatusCallbackMethod>,
 }
 
 /// `TextContent`: a value sent in a JSON request body.

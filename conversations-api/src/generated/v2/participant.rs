@@ -37,10 +37,7 @@ impl V2ParticipantList {
     /// (`CreateParticipantInConversation`).
     ///
     /// Required: `addresses` (The participant's channel addresses.).
-    pub fn create(
-        &self,
-        addresses: Vec<ParticipantAddresses>,
-    ) -> CreateParticipantInConversation {
+    pub fn create(&self, addresses: Vec<Address>) -> CreateParticipantInConversation {
         let mut req = self
             .node
             .request(
@@ -280,7 +277,7 @@ impl UpdateParticipantInConversation {
     }
 
     /// The participant's channel addresses.
-    pub fn addresses(mut self, value: Vec<ParticipantAddresses>) -> Self {
+    pub fn addresses(mut self, value: Vec<Address>) -> Self {
         self.req.json("addresses", value);
         self
     }
