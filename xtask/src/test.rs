@@ -108,7 +108,7 @@ fn fresh_package_dir(root: &std::path::Path, cargo: &str) -> bool {
 
 /// Every cargo this run starts builds without incremental data, unless the caller chose
 /// (`CARGO_INCREMENTAL` set). A run builds each crate once, so incremental data saves no time,
-/// and it is the biggest part of the target folder: about 4 GB of a fresh clone's 9 GB, which
+/// and it is the biggest part of the target folder: about 4 GB of a fresh clone's 9.8 GB, which
 /// has filled a CI machine's disk (README, "What `cargo xtask test` runs").
 fn lean_builds() {
     if std::env::var_os("CARGO_INCREMENTAL").is_none() {
