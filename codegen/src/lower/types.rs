@@ -351,7 +351,6 @@ impl Builder {
     }
 }
 
-/// Whether an enum's values are the two words of a boolean, each present, nothing else.
 /// The name of the type `ty` defines (an enum, model or union, or one in an array or box).
 fn defined_name(ty: &Ty) -> Option<&str> {
     match ty {
@@ -361,6 +360,7 @@ fn defined_name(ty: &Ty) -> Option<&str> {
     }
 }
 
+/// Whether an enum's values are the two words of a boolean, each present, nothing else.
 fn is_true_false(values: &[String]) -> bool {
     let has = |w: &str| values.iter().any(|v| v == w);
     has("true") && has("false") && values.iter().all(|v| v == "true" || v == "false")
