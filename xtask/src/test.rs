@@ -83,6 +83,17 @@ fn reference_arg(args: &[String]) -> Result<Option<PathBuf>, String> {
 /// Where `cargo package` builds the packages it checks: a target folder of its own.
 const PACKAGE_TARGET: &str = "target/package-verify";
 
+/// The crates users depend on, packaged and checked in [`PACKAGE_TARGET`]: the same list for
+/// `cargo package` and for the clean before it.
+const PACKAGED: [&str; 6] = [
+    "-p",
+    "twilio-runtime",
+    "-p",
+    "conversations-api",
+    "--target-dir",
+    PACKAGE_TARGET,
+];
+
 /// Before `cargo package`: its check build compiles the packaged runtime as a registry crate,
 /// and cargo takes a registry crate of an unchanged version as unchanged, so a runtime built
 /// by an earlier run would be used instead of today's (an API crate that calls something new
@@ -93,16 +104,10 @@ fn fresh_package_dir(root: &std::path::Path, cargo: &str) -> bool {
     let _ = std::fs::remove_dir_all(root.join("target/package"));
     step(
         "clean the packaged crates' last check build",
-        Command::new(cargo).current_dir(root).args([
-            "clean",
-            "--quiet",
-            "-p",
-            "twilio-runtime",
-            "-p",
-            "conversations-api",
-            "--target-dir",
-            PACKAGE_TARGET,
-        ]),
+        Command::new(cargo)
+            .current_dir(root)
+            .args(["clean", "--quiet"])
+            .args(PACKAGED),
     )
 }
 
@@ -163,17 +168,10 @@ pub fn run(args: &[String]) -> ExitCode {
         && fresh_package_dir(&root, &cargo)
         && step(
             "cargo package twilio-runtime conversations-api",
-            Command::new(&cargo).current_dir(&root).args([
-                "package",
-                "--quiet",
-                "--allow-dirty",
-                "-p",
-                "twilio-runtime",
-                "-p",
-                "conversations-api",
-                "--target-dir",
-                PACKAGE_TARGET,
-            ]),
+            Command::new(&cargo)
+                .current_dir(&root)
+                .args(["package", "--quiet", "--allow-dirty"])
+                .args(PACKAGED),
         );
     if !ok {
         return ExitCode::FAILURE;
